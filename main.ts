@@ -1,0 +1,81 @@
+/**
+ * wva: Workload Variant Autoscaler for LLM inference. This file only dispatches to a mode.
+ *
+ * Each mode lives in `src/cli/<mode>.ts` and exports `main(argv): Promise<number>`. Imports are
+ * lazy (string-literal dynamic imports, which `deno compile` includes) so that `wva plan` does not
+ * load the Kubernetes client.
+ *
+ * @module
+ */
+import { EXIT_USAGE, exitCodeForError, writeErr, writeOut } from "./src/cli/flags.ts";
+
+interface ModeEntry {
+  readonly summary: string;
+  readonly load: () => Promise<{ main(argv: readonly string[]): Promise<number> }>;
+}
+
+const MODES: Readonly<Record<string, ModeEntry>> = {
+  demo: {
+    summary:
+      "Run the whole system on this machine: emulated GPUs, router, controller, load, report",
+    load: () => import("./src/cli/demo.ts"),
+  },
+  controller: {
+    summary:
+      "Autoscale VariantAutoscaling resources on Kubernetes (in-cluster or with a kubeconfig)",
+    load: () => import("./src/cli/controller.ts"),
+  },
+  emulator: {
+    summary: "Serve a vLLM-compatible API and vllm: metrics with a batch-dependent latency model",
+    load: () => import("./src/cli/emulator.ts"),
+  },
+  loadgen: {
+    summary: "Drive an OpenAI-compatible endpoint through a rate schedule and report latency",
+    load: () => import("./src/cli/loadgen.ts"),
+  },
+  plan: {
+    summary: "Run the optimizer offline: system description in, optimal allocation out",
+    load: () => import("./src/cli/plan.ts"),
+  },
+};
+
+function usage(): string {
+  const width = Math.max(...Object.keys(MODES).map((m) => m.length)) + 4;
+  const rows = Object.entries(MODES).map(([name, m]) => `  ${name.padEnd(width)}${m.summary}`);
+  return [
+    "Usage: wva <mode> [flags]",
+    "",
+    "Workload Variant Autoscaler: picks the cheapest mix of GPU variants that holds your LLM",
+    "latency SLOs, and the tools to try it without a GPU.",
+    "",
+    "Modes:",
+    ...rows,
+    "",
+    "Run 'wva <mode> --help' for the flags of a mode.",
+    "",
+  ].join("\n");
+}
+
+/** Dispatches `argv` to a mode and returns the process exit code. */
+export async function run(argv: readonly string[]): Promise<number> {
+  const [mode, ...rest] = argv;
+  if (mode === undefined || mode === "--help" || mode === "-h" || mode === "help") {
+    (mode === undefined ? writeErr : writeOut)(usage());
+    return mode === undefined ? EXIT_USAGE : 0;
+  }
+  const entry = Object.hasOwn(MODES, mode) ? MODES[mode] : undefined;
+  if (!entry) {
+    writeErr(`wva: unknown mode '${mode}'\n\n${usage()}`);
+    return EXIT_USAGE;
+  }
+  try {
+    const module = await entry.load();
+    return await module.main(rest);
+  } catch (err) {
+    return exitCodeForError(err, mode);
+  }
+}
+
+if (import.meta.main) {
+  Deno.exit(await run(Deno.args));
+}

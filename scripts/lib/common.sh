@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Shared helpers for wva's shell entry points. Source it; do not run it.
+# Installs what the project needs when it is missing, so a fresh machine works.
+
+WVA_DENO_VERSION="${WVA_DENO_VERSION:-2.9.6}"
+WVA_CACHE_DIR="${WVA_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/wva}"
+
+wva_log() { printf '[wva] %s\n' "$*" >&2; }
+
+# ensure_deno: puts Deno $WVA_DENO_VERSION on PATH, installing it from the npm registry if needed.
+ensure_deno() {
+  if command -v deno >/dev/null 2>&1 && deno --version 2>/dev/null | head -n1 | grep -q "deno ${WVA_DENO_VERSION} "; then
+    return 0
+  fi
+  local local_bin="$WVA_CACHE_DIR/deno-$WVA_DENO_VERSION/node_modules/.bin"
+  if [ -x "$local_bin/deno" ]; then
+    export PATH="$local_bin:$PATH"
+    return 0
+  fi
+  if ! command -v npm >/dev/null 2>&1; then
+    wva_log "Deno $WVA_DENO_VERSION is missing and npm is not installed; install Node.js/npm or Deno first."
+    return 1
+  fi
+  wva_log "installing Deno $WVA_DENO_VERSION from the npm registry"
+  if [ "$(id -u)" = "0" ] && npm install -g "deno@$WVA_DENO_VERSION" >&2; then
+    hash -r
+    return 0
+  fi
+  mkdir -p "$WVA_CACHE_DIR/deno-$WVA_DENO_VERSION"
+  npm install --no-save --prefix "$WVA_CACHE_DIR/deno-$WVA_DENO_VERSION" "deno@$WVA_DENO_VERSION" >&2 || return 1
+  export PATH="$local_bin:$PATH"
+}
+
+# ensure_prometheus: Prometheus and promtool from Debian's package (used by tests and --prometheus demos).
+ensure_prometheus() {
+  if command -v prometheus >/dev/null 2>&1 && command -v promtool >/dev/null 2>&1; then
+    return 0
+  fi
+  if [ "$(id -u)" != "0" ] || ! command -v apt-get >/dev/null 2>&1; then
+    wva_log "Prometheus is missing; install the Debian package 'prometheus' (needs root)."
+    return 1
+  fi
+  wva_log "installing Prometheus from Debian packages"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get install -y --no-install-recommends prometheus >&2 || { apt-get update >&2 && apt-get install -y --no-install-recommends prometheus >&2; }
+}
