@@ -1,0 +1,78 @@
+/**
+ * Model-level capacity signals shared by saturation V2 (tokens) and the queueing model (req/s):
+ * totals over variants and the universal threshold step
+ * RC = max(0, D / scaleUp − anticipated supply), SC = max(0, supply − D / scaleDown).
+ *
+ * @module
+ */
+import type { CapacityAnalysis, DecisionStep, VariantCapacity } from "../pipeline/types.ts";
+import { step } from "./steps.ts";
+
+/**
+ * Model-level totals and the universal threshold step: RC = max(0, D/up − anticipated supply),
+ * SC = max(0, supply − D/down). Shared by saturation V2 and the queueing-model analyzer.
+ */
+export function capacitySignals(input: {
+  readonly analyzer: CapacityAnalysis["analyzer"];
+  readonly unit: CapacityAnalysis["unit"];
+  readonly variants: readonly VariantCapacity[];
+  readonly extraDemand: number;
+  readonly scaleUp: number;
+  readonly scaleDown: number;
+  readonly steps?: readonly DecisionStep[];
+}): CapacityAnalysis {
+  const vs = input.variants;
+  const totalDemand = vs.reduce((a, v) => a + v.demand, 0) + input.extraDemand;
+  const totalSupply = vs.reduce((a, v) => a + v.supply, 0);
+  const totalAnticipatedSupply = vs.reduce(
+    (a, v) => a + (v.readyReplicas + v.pendingReplicas) * v.perReplicaCapacity,
+    0,
+  );
+  const requiredCapacity = Math.max(0, totalDemand / input.scaleUp - totalAnticipatedSupply);
+  const spareCapacity = Math.max(0, totalSupply - totalDemand / input.scaleDown);
+  const u = input.unit;
+  const steps: DecisionStep[] = [
+    ...(input.steps ?? []),
+    step(
+      "capacity.totals",
+      `demand ${round(totalDemand)} ${u}, supply ${round(totalSupply)} ${u}, anticipated ${
+        round(totalAnticipatedSupply)
+      } ${u}`,
+      {
+        totalDemand,
+        totalSupply,
+        totalAnticipatedSupply,
+        modelLevelDemand: input.extraDemand,
+        utilization: totalSupply > 0 ? totalDemand / totalSupply : null,
+      },
+    ),
+    step(
+      "capacity.thresholds",
+      `required RC = max(0, D/${input.scaleUp} − anticipated) = ${
+        round(requiredCapacity)
+      }; spare SC = max(0, supply − D/${input.scaleDown}) = ${round(spareCapacity)}`,
+      {
+        requiredCapacity,
+        spareCapacity,
+        scaleUpThreshold: input.scaleUp,
+        scaleDownBoundary: input.scaleDown,
+      },
+    ),
+  ];
+  return {
+    kind: "capacity",
+    analyzer: input.analyzer,
+    unit: input.unit,
+    totalDemand,
+    totalSupply,
+    totalAnticipatedSupply,
+    requiredCapacity,
+    spareCapacity,
+    variants: vs,
+    steps,
+  };
+}
+
+function round(x: number): number {
+  return Number.isInteger(x) ? x : Number(x.toPrecision(6));
+}
