@@ -1,0 +1,209 @@
+/**
+ * The emulator's configuration: one zod schema that is the source of truth for the YAML/JSON
+ * file, the environment, the flags, `startEmulator(options)` and the admin API.
+ *
+ * Precedence (lowest first): schema defaults, the preset, the config file, `WVA_EMULATOR_*`
+ * environment variables, flags. Durations accept a number of milliseconds or a string such as
+ * `"500ms"`, `"2s"`, `"1m"`.
+ *
+ * @module
+ */
+import { z } from "zod";
+import { parseOrThrow } from "../src/config/load.ts";
+import { PRESET_NAMES, PRESETS } from "./presets.ts";
+
+function numberish(value: unknown): unknown {
+  if (typeof value === "string" && value.trim() !== "" && Number.isFinite(Number(value))) {
+    return Number(value);
+  }
+  return value;
+}
+
+function booleanish(value: unknown): unknown {
+  if (value === "true" || value === "1") return true;
+  if (value === "false" || value === "0") return false;
+  return value;
+}
+
+const DURATION_RE = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m)?\s*$/;
+const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000 };
+
+function durationish(value: unknown): unknown {
+  if (typeof value !== "string") return value;
+  const m = DURATION_RE.exec(value);
+  return m ? Number(m[1]) * UNIT_MS[m[2] ?? "ms"]! : value;
+}
+
+const num = (s: z.ZodNumber) => z.preprocess(numberish, s);
+const bool = () => z.preprocess(booleanish, z.boolean());
+const durationMs = () =>
+  z.preprocess(
+    durationish,
+    z.number({ error: "expected a duration such as 500ms, 2s or 1m" }).nonnegative(),
+  );
+
+const BLOCK_SIZES: readonly number[] = [8, 16, 32, 64, 128];
+
+/** Failure types that can be injected. */
+export const FAILURE_TYPES = ["rate_limit", "server_error", "overloaded", "stall"] as const;
+
+/** One injectable failure: 429, 500, 503, or a stall before the first token. */
+export type FailureType = typeof FAILURE_TYPES[number];
+
+const OutputLengthSchema = z.strictObject({
+  /** `exact`: a request's max_tokens is its output length; `sample`: draw, capped by max_tokens. */
+  mode: z.enum(["exact", "sample"]).default("exact"),
+  kind: z.enum(["fixed", "uniform", "normal", "exponential"]).default("normal"),
+  meanTokens: num(z.number().positive()).default(128),
+  sdTokens: num(z.number().nonnegative()).default(64),
+  minTokens: num(z.number().int().positive()).default(1),
+  maxTokens: num(z.number().int().positive()).default(1024),
+});
+
+const FailureSchema = z.strictObject({
+  /** Share of requests (0..1) that get a random failure from `types`. */
+  rate01: num(z.number().min(0).max(1)).default(0),
+  types: z.preprocess(
+    (v) => (typeof v === "string" ? v.split(",").map((s) => s.trim()).filter(Boolean) : v),
+    z.array(z.enum(FAILURE_TYPES)).min(1),
+  ).default([...FAILURE_TYPES]),
+  /** How long a "stall" holds back the first token. */
+  stallMs: durationMs().default(10_000),
+});
+
+const BaseSchema = z.strictObject({
+  port: num(z.number().int().min(0).max(65535)).default(8000),
+  host: z.string().min(1).default("127.0.0.1"),
+  /** Served model name: the `model` label, `/v1/models` id and the name requests must use. */
+  model: z.string().min(1).default("default/default"),
+  preset: z.enum(PRESET_NAMES).default("A100"),
+  alphaMs: num(z.number().nonnegative()).optional(),
+  betaMs: num(z.number().nonnegative()).optional(),
+  gammaMs: num(z.number().nonnegative()).optional(),
+  deltaMs: num(z.number().nonnegative()).optional(),
+  prefillScalesWithBatch: bool().default(false),
+  jitterCv: num(z.number().min(0).max(1)).default(0),
+  maxNumSeqs: num(z.number().int().positive()).default(256),
+  maxModelLen: num(z.number().int().positive()).default(4096),
+  kvCacheBlocks: num(z.number().int().positive()).optional(),
+  blockSize: num(
+    z.number().refine((n) => BLOCK_SIZES.includes(n), "must be one of 8, 16, 32, 64, 128"),
+  ).default(16),
+  preemption: bool().default(true),
+  kvWatermark01: num(z.number().min(0).max(0.5)).default(0.01),
+  maxWaitingQueue: num(z.number().int().nonnegative()).default(1000),
+  startupDelayMs: durationMs().default(0),
+  drainTimeoutMs: durationMs().default(30_000),
+  seed: num(z.number().int()).default(0),
+  outputLength: OutputLengthSchema.prefault({}),
+  failure: FailureSchema.prefault({}),
+  /** Also export `vllm:gpu_cache_usage_perc` and `vllm:time_per_output_token_seconds`. */
+  deprecatedMetrics: bool().default(false),
+  /** Value of the `engine` label (vLLM's data-parallel rank). */
+  engineLabel: z.string().default("0"),
+  maxBodyBytes: num(z.number().int().positive()).default(4 * 1024 * 1024),
+  logLevel: z.enum(["debug", "info", "warn", "error"]).default("info"),
+});
+
+/** The config schema; its output has every latency field filled from the preset. */
+export const EmulatorConfigSchema = BaseSchema.transform((c) => {
+  const p = PRESETS[c.preset];
+  return {
+    ...c,
+    alphaMs: c.alphaMs ?? p.alphaMs,
+    betaMs: c.betaMs ?? p.betaMs,
+    gammaMs: c.gammaMs ?? p.gammaMs,
+    deltaMs: c.deltaMs ?? p.deltaMs,
+    kvCacheBlocks: c.kvCacheBlocks ?? p.kvCacheBlocks,
+  };
+}).check((ctx) => {
+  const c = ctx.value;
+  if (c.maxModelLen > c.kvCacheBlocks * c.blockSize) {
+    ctx.issues.push({
+      code: "custom",
+      input: c.maxModelLen,
+      path: ["maxModelLen"],
+      message: `${c.maxModelLen} tokens must fit in the KV cache (kvCacheBlocks × blockSize = ${
+        c.kvCacheBlocks * c.blockSize
+      } tokens); lower maxModelLen or raise kvCacheBlocks`,
+    });
+  }
+  if (c.outputLength.minTokens > c.outputLength.maxTokens) {
+    ctx.issues.push({
+      code: "custom",
+      input: c.outputLength.minTokens,
+      path: ["outputLength", "minTokens"],
+      message: "must not exceed outputLength.maxTokens",
+    });
+  }
+});
+
+/** What callers may pass (every field optional, durations as ms or strings). */
+export type EmulatorOptions = z.input<typeof EmulatorConfigSchema>;
+
+/** The resolved, validated configuration. */
+export type EmulatorConfig = Readonly<z.output<typeof EmulatorConfigSchema>>;
+
+/**
+ * Validates options and fills defaults and the preset.
+ *
+ * @throws {ConfigError} listing every problem with its field and value.
+ */
+export function resolveEmulatorConfig(options: unknown = {}, source?: string): EmulatorConfig {
+  return Object.freeze(parseOrThrow(EmulatorConfigSchema, options ?? {}, source));
+}
+
+/** The fields the admin API may change at run time (all optional). */
+export const AdminPatchSchema = z.strictObject({
+  alphaMs: num(z.number().nonnegative()),
+  betaMs: num(z.number().nonnegative()),
+  gammaMs: num(z.number().nonnegative()),
+  deltaMs: num(z.number().nonnegative()),
+  prefillScalesWithBatch: bool(),
+  jitterCv: num(z.number().min(0).max(1)),
+  maxNumSeqs: num(z.number().int().positive()),
+  maxWaitingQueue: num(z.number().int().nonnegative()),
+  outputLength: OutputLengthSchema.partial(),
+  failure: FailureSchema.partial(),
+}).partial();
+
+/** A validated admin change. */
+export type AdminPatch = z.output<typeof AdminPatchSchema>;
+
+/** Settings that the admin API can read and change. */
+export type RuntimeSettings = Pick<
+  EmulatorConfig,
+  | "alphaMs"
+  | "betaMs"
+  | "gammaMs"
+  | "deltaMs"
+  | "prefillScalesWithBatch"
+  | "jitterCv"
+  | "maxNumSeqs"
+  | "maxWaitingQueue"
+  | "outputLength"
+  | "failure"
+>;
+
+/** Drops keys whose value is undefined (zod's partial objects carry them). */
+export function definedOnly<T extends object>(o: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as {
+    [K in keyof T]?: Exclude<T[K], undefined>;
+  };
+}
+
+/** The run-time settings part of a configuration. */
+export function runtimeSettingsOf(c: EmulatorConfig): RuntimeSettings {
+  return Object.freeze({
+    alphaMs: c.alphaMs,
+    betaMs: c.betaMs,
+    gammaMs: c.gammaMs,
+    deltaMs: c.deltaMs,
+    prefillScalesWithBatch: c.prefillScalesWithBatch,
+    jitterCv: c.jitterCv,
+    maxNumSeqs: c.maxNumSeqs,
+    maxWaitingQueue: c.maxWaitingQueue,
+    outputLength: c.outputLength,
+    failure: c.failure,
+  });
+}

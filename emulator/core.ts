@@ -1,0 +1,283 @@
+/**
+ * The emulator's runtime shell around the pure engine: one step timer for all requests, the
+ * routing of engine events to per-request sinks and to the metrics, readiness and drain.
+ *
+ * The timer always sleeps until the engine's next event (a step end or a prefill end), so there is
+ * one pending timer no matter how many requests run. Arrivals are admitted on the next timer turn
+ * (delay 0), which lets requests that arrive together share their first decode step. Events for
+ * one sink within a turn are flushed once (write batching).
+ *
+ * @module
+ */
+import type { Clock } from "../src/ports/clock.ts";
+import type { Logger } from "../src/log.ts";
+import { createRng, type Rng } from "../src/util/rng.ts";
+import {
+  type AdminPatch,
+  definedOnly,
+  type EmulatorConfig,
+  type RuntimeSettings,
+  runtimeSettingsOf,
+} from "./config.ts";
+import { Engine } from "./engine/engine.ts";
+import type { EngineEvent, FinishReason, SequenceTiming } from "./engine/types.ts";
+import { createVllmMetrics, type VllmMetrics } from "./metrics.ts";
+
+/** Receives the events of one sequence. `flush` is called once after each batch of events. */
+export interface SequenceSink {
+  onToken(index: number): void;
+  onFinish(reason: FinishReason, timing: SequenceTiming): void;
+  flush(): void;
+}
+
+/** One sequence to run (one choice of a request). */
+export interface SequenceRequest {
+  readonly promptTokens: number;
+  readonly outputTokens: number;
+  readonly finishReason: "stop" | "length";
+  /** The request's max_tokens, if it set one (for metrics). */
+  readonly maxTokens?: number;
+  readonly stallMs?: number;
+}
+
+/** Runtime collaborators of the core. */
+export interface CoreRuntime {
+  readonly clock: Clock;
+  readonly logger: Logger;
+}
+
+interface Entry {
+  readonly sink: SequenceSink;
+  readonly maxTokens: number | undefined;
+}
+
+/** Engine + timer + sinks + metrics + lifecycle for one emulated server. */
+export class EmulatorCore {
+  readonly config: EmulatorConfig;
+  readonly metrics: VllmMetrics;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** Seeded randomness for request-level choices (output lengths, failures, ids). */
+  readonly rng: Rng;
+  readonly #engine: Engine;
+  readonly #entries = new Map<number, Entry>();
+  /** Sequences withdrawn because their request was refused; they never count in metrics. */
+  readonly #withdrawn = new Set<number>();
+  readonly #readyAtMs: number;
+  #settings: RuntimeSettings;
+  #nextId = 1;
+  #timer: { readonly atMs: number; readonly ctrl: AbortController } | null = null;
+  #draining = false;
+  #idleWaiters: Array<() => void> = [];
+
+  constructor(config: EmulatorConfig, runtime: CoreRuntime) {
+    this.config = config;
+    this.clock = runtime.clock;
+    this.logger = runtime.logger;
+    const root = createRng(config.seed);
+    this.rng = root.fork();
+    this.#settings = runtimeSettingsOf(config);
+    this.#engine = new Engine({
+      alphaMs: config.alphaMs,
+      betaMs: config.betaMs,
+      gammaMs: config.gammaMs,
+      deltaMs: config.deltaMs,
+      prefillScalesWithBatch: config.prefillScalesWithBatch,
+      jitterCv: config.jitterCv,
+      maxNumSeqs: config.maxNumSeqs,
+      kvCacheBlocks: config.kvCacheBlocks,
+      blockSize: config.blockSize,
+      maxWaitingQueue: config.maxWaitingQueue,
+      preemption: config.preemption,
+      kvWatermark01: config.kvWatermark01,
+    }, root.fork());
+    this.metrics = createVllmMetrics({
+      modelName: config.model,
+      engineLabel: config.engineLabel,
+      maxModelLen: config.maxModelLen,
+      blockSize: config.blockSize,
+      numGpuBlocks: config.kvCacheBlocks,
+      deprecatedAliases: config.deprecatedMetrics,
+      stats: () => this.#engine.stats(),
+    });
+    this.#readyAtMs = this.clock.nowMs() + config.startupDelayMs;
+  }
+
+  /** True once the startup delay has passed and until a drain starts. */
+  get ready(): boolean {
+    return !this.#draining && this.clock.nowMs() >= this.#readyAtMs;
+  }
+
+  /** True after {@linkcode startDrain}. */
+  get draining(): boolean {
+    return this.#draining;
+  }
+
+  /** The settings the admin API shows. */
+  get settings(): RuntimeSettings {
+    return this.#settings;
+  }
+
+  /** Current engine gauges. */
+  stats(): ReturnType<Engine["stats"]> {
+    return this.#engine.stats();
+  }
+
+  /**
+   * Submits the sequences of one request; all or none are accepted.
+   *
+   * @returns the sequence ids, "queue_full" when the waiting queue cannot take them, or
+   *   "too_large" when one needs more KV blocks than the cache has.
+   */
+  submit(
+    seqs: readonly SequenceRequest[],
+    sinks: readonly SequenceSink[],
+  ): number[] | "queue_full" | "too_large" {
+    const now = this.clock.nowMs();
+    const ids: number[] = [];
+    for (const [i, s] of seqs.entries()) {
+      const id = this.#nextId++;
+      const result = this.#engine.submit({
+        id,
+        promptTokens: s.promptTokens,
+        outputTokens: s.outputTokens,
+        finishReason: s.finishReason,
+        ...(s.stallMs ? { stallMs: s.stallMs } : {}),
+      }, now);
+      if (result !== "accepted") {
+        for (const done of ids) {
+          this.#withdrawn.add(done);
+          this.#entries.delete(done);
+          this.#engine.abort(done, now);
+        }
+        this.#schedule();
+        return result;
+      }
+      ids.push(id);
+      this.#entries.set(id, { sink: sinks[i]!, maxTokens: s.maxTokens });
+    }
+    this.metrics.observeRequest(seqs.length);
+    this.#schedule();
+    return ids;
+  }
+
+  /** Aborts sequences (client went away); their sinks get `onFinish("abort")`. */
+  abort(ids: readonly number[]): void {
+    const now = this.clock.nowMs();
+    let any = false;
+    for (const id of ids) any = this.#engine.abort(id, now) || any;
+    if (any) this.#pump(now);
+  }
+
+  /** Aborts everything in the engine at once (used by `stop()`). */
+  abortAll(): void {
+    this.abort(this.#engine.liveIds());
+  }
+
+  /** Applies an admin change from now on; returns the new settings. */
+  applyPatch(patch: AdminPatch): RuntimeSettings {
+    const s = this.#settings;
+    const { outputLength, failure, ...rest } = patch;
+    const engineChanges = definedOnly(rest);
+    this.#settings = Object.freeze({
+      ...s,
+      ...engineChanges,
+      outputLength: { ...s.outputLength, ...definedOnly(outputLength ?? {}) },
+      failure: { ...s.failure, ...definedOnly(failure ?? {}) },
+    });
+    this.#engine.setParams(engineChanges, this.clock.nowMs());
+    this.logger.info("emulator-settings-changed", { patch });
+    this.#schedule();
+    return this.#settings;
+  }
+
+  /** Readiness goes false and new requests are refused from now on. */
+  startDrain(): void {
+    this.#draining = true;
+  }
+
+  /** Resolves true when no request is running or waiting, or false after `timeoutMs`. */
+  async whenIdle(timeoutMs: number): Promise<boolean> {
+    if (this.#engine.idle) return true;
+    const ctrl = new AbortController();
+    const idle = new Promise<boolean>((resolve) => this.#idleWaiters.push(() => resolve(true)));
+    const timeout = this.clock.sleep(timeoutMs, ctrl.signal).then(() => false, () => true);
+    try {
+      return await Promise.race([idle, timeout]);
+    } finally {
+      ctrl.abort();
+    }
+  }
+
+  #schedule(): void {
+    const next = this.#engine.nextEventAtMs();
+    if (next === undefined) {
+      this.#timer?.ctrl.abort();
+      this.#timer = null;
+      return;
+    }
+    if (this.#timer && this.#timer.atMs <= next) return;
+    this.#timer?.ctrl.abort();
+    const ctrl = new AbortController();
+    this.#timer = { atMs: next, ctrl };
+    const delayMs = Math.max(0, next - this.clock.nowMs());
+    this.clock.sleep(delayMs, ctrl.signal).then(() => {
+      if (this.#timer?.ctrl !== ctrl) return;
+      this.#timer = null;
+      const now = this.clock.nowMs();
+      this.metrics.setTimerLag(Math.max(0, now - next));
+      this.#pump(now);
+    }, () => {});
+  }
+
+  #pump(nowMs: number): void {
+    this.#dispatch(this.#engine.advance(nowMs));
+    this.#schedule();
+    if (this.#engine.idle && this.#idleWaiters.length > 0) {
+      const waiters = this.#idleWaiters;
+      this.#idleWaiters = [];
+      for (const w of waiters) w();
+    }
+  }
+
+  #dispatch(events: readonly EngineEvent[]): void {
+    const touched = new Set<SequenceSink>();
+    for (const ev of events) {
+      switch (ev.kind) {
+        case "token": {
+          this.metrics.observeToken(ev.index, ev.gapMs);
+          const entry = this.#entries.get(ev.id);
+          if (entry) {
+            entry.sink.onToken(ev.index);
+            touched.add(entry.sink);
+          }
+          break;
+        }
+        case "finish": {
+          if (this.#withdrawn.delete(ev.id)) break;
+          const entry = this.#entries.get(ev.id);
+          this.metrics.observeFinish(ev.reason, ev.timing, entry?.maxTokens);
+          if (entry) {
+            this.#entries.delete(ev.id);
+            entry.sink.onFinish(ev.reason, ev.timing);
+            touched.add(entry.sink);
+          }
+          break;
+        }
+        case "step":
+          this.metrics.observeStep(ev.batch, ev.prefillTokens);
+          break;
+        case "preempt":
+          this.metrics.observePreemption();
+          break;
+      }
+    }
+    for (const sink of touched) {
+      try {
+        sink.flush();
+      } catch (err) {
+        this.logger.warn("emulator-sink-error", { error: err });
+      }
+    }
+  }
+}

@@ -1,0 +1,315 @@
+/**
+ * The emulator's batching engine: continuous batching on one shared step clock, in pure code.
+ *
+ * Model (see docs/emulator.md): sequences are admitted FCFS while the running set has fewer than
+ * `maxNumSeqs` members and their KV blocks fit. An admitted sequence prefills for
+ * `gamma + delta·promptTokens` ms (times the running count when configured), overlapped with
+ * decoding, and its first token appears when the prefill ends. Decode runs in steps: a step
+ * starts with the sequences that finished prefill (the batch b), lasts `alpha + beta·b` ms, and
+ * gives each of them one token. Steps run back to back while anything decodes. With preemption on,
+ * KV grows a token at a time and the newest running sequence is pushed back to the head of the
+ * waiting queue when blocks run out (it recomputes its prefill over prompt + generated tokens).
+ *
+ * Time only moves when the caller says so: `submit`, `abort` and `advance` take `nowMs`, and
+ * `nextEventAtMs()` says when the caller should call `advance` next. Same inputs and seed, same
+ * events.
+ *
+ * @module
+ */
+import type { Rng } from "../../src/util/rng.ts";
+import { Deque } from "./deque.ts";
+import { blocksForTokens, KvBlockPool } from "./kv_cache.ts";
+import { prefillDurationMs, stepDurationMs } from "./latency.ts";
+import { MinHeap } from "./min_heap.ts";
+import { DECODE, DONE, newSeq, PREFILL, type Seq, timingOf, WAITING } from "./sequence.ts";
+import type {
+  EngineEvent,
+  EngineParams,
+  EngineStats,
+  FinishReason,
+  SequenceSpec,
+  SubmitResult,
+} from "./types.ts";
+
+interface Step {
+  readonly endMs: number;
+  readonly batch: readonly Seq[];
+}
+
+/** Parameters that may change while the engine runs (latency model and limits). */
+export type EngineTunables = Partial<
+  Omit<EngineParams, "kvCacheBlocks" | "blockSize" | "preemption">
+>;
+
+/** The batching engine. Mutable inside, but reads no clock and does no I/O. */
+export class Engine {
+  #params: EngineParams;
+  readonly #rng: Rng;
+  readonly #kv: KvBlockPool;
+  readonly #running = new Map<number, Seq>();
+  readonly #waiting = new Deque<Seq>();
+  readonly #live = new Map<number, Seq>();
+  readonly #prefills = new MinHeap<{ readonly seq: Seq; readonly epoch: number }>();
+  #waitingCount = 0;
+  #nowMs = -Infinity;
+  #step: Step | null = null;
+  #outbox: EngineEvent[] = [];
+  #prefillTokensSinceStep = 0;
+  #preemptionsTotal = 0;
+  /** An instant with arrivals/aborts whose admissions have not been settled yet. */
+  #pendingMs = Infinity;
+
+  /** @param params model and capacity; @param rng seeded source for jitter. */
+  constructor(params: EngineParams, rng: Rng) {
+    this.#params = params;
+    this.#rng = rng;
+    this.#kv = new KvBlockPool(params.kvCacheBlocks);
+  }
+
+  /** Current parameters. */
+  get params(): EngineParams {
+    return this.#params;
+  }
+
+  /** True when nothing runs or waits. */
+  get idle(): boolean {
+    return this.#live.size === 0;
+  }
+
+  /** Ids of sequences still in the engine (running or waiting), in arrival order. */
+  liveIds(): number[] {
+    return [...this.#live.keys()];
+  }
+
+  /** Replaces tunable parameters from `nowMs` on; steps and prefills already started keep theirs. */
+  setParams(changes: EngineTunables, nowMs: number): void {
+    this.#advanceTo(nowMs, false);
+    this.#params = { ...this.#params, ...changes };
+    this.#pendingMs = Math.min(this.#pendingMs, this.#nowMs);
+  }
+
+  /**
+   * Adds a sequence arriving at `nowMs`. Arrivals at one instant are admitted together by the
+   * next `advance(nowMs)`, so sequences sent at once share their first decode step.
+   */
+  submit(spec: SequenceSpec, nowMs: number): SubmitResult | "too_large" {
+    this.#advanceTo(nowMs, false);
+    if (this.#live.has(spec.id)) {
+      throw new RangeError(`Cannot submit sequence: id ${spec.id} is already in the engine`);
+    }
+    const p = this.#params;
+    const freeSlots = Math.max(0, p.maxNumSeqs - this.#running.size);
+    if (this.#waitingCount + 1 - freeSlots > p.maxWaitingQueue) return "queue_full";
+    const fullTokens = spec.promptTokens + spec.outputTokens;
+    if (
+      blocksForTokens(p.preemption ? spec.promptTokens : fullTokens, p.blockSize) > p.kvCacheBlocks
+    ) {
+      return "too_large";
+    }
+    const seq = newSeq(spec, this.#nowMs);
+    this.#live.set(spec.id, seq);
+    this.#waiting.pushBack(seq);
+    this.#waitingCount++;
+    this.#pendingMs = Math.min(this.#pendingMs, this.#nowMs);
+    return "accepted";
+  }
+
+  /** Removes a sequence (client went away); frees its slot and blocks. Returns false if unknown. */
+  abort(id: number, nowMs: number): boolean {
+    this.#advanceTo(nowMs, false);
+    const seq = this.#live.get(id);
+    if (!seq) return false;
+    this.#finish(seq, this.#nowMs, "abort");
+    this.#pendingMs = Math.min(this.#pendingMs, this.#nowMs);
+    return true;
+  }
+
+  /** Processes everything due up to `nowMs` and returns the events, in time order. */
+  advance(nowMs: number): EngineEvent[] {
+    this.#advanceTo(nowMs, true);
+    const out = this.#outbox;
+    this.#outbox = [];
+    return out;
+  }
+
+  /** When the next event is due (ms), or undefined when nothing is scheduled. */
+  nextEventAtMs(): number | undefined {
+    const t = Math.min(this.#nextEventMs(), this.#pendingMs);
+    return t === Infinity ? undefined : t;
+  }
+
+  /** Gauges: running, waiting, KV usage, preemptions. */
+  stats(): EngineStats {
+    const total = this.#kv.totalBlocks;
+    return {
+      running: this.#running.size,
+      waiting: this.#waitingCount,
+      usedBlocks: this.#kv.usedBlocks,
+      totalBlocks: total,
+      kvUsage01: this.#kv.usedBlocks / total,
+      preemptionsTotal: this.#preemptionsTotal,
+    };
+  }
+
+  /** Processes instants before `nowMs` (and at it when `inclusive`), then sets the time. */
+  #advanceTo(nowMs: number, inclusive: boolean): void {
+    const target = Math.max(nowMs, this.#nowMs);
+    for (;;) {
+      const t = Math.min(this.#nextEventMs(), this.#pendingMs);
+      if (inclusive ? t > target : t >= target) break;
+      this.#nowMs = t;
+      this.#pendingMs = Infinity;
+      if (this.#step && this.#step.endMs <= t) this.#finishStep(t);
+      this.#settle(t);
+    }
+    this.#nowMs = target;
+  }
+
+  #nextEventMs(): number {
+    return Math.min(this.#step?.endMs ?? Infinity, this.#nextPrefillMs());
+  }
+
+  /** Completes due prefills, admits waiting sequences and starts a step, all at instant `t`. */
+  #settle(t: number): void {
+    for (;;) {
+      while (this.#nextPrefillMs() <= t) {
+        const { seq } = this.#prefills.pop()!;
+        this.#completePrefill(seq, t);
+      }
+      this.#admit(t);
+      if (this.#nextPrefillMs() > t) break;
+    }
+    if (!this.#step) this.#startStep(t);
+  }
+
+  #nextPrefillMs(): number {
+    for (;;) {
+      const top = this.#prefills.peek();
+      if (!top) return Infinity;
+      if (top.seq.state === PREFILL && top.seq.epoch === top.epoch) return this.#prefills.peekKey();
+      this.#prefills.pop();
+    }
+  }
+
+  #admit(t: number): void {
+    const p = this.#params;
+    while (this.#running.size < p.maxNumSeqs) {
+      const seq = this.#waiting.peekFront();
+      if (!seq) return;
+      if (seq.state !== WAITING) {
+        this.#waiting.popFront();
+        continue;
+      }
+      const { promptTokens, outputTokens } = seq.spec;
+      const resident = p.preemption ? promptTokens + seq.generated : promptTokens + outputTokens;
+      const need = blocksForTokens(resident, p.blockSize);
+      const reserve = p.preemption && this.#running.size > 0
+        ? Math.floor(p.kvWatermark01 * p.kvCacheBlocks)
+        : 0;
+      if (!this.#kv.tryAllocate(need, reserve)) return;
+      this.#waiting.popFront();
+      this.#waitingCount--;
+      seq.blocks = need;
+      seq.state = PREFILL;
+      seq.epoch++;
+      if (seq.scheduledMs < 0) seq.scheduledMs = t;
+      this.#running.set(seq.spec.id, seq);
+      const stall = seq.generated === 0 && seq.preemptions === 0 ? seq.spec.stallMs ?? 0 : 0;
+      const durMs = prefillDurationMs(p, promptTokens + seq.generated, {
+        running: this.#running.size,
+        rng: this.#rng,
+      });
+      this.#prefills.push({ seq, epoch: seq.epoch }, t + durMs + stall);
+    }
+  }
+
+  #completePrefill(seq: Seq, t: number): void {
+    seq.state = DECODE;
+    this.#prefillTokensSinceStep += seq.spec.promptTokens + seq.generated;
+    this.#emitToken(seq, t);
+  }
+
+  #startStep(t: number): void {
+    const p = this.#params;
+    const batch: Seq[] = [];
+    for (const seq of [...this.#running.values()]) {
+      if (seq.state !== DECODE) continue;
+      if (p.preemption && !this.#growKv(seq, t)) continue;
+      if (seq.state === DECODE) batch.push(seq);
+    }
+    if (batch.length === 0) return;
+    const durationMs = stepDurationMs(p, batch.length, this.#rng);
+    this.#step = { endMs: t + durationMs, batch };
+    this.#outbox.push({
+      kind: "step",
+      atMs: t,
+      batch: batch.length,
+      durationMs,
+      prefillTokens: this.#prefillTokensSinceStep,
+    });
+    this.#prefillTokensSinceStep = 0;
+  }
+
+  /** Makes room for one more resident token of `seq`, preempting the newest sequences if needed. */
+  #growKv(seq: Seq, t: number): boolean {
+    const need = blocksForTokens(seq.spec.promptTokens + seq.generated, this.#params.blockSize);
+    while (seq.blocks < need) {
+      if (this.#kv.tryAllocate(need - seq.blocks)) {
+        seq.blocks = need;
+        return true;
+      }
+      let victim: Seq | undefined;
+      for (const s of this.#running.values()) victim = s;
+      if (!victim) return false;
+      this.#preempt(victim, t);
+      if (victim === seq) return false;
+    }
+    return true;
+  }
+
+  #preempt(seq: Seq, t: number): void {
+    this.#running.delete(seq.spec.id);
+    this.#kv.release(seq.blocks);
+    seq.blocks = 0;
+    seq.state = WAITING;
+    seq.preemptions++;
+    this.#preemptionsTotal++;
+    this.#waiting.pushFront(seq);
+    this.#waitingCount++;
+    this.#outbox.push({ kind: "preempt", id: seq.spec.id, atMs: t });
+  }
+
+  #finishStep(t: number): void {
+    const batch = this.#step!.batch;
+    this.#step = null;
+    for (const seq of batch) {
+      if (seq.state === DECODE) this.#emitToken(seq, t);
+    }
+  }
+
+  #emitToken(seq: Seq, t: number): void {
+    const first = seq.generated === 0;
+    const gapMs = first ? t - seq.arrivalMs : t - seq.lastTokenMs;
+    if (first) seq.firstTokenMs = t;
+    seq.lastTokenMs = t;
+    this.#outbox.push({ kind: "token", id: seq.spec.id, atMs: t, index: seq.generated, gapMs });
+    seq.generated++;
+    if (seq.generated >= seq.spec.outputTokens) this.#finish(seq, t, seq.spec.finishReason);
+  }
+
+  #finish(seq: Seq, t: number, reason: FinishReason): void {
+    if (seq.state === WAITING) this.#waitingCount--;
+    else this.#running.delete(seq.spec.id);
+    this.#kv.release(seq.blocks);
+    seq.blocks = 0;
+    seq.state = DONE;
+    this.#live.delete(seq.spec.id);
+    this.#outbox.push({
+      kind: "finish",
+      id: seq.spec.id,
+      atMs: t,
+      reason,
+      timing: timingOf(seq, t),
+    });
+  }
+}

@@ -1,0 +1,135 @@
+/**
+ * The handler behind `/v1/chat/completions` and `/v1/completions`: lifecycle checks, body
+ * parsing, validation, planning, failure injection, then either a streaming or a collected
+ * response. Every problem found before the first byte is a real HTTP status with an
+ * OpenAI-shaped error body (never a 200 stream carrying an error).
+ *
+ * @module
+ */
+import type { EmulatorCore, SequenceRequest, SequenceSink } from "../core.ts";
+import { errorResponse, HttpProblem } from "./errors.ts";
+import { decideFailure, FAILURE_HEADER, injectedError } from "./failure.ts";
+import { planChat, planCompletion, type RequestPlan } from "./plan.ts";
+import { ChatRequestSchema, CompletionRequestSchema, describeIssues } from "./schemas.ts";
+import { SSE_HEADERS, SseWriter } from "./sse_writer.ts";
+import { ResponseCollector } from "./collector.ts";
+
+/** Which endpoint is being served. */
+export type GenerateKind = "chat" | "completion";
+
+/** Handles one generation request. */
+export async function handleGenerate(
+  core: EmulatorCore,
+  kind: GenerateKind,
+  req: Request,
+): Promise<Response> {
+  try {
+    if (core.draining) {
+      throw new HttpProblem(503, "The server is shutting down; retry on another replica.");
+    }
+    if (!core.ready) throw new HttpProblem(503, "The model is still loading; retry shortly.");
+    const raw = await readJson(req, core.config.maxBodyBytes);
+    const plan = planRequest(core, kind, raw);
+    const failure = decideFailure(core.settings.failure, req.headers.get(FAILURE_HEADER), core.rng);
+    if (failure !== null) core.metrics.observeInjectedFailure(failure);
+    if (failure !== null && failure !== "stall") {
+      const e = injectedError(failure, core.config.model);
+      return errorResponse(e.status, e.message);
+    }
+    const stallMs = failure === "stall" ? core.settings.failure.stallMs : 0;
+    return respond(core, plan, stallMs);
+  } catch (err) {
+    if (err instanceof HttpProblem) {
+      core.logger.debug("emulator-request-refused", { status: err.status, reason: err.message });
+      return errorResponse(err.status, err.message, { param: err.param });
+    }
+    throw err;
+  }
+}
+
+function planRequest(core: EmulatorCore, kind: GenerateKind, raw: unknown): RequestPlan {
+  const ctx = { config: core.config, settings: core.settings, rng: core.rng };
+  if (kind === "chat") {
+    const parsed = ChatRequestSchema.safeParse(raw);
+    if (!parsed.success) throw invalid(parsed.error);
+    return planChat(parsed.data, ctx);
+  }
+  const parsed = CompletionRequestSchema.safeParse(raw);
+  if (!parsed.success) throw invalid(parsed.error);
+  return planCompletion(parsed.data, ctx);
+}
+
+function invalid(error: Parameters<typeof describeIssues>[0]): HttpProblem {
+  const { message, param } = describeIssues(error);
+  return new HttpProblem(400, `Invalid request: ${message}`, param);
+}
+
+async function readJson(req: Request, maxBytes: number): Promise<unknown> {
+  const declared = Number(req.headers.get("content-length") ?? "0");
+  if (declared > maxBytes) {
+    throw new HttpProblem(
+      413,
+      `Request body of ${declared} bytes exceeds the limit of ${maxBytes} bytes.`,
+    );
+  }
+  const text = await req.text();
+  if (text.length > maxBytes) {
+    throw new HttpProblem(413, `Request body exceeds the limit of ${maxBytes} bytes.`);
+  }
+  if (text.trim() === "") {
+    throw new HttpProblem(400, "Request body is empty; expected a JSON object.");
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    const why = err instanceof Error ? err.message : String(err);
+    throw new HttpProblem(400, `Request body is not valid JSON: ${why}`);
+  }
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    throw new HttpProblem(400, "Request body must be a JSON object.");
+  }
+  return value;
+}
+
+function respond(
+  core: EmulatorCore,
+  plan: RequestPlan,
+  stallMs: number,
+): Response {
+  const who = {
+    id: `${plan.kind === "chat" ? "chatcmpl" : "cmpl"}-${hex(core)}`,
+    created: Math.floor(core.clock.nowMs() / 1000),
+    model: core.config.model,
+  };
+  const seqs: SequenceRequest[] = plan.choices.map((c) => ({
+    promptTokens: c.promptTokens,
+    outputTokens: c.outputTokens,
+    finishReason: c.finishReason,
+    ...(c.maxTokens !== undefined ? { maxTokens: c.maxTokens } : {}),
+    ...(stallMs > 0 ? { stallMs } : {}),
+  }));
+  const target = plan.stream ? new SseWriter(plan, who) : new ResponseCollector(plan, who);
+  const sinks: SequenceSink[] = plan.choices.map((c) => target.sinkFor(c));
+  const ids = core.submit(seqs, sinks);
+  if (ids === "too_large") {
+    return errorResponse(400, "The request needs more KV cache blocks than this server has.");
+  }
+  if (ids === "queue_full") {
+    return errorResponse(
+      429,
+      `The waiting queue is full (${core.settings.maxWaitingQueue} requests); retry later.`,
+    );
+  }
+  target.onCancel = () => core.abort(ids);
+  const headers = plan.stream ? SSE_HEADERS : JSON_HEADERS;
+  return new Response(target.body, { status: 200, headers });
+}
+
+const JSON_HEADERS: Readonly<Record<string, string>> = { "content-type": "application/json" };
+
+function hex(core: EmulatorCore): string {
+  const a = Math.floor(core.rng.next() * 2 ** 32).toString(16).padStart(8, "0");
+  const b = Math.floor(core.rng.next() * 2 ** 32).toString(16).padStart(8, "0");
+  return a + b;
+}

@@ -1,0 +1,27 @@
+/**
+ * Emulator mode: a vLLM-compatible server (OpenAI chat/completions API with SSE streaming,
+ * `/v1/models`, health, readiness and `vllm:` Prometheus metrics) whose latency follows a
+ * batch-dependent model instead of a GPU. See docs/emulator.md.
+ *
+ * - `startEmulator(options?, runtime?)` binds a port and returns a handle with `url`, `drain()`
+ *   and `stop()`.
+ * - `createEmulatorApp(deps)` returns the Hono app for in-process use (never listens).
+ * - `emulator/engine/` is the pure batching engine.
+ *
+ * @module
+ */
+export { createEmulatorApp, EMULATOR_VERSION, type EmulatorAppDeps } from "./app.ts";
+export {
+  AdminPatchSchema,
+  type EmulatorConfig,
+  EmulatorConfigSchema,
+  type EmulatorOptions,
+  FAILURE_TYPES,
+  type FailureType,
+  resolveEmulatorConfig,
+  type RuntimeSettings,
+} from "./config.ts";
+export { EmulatorCore } from "./core.ts";
+export { FAILURE_HEADER } from "./http/failure.ts";
+export { PRESET_NAMES, type PresetName, PRESETS } from "./presets.ts";
+export { type EmulatorHandle, type EmulatorRuntime, startEmulator } from "./serve.ts";

@@ -1,0 +1,82 @@
+/**
+ * Shared helpers of the emulator's HTTP tests: start/stop an emulator around a test body, and
+ * read an SSE response into timestamped events.
+ *
+ * @module
+ */
+import { type EmulatorHandle, type EmulatorOptions, startEmulator } from "../../emulator/mod.ts";
+
+/** Runs `fn` against a fresh emulator on a free loopback port and always stops it. */
+export async function withEmulator(
+  options: EmulatorOptions,
+  fn: (emu: EmulatorHandle) => Promise<void>,
+): Promise<void> {
+  const emu = await startEmulator({ port: 0, ...options });
+  try {
+    await fn(emu);
+  } finally {
+    await emu.stop();
+  }
+}
+
+/** One SSE `data:` payload and when it arrived (performance.now ms). */
+export interface SseEvent {
+  readonly data: string;
+  readonly atMs: number;
+}
+
+/** Reads a whole SSE body; `onEvent` may return true to stop reading (and cancel). */
+export async function readSse(
+  res: Response,
+  onEvent?: (e: SseEvent, all: readonly SseEvent[]) => boolean | void,
+): Promise<SseEvent[]> {
+  const events: SseEvent[] = [];
+  const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+  let buf = "";
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    const now = performance.now();
+    buf += value;
+    let idx: number;
+    while ((idx = buf.indexOf("\n\n")) >= 0) {
+      const frame = buf.slice(0, idx);
+      buf = buf.slice(idx + 2);
+      if (!frame.startsWith("data: ")) continue;
+      const ev = { data: frame.slice(6), atMs: now };
+      events.push(ev);
+      if (onEvent?.(ev, events)) {
+        await reader.cancel();
+        return events;
+      }
+    }
+  }
+  return events;
+}
+
+/** POSTs JSON to `url` and returns the response. */
+export function postJson(
+  url: string,
+  body: unknown,
+  init: { headers?: Record<string, string>; signal?: AbortSignal } = {},
+): Promise<Response> {
+  return fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...init.headers },
+    body: typeof body === "string" ? body : JSON.stringify(body),
+    ...(init.signal ? { signal: init.signal } : {}),
+  });
+}
+
+/** Value of one sample in Prometheus text (first line that starts with `series`), or undefined. */
+export function sampleValue(text: string, series: string): number | undefined {
+  for (const line of text.split("\n")) {
+    if (line.startsWith(series + " ")) return Number(line.slice(series.length + 1));
+  }
+  return undefined;
+}
+
+/** Resolves after `ms` real milliseconds. */
+export function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
