@@ -1,0 +1,137 @@
+/**
+ * Starts a real Kubernetes control plane for a test file through `scripts/testcluster.sh` (the
+ * same code path as the command line), and stops it again. One cluster per test file: start it
+ * in the file's single `Deno.test`, run the cases as steps, stop it in `finally`.
+ *
+ * When the binaries are missing or the cluster cannot start, `startTestCluster` throws with the
+ * script's message (which says how to build them): such tests fail, they are not skipped. Only
+ * `WVA_SKIP_CLUSTER=1` skips them, on purpose ({@linkcode SKIP_CLUSTER} as the test's `ignore`).
+ * `WVA_KEEP_CLUSTER=1` keeps the state directory (logs, kubeconfigs) for debugging.
+ *
+ * @module
+ */
+import { type Kube, loadKube } from "../../src/cluster/kube/mod.ts";
+
+/** True when `WVA_SKIP_CLUSTER=1`: use as `ignore` of tests that need a cluster. */
+export const SKIP_CLUSTER = Deno.env.get("WVA_SKIP_CLUSTER") === "1";
+
+const SCRIPT = new URL("../../scripts/testcluster.sh", import.meta.url).pathname;
+
+/** Options for {@linkcode startTestCluster}. */
+export interface TestClusterOptions {
+  /** Add controller-manager, scheduler and kwok with fake nodes. @default false */
+  readonly full?: boolean;
+  /** Number of fake nodes (full tier). @default 3 */
+  readonly nodes?: number;
+  /** Directory with the binaries (sets `WVA_K8S_BIN`). @default the build_k8s.sh cache */
+  readonly binDir?: string;
+}
+
+/** A running test cluster. */
+export interface TestCluster {
+  /** State directory: kubeconfigs, pki, logs. */
+  readonly dir: string;
+  /** Admin kubeconfig (Kind-shaped, client certificate). */
+  readonly kubeconfigPath: string;
+  /** Service-account token kubeconfig allowed only get/list/watch ConfigMaps in `wva-restricted`. */
+  readonly restrictedKubeconfigPath: string;
+  /** Admin clients; closed by `stop()`. */
+  readonly kube: Kube;
+  /** Wall time `up` took, in ms. */
+  readonly startMs: number;
+  /** Stops and restarts kube-apiserver (same port and data); resolves when it is ready again. */
+  restartApiserver(): Promise<void>;
+  /** Runs `testcluster.sh` with other arguments (e.g. `status`), returning its output. */
+  run(...args: string[]): Promise<string>;
+  /** Stops every process and removes the state directory. */
+  stop(): Promise<void>;
+}
+
+async function script(
+  args: readonly string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  let out: Deno.CommandOutput;
+  try {
+    out = await new Deno.Command("bash", { args: [SCRIPT, ...args], stdin: "null", env }).output();
+  } catch (err) {
+    throw new Error(`cannot run ${SCRIPT}: ${(err as Error).message}`);
+  }
+  const dec = new TextDecoder();
+  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+}
+
+async function runOrThrow(
+  args: readonly string[],
+  what: string,
+  env: Record<string, string> = {},
+): Promise<string> {
+  const r = await script(args, env);
+  if (r.code !== 0) {
+    throw new Error(
+      `${what} failed (exit ${r.code}):\n${r.stderr.trim().split("\n").slice(-30).join("\n")}`,
+    );
+  }
+  return r.stdout;
+}
+
+/** Starts a cluster in a fresh temp directory; it is stopped by `stop()` or when this process exits. */
+export async function startTestCluster(options: TestClusterOptions = {}): Promise<TestCluster> {
+  const dir = await Deno.makeTempDir({ prefix: "wva-testcluster-" });
+  const args = ["up", "--dir", dir, "--owner-pid", String(Deno.pid)];
+  if (options.full) args.push("--full", "--nodes", String(options.nodes ?? 3));
+  const t0 = performance.now();
+  let stdout: string;
+  try {
+    const env: Record<string, string> = options.binDir ? { WVA_K8S_BIN: options.binDir } : {};
+    stdout = await runOrThrow(args, "scripts/testcluster.sh up", env);
+  } catch (err) {
+    await script(["down", "--dir", dir]);
+    throw err;
+  }
+  const startMs = Math.round(performance.now() - t0);
+  const kubeconfigPath = stdout.trim().split("\n").at(-1) ?? "";
+  const kube = loadKube({ kubeconfigPath });
+  const keep = Deno.env.get("WVA_KEEP_CLUSTER") === "1";
+  return {
+    dir,
+    kubeconfigPath,
+    restrictedKubeconfigPath: `${dir}/restricted.kubeconfig`,
+    kube,
+    startMs,
+    restartApiserver: async () => {
+      await runOrThrow(["restart-apiserver", "--dir", dir], "restart-apiserver");
+    },
+    run: (...more) => runOrThrow([...more, "--dir", dir], `testcluster.sh ${more.join(" ")}`),
+    stop: async () => {
+      kube.close();
+      await runOrThrow(
+        ["down", "--dir", dir, ...(keep ? ["--keep"] : [])],
+        "scripts/testcluster.sh down",
+      );
+      if (keep) console.error(`WVA_KEEP_CLUSTER=1: cluster state kept in ${dir}`);
+    },
+  };
+}
+
+/** Polls `check` every `intervalMs` until it returns a value other than undefined, or throws on timeout. */
+export async function waitFor<T>(
+  what: string,
+  check: () => Promise<T | undefined>,
+  options: { timeoutMs?: number; intervalMs?: number } = {},
+): Promise<T> {
+  const deadline = Date.now() + (options.timeoutMs ?? 30_000);
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await check();
+      if (v !== undefined) return v;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ""}`);
+    }
+    await new Promise((r) => setTimeout(r, options.intervalMs ?? 200));
+  }
+}
