@@ -1,0 +1,221 @@
+/**
+ * Self-contained SVG line charts (no browser, no dependencies) for HTML reports: several named
+ * series drawn as lines, steps or filled areas, nice axis ticks, a legend, optional vertical
+ * markers (stage changes, scaling events) and horizontal thresholds (SLOs). NaN y values break a
+ * line, so missing bins show as gaps rather than as zeros.
+ *
+ * @module
+ */
+import { formatNumber } from "./format.ts";
+import { niceTicks } from "./ticks.ts";
+import { escapeXml, extent, type Frame, legend, PALETTE, r1, seriesPath } from "./_chart_parts.ts";
+
+export { escapeXml, PALETTE };
+
+/** One data point; `y: NaN` leaves a gap. */
+export interface ChartPoint {
+  readonly x: number;
+  readonly y: number;
+}
+
+/** A named series. */
+export interface ChartSeries {
+  readonly name: string;
+  readonly points: readonly ChartPoint[];
+  /** CSS colour. @default the next colour of {@linkcode PALETTE} */
+  readonly color?: string;
+  /** `line` joins points; `step` holds each value until the next x; `area` fills under the line. @default "line" */
+  readonly style?: "line" | "step" | "area";
+  readonly dashed?: boolean;
+}
+
+/** A vertical line at `x`, labelled at the top (e.g. "stage 2"). */
+export interface ChartMarker {
+  readonly x: number;
+  readonly label?: string;
+}
+
+/** A horizontal reference line at `y` (e.g. an SLO). */
+export interface ChartThreshold {
+  readonly y: number;
+  readonly label?: string;
+  readonly color?: string;
+}
+
+/** Options of {@linkcode renderLineChart}. */
+export interface LineChartOptions {
+  readonly title: string;
+  readonly series: readonly ChartSeries[];
+  readonly xLabel?: string;
+  readonly yLabel?: string;
+  /** Pixels. @default 720 */
+  readonly width?: number;
+  /** Pixels. @default 280 */
+  readonly height?: number;
+  /** Axis range; defaults cover the data, and y starts at 0 unless data goes below. */
+  readonly xMin?: number;
+  readonly xMax?: number;
+  readonly yMin?: number;
+  readonly yMax?: number;
+  readonly markers?: readonly ChartMarker[];
+  readonly thresholds?: readonly ChartThreshold[];
+  /** Tick label formatters. @default formatNumber */
+  readonly formatX?: (x: number) => string;
+  readonly formatY?: (y: number) => string;
+}
+
+/**
+ * Renders a line/step/area chart as an SVG string.
+ *
+ * @example
+ * ```ts
+ * import { renderLineChart } from "./svg_chart.ts";
+ * const svg = renderLineChart({
+ *   title: "Rate",
+ *   series: [{ name: "target", points: [{ x: 0, y: 1 }, { x: 10, y: 2 }] }],
+ * });
+ * if (!svg.startsWith("<svg")) throw new Error("bad");
+ * ```
+ */
+export function renderLineChart(options: LineChartOptions): string {
+  const width = options.width ?? 720, height = options.height ?? 280;
+  const colors = options.series.map((s, i) => s.color ?? PALETTE[i % PALETTE.length]!);
+  const [legendSvg, legendBottom] = legend(options.series, colors, width);
+  const pts = options.series.flatMap((s) => s.points);
+  const [dx0, dx1] = extent(pts.map((p) => p.x), [0, 1]);
+  const ys = pts.filter((p) => Number.isFinite(p.x)).map((p) => p.y);
+  for (const t of options.thresholds ?? []) ys.push(t.y);
+  const [dy0, dy1] = extent(ys, [0, 1]);
+  const xMin = options.xMin ?? dx0, xMax = options.xMax ?? (dx1 > xMin ? dx1 : xMin + 1);
+  const yt = niceTicks(options.yMin ?? Math.min(0, dy0), options.yMax ?? dy1, 5);
+  const xt = niceTicks(xMin, xMax, 8);
+  const left = 60, top = legendBottom + 6, right = 18, bottom = options.xLabel ? 44 : 30;
+  const w = width - left - right, h = height - top - bottom;
+  const f: Frame = {
+    left,
+    top,
+    w,
+    h,
+    x: (v) => left + ((v - xMin) / (xMax - xMin || 1)) * w,
+    y: (v) => top + h - ((v - yt.min) / (yt.max - yt.min || 1)) * h,
+  };
+  const fx = options.formatX ?? formatNumber, fy = options.formatY ?? formatNumber;
+  const out: string[] = [
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="${
+      escapeXml(options.title)
+    }">`,
+    `<title>${escapeXml(options.title)}</title>`,
+    `<style>text{font:12px system-ui,sans-serif;fill:#333}.t{font-weight:600;font-size:14px}.ax{fill:#666;font-size:11px}.lg{font-size:12px}</style>`,
+    `<rect width="${width}" height="${height}" fill="#fff"/>`,
+    `<text x="12" y="20" class="t">${escapeXml(options.title)}</text>`,
+    legendSvg,
+  ];
+  for (const v of yt.values) {
+    const Y = r1(f.y(v));
+    out.push(
+      `<line x1="${left}" x2="${left + w}" y1="${Y}" y2="${Y}" stroke="#e5e5e5"/>`,
+      `<text x="${left - 6}" y="${Y}" dy="4" text-anchor="end" class="ax">${
+        escapeXml(fy(v))
+      }</text>`,
+    );
+  }
+  for (const v of xt.values.filter((v) => v >= xMin - 1e-9 && v <= xMax + 1e-9)) {
+    const X = r1(f.x(v));
+    out.push(
+      `<line x1="${X}" x2="${X}" y1="${top + h}" y2="${top + h + 4}" stroke="#999"/>`,
+      `<text x="${X}" y="${top + h + 16}" text-anchor="middle" class="ax">${
+        escapeXml(fx(v))
+      }</text>`,
+    );
+  }
+  out.push(
+    `<line x1="${left}" x2="${left + w}" y1="${top + h}" y2="${top + h}" stroke="#999"/>`,
+    `<line x1="${left}" x2="${left}" y1="${top}" y2="${top + h}" stroke="#999"/>`,
+  );
+  if (options.xLabel) {
+    out.push(
+      `<text x="${left + w / 2}" y="${height - 8}" text-anchor="middle" class="ax">${
+        escapeXml(options.xLabel)
+      }</text>`,
+    );
+  }
+  if (options.yLabel) {
+    out.push(
+      `<text transform="translate(14 ${top + h / 2}) rotate(-90)" text-anchor="middle" class="ax">${
+        escapeXml(options.yLabel)
+      }</text>`,
+    );
+  }
+  for (const m of options.markers ?? []) {
+    if (m.x < xMin || m.x > xMax) continue;
+    const X = r1(f.x(m.x));
+    out.push(
+      `<line x1="${X}" x2="${X}" y1="${top}" y2="${
+        top + h
+      }" stroke="#888" stroke-dasharray="3 3"/>`,
+    );
+    if (m.label) {
+      out.push(`<text x="${X}" y="${top + 10}" dx="3" class="ax">${escapeXml(m.label)}</text>`);
+    }
+  }
+  for (const t of options.thresholds ?? []) {
+    const Y = r1(f.y(t.y)), color = t.color ?? "#C00";
+    out.push(
+      `<line x1="${left}" x2="${
+        left + w
+      }" y1="${Y}" y2="${Y}" stroke="${color}" stroke-dasharray="6 3"/>`,
+    );
+    if (t.label) {
+      out.push(
+        `<text x="${
+          left + w - 4
+        }" y="${Y}" dy="-4" text-anchor="end" class="ax" style="fill:${color}">${
+          escapeXml(t.label)
+        }</text>`,
+      );
+    }
+  }
+  const clipId = `c${(options.title.length * 7919 + width * 31 + height + top) % 1_000_000}`;
+  out.push(
+    `<clipPath id="${clipId}"><rect x="${left}" y="${top - 2}" width="${w}" height="${
+      h + 4
+    }"/></clipPath>`,
+    `<g clip-path="url(#${clipId})">`,
+  );
+  const base = r1(f.y(Math.max(yt.min, 0)));
+  options.series.forEach((s, i) => {
+    const dash = s.dashed ? ` stroke-dasharray="5 3"` : "";
+    for (const seg of seriesPath(s.points, s.style, f)) {
+      if (s.style === "area") {
+        out.push(
+          `<path d="${seg.d}L${seg.x1} ${base}L${seg.x0} ${base}Z" fill="${
+            colors[i]
+          }" fill-opacity="0.18" stroke="none"/>`,
+        );
+      }
+      out.push(
+        `<path d="${seg.d}" fill="none" stroke="${
+          colors[i]
+        }" stroke-width="2" stroke-linejoin="round"${dash}><title>${
+          escapeXml(s.name)
+        }</title></path>`,
+      );
+    }
+    const drawn = s.points.filter((p) => Number.isFinite(p.y) && Number.isFinite(p.x));
+    if (drawn.length === 1) {
+      out.push(
+        `<circle cx="${r1(f.x(drawn[0]!.x))}" cy="${r1(f.y(drawn[0]!.y))}" r="3" fill="${
+          colors[i]
+        }"/>`,
+      );
+    }
+  });
+  out.push(`</g>`);
+  if (ys.filter(Number.isFinite).length === 0) {
+    out.push(
+      `<text x="${left + w / 2}" y="${top + h / 2}" text-anchor="middle" class="ax">no data</text>`,
+    );
+  }
+  out.push(`</svg>`);
+  return out.join("\n");
+}
