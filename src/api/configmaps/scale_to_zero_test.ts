@@ -1,0 +1,85 @@
+import assert from "node:assert/strict";
+import {
+  DEFAULT_RETENTION_MS,
+  parseDurationMs,
+  parseScaleToZero,
+  scaleToZeroFor,
+} from "./scale_to_zero.ts";
+
+Deno.test("parseDurationMs() reads Go-style durations", async (t) => {
+  const cases: [string, number | undefined][] = [
+    ["90s", 90_000],
+    ["10m", 600_000],
+    ["1h30m", 5_400_000],
+    ["1.5h", 5_400_000],
+    ["500ms", 500],
+    ["0s", 0],
+    ["10", undefined],
+    ["", undefined],
+    ["5 m", undefined],
+    ["1d", undefined],
+  ];
+  for (const [text, want] of cases) {
+    await t.step(JSON.stringify(text), () => assert.equal(parseDurationMs(text), want));
+  }
+});
+
+Deno.test("scaleToZeroFor() applies model entry → default → global switch", async (t) => {
+  const r = parseScaleToZero({
+    default: "enabled: false\nretentionPeriod: 15m",
+    a: "modelID: m\nenabled: true",
+    b: "modelID: m\nnamespace: prod\nretentionPeriod: 5m",
+  });
+  assert.deepEqual(r.problems, []);
+  const cases = [
+    {
+      name: "model-wide entry",
+      m: { modelId: "m", namespace: "dev" },
+      g: false,
+      want: { enabled: true, retentionMs: 900_000 },
+    },
+    {
+      name: "namespaced entry, enabled from default",
+      m: { modelId: "m", namespace: "prod" },
+      g: true,
+      want: { enabled: false, retentionMs: 300_000 },
+    },
+    {
+      name: "other model: default",
+      m: { modelId: "x", namespace: "dev" },
+      g: true,
+      want: { enabled: false, retentionMs: 900_000 },
+    },
+  ];
+  for (const c of cases) {
+    await t.step(
+      c.name,
+      () => assert.deepEqual(scaleToZeroFor(r.config, c.m, { globalEnabled: c.g }), c.want),
+    );
+  }
+  await t.step("nothing configured: global switch and 10 minutes", () => {
+    const empty = parseScaleToZero(undefined).config;
+    assert.deepEqual(
+      scaleToZeroFor(empty, { modelId: "x", namespace: "n" }, { globalEnabled: true }),
+      {
+        enabled: true,
+        retentionMs: DEFAULT_RETENTION_MS,
+      },
+    );
+    assert.equal(scaleToZeroFor(empty, { modelId: "x", namespace: "n" }).enabled, false);
+  });
+});
+
+Deno.test("parseScaleToZero() reports bad entries and keeps the last good ones", () => {
+  const good =
+    parseScaleToZero({ default: "enabled: true", a: "modelID: m\nretentionPeriod: 5m" }).config;
+  const r = parseScaleToZero({
+    default: "enabled: yes please",
+    a: "modelID: m\nretentionPeriod: 0s",
+  }, good);
+  assert.deepEqual(r.problems.map((p) => [p.key, p.field, p.fallback]), [
+    ["default", "enabled", "last-good"],
+    ["a", "retentionPeriod", "last-good"],
+  ]);
+  assert.deepEqual(r.config, good);
+});
