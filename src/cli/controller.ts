@@ -1,17 +1,69 @@
 /**
- * `wva controller` (placeholder until its issue lands).
+ * `wva controller`: autoscale every VariantAutoscaling of a cluster, in it (service account) or
+ * from outside with a kubeconfig (Kind's client-certificate kubeconfig included). Runs until
+ * SIGTERM or SIGINT, then stops gracefully (releases the leader Lease). See docs/controller.md.
  *
  * @module
  */
-import { parseFlags, renderHelp, writeErr, writeOut } from "./flags.ts";
+import { KubeConfigError } from "../cluster/kube/mod.ts";
+import { ConfigError, readConfigFile } from "../config/load.ts";
+import { startController } from "../controller/controller.ts";
+import { configFromFlags, CONTROLLER_FLAGS } from "../controller/flags.ts";
+import { configFromEnv, resolveControllerConfig } from "../controller/options.ts";
+import { createLogger } from "../log.ts";
+import { parseFlags, renderHelp, UsageError, writeOut } from "./flags.ts";
+
+const USAGE = "wva controller --prometheus-url URL [flags]";
+
+const SUMMARY =
+  "Runs the control loop on Kubernetes: watches VariantAutoscalings, their targets, nodes and\n" +
+  "ConfigMaps; reads vLLM metrics from Prometheus; decides replicas per variant; publishes\n" +
+  "wva_desired_replicas for HPA/KEDA, writes each VA's status and, with --direct-scale, scales.\n" +
+  "Precedence: flags > environment [VARS] > --config file > defaults.";
+
+const FOOTER = [
+  "Examples:",
+  "  wva controller --kubeconfig ~/.kube/config --prometheus-url http://localhost:9090",
+  "  wva controller --in-cluster --leader-elect --prometheus-url https://prom:9090 \\",
+  "    --prometheus-ca-file /etc/prom/ca.crt --prometheus-token-file /var/run/secrets/token",
+].join("\n");
 
 /** Entry point of `wva controller`; returns the exit code. */
-export function main(argv: readonly string[]): Promise<number> {
-  const flags = parseFlags(argv, {});
+export async function main(argv: readonly string[]): Promise<number> {
+  const flags = parseFlags(argv, CONTROLLER_FLAGS);
   if (flags.help) {
-    writeOut(renderHelp("wva controller [flags]", "This mode is being built.", {}));
-    return Promise.resolve(0);
+    writeOut(renderHelp(USAGE, SUMMARY, CONTROLLER_FLAGS, FOOTER));
+    return 0;
   }
-  writeErr("wva controller: not available yet\n");
-  return Promise.resolve(1);
+  const file = typeof flags.values.config === "string"
+    ? await readConfigFile(flags.values.config)
+    : {};
+  if (file === null || typeof file !== "object" || Array.isArray(file)) {
+    throw new UsageError(`--config: ${flags.values.config} must hold a mapping of settings`);
+  }
+  const config = resolveControllerConfig([
+    file as Record<string, unknown>,
+    configFromEnv(Deno.env.toObject()),
+    configFromFlags(flags.values),
+  ]);
+  const logger = createLogger({ level: config.logLevel, base: { mode: "controller" } });
+  let handle;
+  try {
+    handle = startController(config, { logger });
+  } catch (err) {
+    if (err instanceof KubeConfigError) throw new ConfigError([err.message]);
+    throw err;
+  }
+  await new Promise<void>((resolve) => {
+    const stop = () => {
+      Deno.removeSignalListener("SIGTERM", stop);
+      Deno.removeSignalListener("SIGINT", stop);
+      logger.info("signal-received", {});
+      resolve();
+    };
+    Deno.addSignalListener("SIGTERM", stop);
+    Deno.addSignalListener("SIGINT", stop);
+  });
+  await handle.stop();
+  return 0;
 }

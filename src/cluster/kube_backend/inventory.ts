@@ -1,0 +1,48 @@
+/**
+ * The GPU inventory the limiter uses: allocatable GPUs per accelerator name, summed over the
+ * nodes that carry a product label (the shared vendor table of src/cluster/gpu_vendors.ts).
+ * Pure.
+ *
+ * @module
+ */
+import type { GpuInventory } from "../../optimizer/gpu_limiter.ts";
+import { gpuInventory, type NodeGpus, type NodeLike } from "../gpu_vendors.ts";
+import { normalizeProduct } from "./accelerator.ts";
+
+/** Options of {@linkcode inventoryOf}. */
+export interface InventoryOptions {
+  /** Accelerator name of a product label value (unit-cost ConfigMap), if known. */
+  readonly nameOfProduct?: (product: string) => string | undefined;
+}
+
+/** Per accelerator: GPUs, and the vendor and product they came from (for the gauge labels). */
+export interface InventoryEntry {
+  readonly accelerator: string;
+  readonly vendor: string;
+  readonly product: string;
+  readonly gpus: number;
+}
+
+/** The inventory by accelerator name, plus its entries. Nodes without a product label count 0. */
+export function inventoryOf(
+  nodes: readonly NodeLike[],
+  options: InventoryOptions = {},
+): { readonly inventory: GpuInventory; readonly entries: readonly InventoryEntry[] } {
+  const entries = new Map<string, InventoryEntry>();
+  for (const g of gpuInventory(nodes) as NodeGpus[]) {
+    if (!g.product) continue;
+    const accelerator = options.nameOfProduct?.(g.product) ?? normalizeProduct(g.product);
+    const prev = entries.get(accelerator);
+    entries.set(accelerator, {
+      accelerator,
+      vendor: g.kind,
+      product: g.product,
+      gpus: (prev?.gpus ?? 0) + g.allocatable,
+    });
+  }
+  const list = [...entries.values()].sort((a, b) => a.accelerator.localeCompare(b.accelerator));
+  return {
+    inventory: Object.fromEntries(list.map((e) => [e.accelerator, e.gpus])),
+    entries: list,
+  };
+}

@@ -1,0 +1,159 @@
+/**
+ * One VariantAutoscaling object plus its scale target and pods → the cycle's
+ * {@linkcode VariantSnapshot} (pure). Bad input never throws: an invalid spec or a missing
+ * target becomes a blocking problem (the VA gets a condition saying why and is left out), an
+ * unresolved accelerator a non-blocking one.
+ *
+ * @module
+ */
+import {
+  ACCELERATOR_LABEL,
+  ConditionType,
+  DEFAULT_VARIANT_COST,
+  parseVariantAutoscaling,
+  Reason,
+  type VariantAutoscaling,
+} from "../../api/v1alpha1.ts";
+import type { VariantProblem, VariantSnapshot } from "../../pipeline/ports.ts";
+import { gpusOfTemplate, resolveAccelerator } from "./accelerator.ts";
+import type { PodInfo, WorkloadInfo } from "./objects.ts";
+import { matchesSelector } from "./selector.ts";
+
+/** What {@linkcode variantFromObject} looks up in the caches. */
+export interface VariantLookups {
+  /** Now (epoch ms) and the warm-up: a pod Ready for less than `warmupMs` is still pending. */
+  readonly nowMs: number;
+  readonly warmupMs: number;
+  workload(kind: string, namespace: string, name: string): WorkloadInfo | undefined;
+  pods(namespace: string): readonly PodInfo[];
+  /** Accelerator name of a product label value (unit-cost ConfigMap). */
+  nameOfProduct?(product: string): string | undefined;
+  /** Cost of one GPU of an accelerator (unit-cost ConfigMap). */
+  unitCost?(accelerator: string): number | undefined;
+}
+
+/** A snapshot plus the parsed object (undefined when the spec is invalid). */
+export interface ResolvedVariant {
+  readonly snapshot: VariantSnapshot;
+  readonly va: VariantAutoscaling | undefined;
+  readonly workload: WorkloadInfo | undefined;
+}
+
+type Json = Record<string, unknown>;
+
+function invalid(raw: unknown, problems: readonly string[]): ResolvedVariant {
+  const o = (raw ?? {}) as Json;
+  const meta = (o.metadata ?? {}) as Json;
+  const spec = (o.spec ?? {}) as Json;
+  const problem: VariantProblem = {
+    condition: ConditionType.ConfigValid,
+    reason: Reason.InvalidSpec,
+    message: problems.slice(0, 5).join("; "),
+    blocking: true,
+  };
+  return {
+    snapshot: {
+      namespace: String(meta.namespace ?? ""),
+      name: String(meta.name ?? ""),
+      modelId: typeof spec.modelID === "string" && spec.modelID ? spec.modelID : "(invalid)",
+      accelerator: "unresolved",
+      costPerReplica: 0,
+      gpusPerReplica: 0,
+      minReplicas: 0,
+      maxReplicas: 0,
+      currentReplicas: 0,
+      readyReplicas: 0,
+      pendingReplicas: 0,
+      replicaIds: [],
+      generation: typeof meta.generation === "number" ? meta.generation : undefined,
+      problems: [problem],
+    },
+    va: undefined,
+    workload: undefined,
+  };
+}
+
+/** Resolves one VA object (as read from the apiserver). */
+export function variantFromObject(raw: unknown, lookups: VariantLookups): ResolvedVariant {
+  const parsed = parseVariantAutoscaling(raw);
+  if (!parsed.ok) return invalid(raw, parsed.problems);
+  const va = parsed.va;
+  const { namespace, name } = va.metadata;
+  const spec = va.spec;
+  const ref = spec.scaleTargetRef;
+  const found = lookups.workload(ref.kind, namespace, ref.name);
+  const workload = found && !found.deleting ? found : undefined;
+  const problems: VariantProblem[] = [];
+  if (!workload) {
+    problems.push({
+      condition: ConditionType.TargetResolved,
+      reason: Reason.TargetNotFound,
+      message: `${ref.kind} ${namespace}/${ref.name} not found`,
+      blocking: true,
+    });
+  }
+  const resolved = resolveAccelerator({
+    specAccelerator: spec.accelerator,
+    template: workload?.template,
+    labelAccelerator: va.metadata.labels?.[ACCELERATOR_LABEL],
+    ...(lookups.nameOfProduct ? { nameOfProduct: (p) => lookups.nameOfProduct!(p) } : {}),
+  });
+  if (resolved.source === "unresolved" && workload) {
+    problems.push({
+      condition: ConditionType.ConfigValid,
+      reason: Reason.AcceleratorUnresolved,
+      message: "no spec.accelerator, GPU product node selector/affinity or " +
+        `${ACCELERATOR_LABEL} label: accelerator_type=unresolved`,
+      blocking: false,
+    });
+  }
+  const gpus = spec.gpusPerReplica ?? gpusOfTemplate(workload?.template) ?? 1;
+  const unit = lookups.unitCost?.(resolved.accelerator);
+  const cost = spec.variantCost ?? (unit !== undefined ? unit * gpus : DEFAULT_VARIANT_COST);
+  const current = workload?.specReplicas ?? 0;
+  const pods = workload
+    ? lookups.pods(namespace).filter((p) =>
+      !p.deleting && matchesSelector(workload.selector, p.labels)
+    )
+    : [];
+  // Readiness comes from the pod cache (the Deployment's readyReplicas may be ahead of it). A
+  // replica that just became Ready has not shown its effect on the metrics yet (scrape delay,
+  // max_over_time window): it counts as pending until the warm-up has passed.
+  const warmed = pods.filter((p) =>
+    p.ready &&
+    (p.readySinceMs === undefined || lookups.nowMs - p.readySinceMs >= lookups.warmupMs)
+  ).length;
+  const ready = Math.min(warmed, current);
+  const perf = spec.perfParams;
+  const snapshot: VariantSnapshot = {
+    namespace,
+    name,
+    modelId: spec.modelID,
+    accelerator: resolved.accelerator,
+    costPerReplica: cost,
+    gpusPerReplica: gpus,
+    minReplicas: spec.minReplicas,
+    maxReplicas: spec.maxReplicas,
+    currentReplicas: current,
+    readyReplicas: ready,
+    pendingReplicas: Math.max(0, current - ready),
+    previousDesiredReplicas: va.status?.desiredOptimizedAlloc?.numReplicas,
+    replicaIds: pods.map((p) => p.name).sort(),
+    analyzer: spec.analyzer,
+    serviceClass: spec.serviceClass,
+    ...(perf
+      ? {
+        perf: {
+          alphaMs: perf.alphaMs,
+          betaMs: perf.betaMs,
+          gammaMs: perf.gammaMs,
+          deltaMs: perf.deltaMs,
+          maxBatchSize: perf.maxBatchSize,
+        },
+      }
+      : {}),
+    generation: va.metadata.generation,
+    problems,
+  };
+  return { snapshot, va, workload };
+}

@@ -1,0 +1,118 @@
+import assert from "node:assert/strict";
+import { inventoryOf } from "./inventory.ts";
+import { projectPod, projectWorkload } from "./objects.ts";
+import { variantFromObject, type VariantLookups } from "./variant.ts";
+
+const NOW = Date.parse("2026-01-01T00:10:00Z");
+
+function deployment(replicas: number) {
+  return projectWorkload("Deployment", {
+    metadata: { name: "d", namespace: "ns" },
+    spec: {
+      replicas,
+      selector: { matchLabels: { app: "d" } },
+      template: {
+        spec: {
+          nodeSelector: { "nvidia.com/gpu.product": "NVIDIA-A100-PCIE-80GB" },
+          containers: [{ resources: { limits: { "nvidia.com/gpu": "2" } } }],
+        },
+      },
+    },
+    status: { replicas, readyReplicas: replicas },
+  })!;
+}
+
+function pod(name: string, readyAt: string | undefined, extra: Record<string, unknown> = {}) {
+  return projectPod({
+    metadata: { name, namespace: "ns", labels: { app: "d" }, ...extra },
+    status: {
+      phase: "Running",
+      conditions: readyAt ? [{ type: "Ready", status: "True", lastTransitionTime: readyAt }] : [],
+    },
+  })!;
+}
+
+function va(spec: Record<string, unknown>, status?: Record<string, unknown>) {
+  return {
+    apiVersion: "llmd.ai/v1alpha1",
+    kind: "VariantAutoscaling",
+    metadata: { name: "v", namespace: "ns", generation: 3 },
+    spec: { scaleTargetRef: { kind: "Deployment", name: "d" }, modelID: "m", ...spec },
+    ...(status ? { status } : {}),
+  };
+}
+
+function lookups(replicas: number, pods: ReturnType<typeof pod>[]): VariantLookups {
+  return {
+    nowMs: NOW,
+    warmupMs: 60_000,
+    workload: (kind, ns, name) =>
+      kind === "Deployment" && ns === "ns" && name === "d" ? deployment(replicas) : undefined,
+    pods: () => pods,
+  };
+}
+
+Deno.test("variantFromObject() builds the snapshot from the VA, target and pods", async (t) => {
+  await t.step("accelerator, GPUs, cost, bounds, replicas and warm-up", () => {
+    const pods = [
+      pod("d-0", "2026-01-01T00:00:00Z"),
+      pod("d-1", "2026-01-01T00:09:30Z"), // ready 30 s ago: warming up
+      pod("d-2", undefined), // not ready
+      pod("d-3", "2026-01-01T00:00:00Z", { deletionTimestamp: "2026-01-01T00:09:59Z" }),
+    ];
+    const r = variantFromObject(
+      va({ variantCost: "12.5", maxReplicas: 4 }, { desiredOptimizedAlloc: { numReplicas: 3 } }),
+      lookups(3, pods),
+    );
+    const s = r.snapshot;
+    assert.deepEqual(
+      [s.accelerator, s.gpusPerReplica, s.costPerReplica, s.minReplicas, s.maxReplicas],
+      ["A100", 2, 12.5, 1, 4],
+    );
+    assert.deepEqual([s.currentReplicas, s.readyReplicas, s.pendingReplicas], [3, 1, 2]);
+    assert.deepEqual(s.replicaIds, ["d-0", "d-1", "d-2"]);
+    assert.equal(s.previousDesiredReplicas, 3);
+    assert.equal(s.generation, 3);
+    assert.deepEqual(s.problems, []);
+  });
+  await t.step("cost from the unit-cost ConfigMap × GPUs, else 10", () => {
+    const withUnit = variantFromObject(va({}), { ...lookups(1, []), unitCost: () => 40 });
+    assert.equal(withUnit.snapshot.costPerReplica, 80);
+    assert.equal(variantFromObject(va({}), lookups(1, [])).snapshot.costPerReplica, 10);
+  });
+  await t.step("a missing target is a blocking TargetResolved problem", () => {
+    const r = variantFromObject(
+      va({ scaleTargetRef: { kind: "Deployment", name: "gone" } }),
+      lookups(1, []),
+    );
+    assert.deepEqual(r.snapshot.problems.map((p) => [p.condition, p.reason, p.blocking]), [
+      ["TargetResolved", "TargetNotFound", true],
+    ]);
+  });
+  await t.step(
+    "an invalid spec is a blocking ConfigValid/InvalidSpec problem naming the field",
+    () => {
+      const r = variantFromObject(va({ maxReplicas: 0 }), lookups(1, []));
+      const p = r.snapshot.problems[0]!;
+      assert.deepEqual([p.condition, p.reason, p.blocking], ["ConfigValid", "InvalidSpec", true]);
+      assert.match(p.message, /maxReplicas/);
+      assert.equal(r.snapshot.name, "v");
+      assert.equal(r.va, undefined);
+    },
+  );
+});
+
+Deno.test("inventoryOf() sums allocatable GPUs per accelerator", () => {
+  const node = (name: string, product: string, gpus: string) => ({
+    metadata: { name, labels: { "nvidia.com/gpu.product": product } },
+    status: { capacity: { "nvidia.com/gpu": gpus }, allocatable: { "nvidia.com/gpu": gpus } },
+  });
+  const r = inventoryOf([
+    node("a", "NVIDIA-A100-PCIE-80GB", "8"),
+    node("b", "NVIDIA-A100-PCIE-80GB", "4"),
+    node("c", "NVIDIA-H100-SXM5-80GB", "8"),
+    { metadata: { name: "cpu" }, status: {} },
+  ]);
+  assert.deepEqual(r.inventory, { A100: 12, H100: 8 });
+  assert.equal(r.entries[0]!.product, "NVIDIA-A100-PCIE-80GB");
+});

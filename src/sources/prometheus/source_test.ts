@@ -1,0 +1,108 @@
+import assert from "node:assert/strict";
+import type { PromQuery, PromSample } from "./client.ts";
+import { createPrometheusSource } from "./source.ts";
+
+const EVAL_MS = 2_000_000;
+
+function sample(labels: Record<string, string>, value: number): PromSample {
+  return { labels, atMs: EVAL_MS, value };
+}
+
+/** A PromQuery answering by the metric name found in the expression. */
+function cannedProm(
+  answers: Record<string, PromSample[]>,
+  fail?: RegExp,
+): PromQuery & { exprs: string[] } {
+  const exprs: string[] = [];
+  return {
+    exprs,
+    instant(expr) {
+      exprs.push(expr);
+      if (fail?.test(expr)) return Promise.reject(new Error("prometheus down"));
+      const key = Object.keys(answers).find((k) => expr.includes(k));
+      return Promise.resolve(key ? answers[key]! : []);
+    },
+    close() {},
+  };
+}
+
+const pod = (p: string, extra: Record<string, string> = {}) => ({
+  model_name: "m",
+  pod: p,
+  ...extra,
+});
+
+Deno.test("createPrometheusSource() assembles samples and load", async (t) => {
+  const prom = cannedProm({
+    "max_over_time(vllm:kv_cache_usage_perc": [
+      sample(pod("a-0"), 0.5),
+      sample(pod("a-1", { llm_d_ai_variant: "va-a" }), 0.9),
+      sample({ model_name: "other", pod: "o-0" }, 0.1),
+    ],
+    "vllm:num_requests_waiting": [sample(pod("a-0"), 2)],
+    "vllm:num_requests_running": [sample(pod("a-0"), 7)],
+    "timestamp(": [sample(pod("a-0"), EVAL_MS / 1000 - 3)],
+    "vllm:cache_config_info": [sample({ pod: "a-0", num_gpu_blocks: "1000", block_size: "16" }, 1)],
+    "rate(vllm:request_success_total": [sample({ model_name: "m" }, 4.5)],
+    "vllm:request_prompt_tokens_sum": [sample({ model_name: "m" }, 120)],
+    "vllm:request_generation_tokens_sum": [sample({ model_name: "m" }, NaN)],
+    "vllm:time_to_first_token_seconds_sum": [sample({ model_name: "m" }, 0.05)],
+  });
+  const source = createPrometheusSource(prom);
+  const nowMs = 9_000_000;
+  const [m] = await source.collect({
+    nowMs,
+    models: [{ modelId: "m", namespace: "ns", variants: [], requestWindowMs: 60_000 }],
+  });
+  await t.step("per-pod samples: missing series stay undefined, age from timestamp()", () => {
+    assert.deepEqual(m!.replicas, [
+      {
+        replicaId: "a-0",
+        kvUsage01: 0.5,
+        queueLength: 2,
+        runningRequests: 7,
+        numGpuBlocks: 1000,
+        blockSize: 16,
+        sampleMs: nowMs - 3000,
+      },
+      {
+        replicaId: "a-1",
+        variant: "va-a",
+        kvUsage01: 0.9,
+        queueLength: undefined,
+        runningRequests: undefined,
+        numGpuBlocks: undefined,
+        blockSize: undefined,
+        sampleMs: undefined,
+      },
+    ]);
+  });
+  await t.step("model load: NaN dropped, seconds to ms, empty request count is 0", () => {
+    assert.equal(m!.arrivalRatePerSec, 4.5);
+    assert.equal(m!.avgInputTokens, 120);
+    assert.equal(m!.avgOutputTokens, undefined);
+    assert.equal(m!.ttftMs, 50);
+    assert.equal(m!.itlMs, undefined);
+    assert.equal(m!.requestsInWindow, 0);
+  });
+  await t.step("one set of queries per namespace, plus the request count", () => {
+    assert.equal(prom.exprs.length, 11);
+    assert.ok(prom.exprs.every((e) => e.includes('namespace="ns"')));
+  });
+});
+
+Deno.test("createPrometheusSource() fails a namespace, not the others", async () => {
+  const prom = cannedProm({}, /namespace="bad"/);
+  const observed: boolean[] = [];
+  const source = createPrometheusSource(prom, { observe: (q) => observed.push(q.ok) });
+  const r = await source.collect({
+    nowMs: 0,
+    models: [
+      { modelId: "m", namespace: "bad", variants: [] },
+      { modelId: "m", namespace: "good", variants: [] },
+    ],
+  });
+  assert.equal(r.find((x) => x.namespace === "bad")!.error, "prometheus down");
+  assert.equal(r.find((x) => x.namespace === "good")!.error, undefined);
+  assert.ok(observed.includes(false) && observed.includes(true));
+});
