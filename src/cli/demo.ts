@@ -1,17 +1,190 @@
 /**
- * `wva demo` (placeholder until its issue lands).
+ * `wva demo`: the whole system on this machine, no Kubernetes — emulated GPU variants behind a
+ * router, the controller's cycle scaling them, a load schedule, a live view, and a report.
+ * See docs/demo.md.
  *
  * @module
  */
-import { parseFlags, renderHelp, writeErr, writeOut } from "./flags.ts";
+import { ConfigError, mergeLayers, parseOrThrow, readConfigFile } from "../config/load.ts";
+import { DemoConfigSchema } from "../demo/config.ts";
+import { writeDemoOutputs } from "../demo/outputs.ts";
+import { runDemo } from "../demo/run_demo.ts";
+import { PROFILE_NAMES, resolveSchedule } from "../demo/schedules.ts";
+import { renderSummaryText } from "../demo/summary_text.ts";
+import { parseSlo } from "../loadgen/plan/slo.ts";
+import { PlanInputError } from "../loadgen/plan/units.ts";
+import {
+  type FlagSpecs,
+  type FlagValues,
+  parseFlags,
+  renderHelp,
+  UsageError,
+  writeErr,
+  writeOut,
+} from "./flags.ts";
+
+/** Flags of `wva demo`. */
+export const DEMO_FLAGS: FlagSpecs = {
+  quick: { type: "boolean", description: "Short run (about 90 s of load): --schedule quick" },
+  schedule: {
+    type: "string",
+    arg: "NAME|STAGES",
+    description: `Load schedule: ${PROFILE_NAMES.join(", ")}, or stages like 30s@2rps,60s@2..14rps`,
+    defaultText: "standard (about 4 min)",
+  },
+  config: { type: "string", arg: "FILE", description: "YAML/JSON with variants, inventory, …" },
+  analyzer: {
+    type: "string",
+    arg: "NAME",
+    description: "saturation-v1, saturation-v2 or queueing-model",
+    defaultText: "saturation-v2",
+  },
+  interval: {
+    type: "string",
+    arg: "DUR",
+    description: "Control-cycle interval",
+    defaultText: "4s",
+  },
+  "loading-delay": {
+    type: "string",
+    arg: "DUR",
+    description: "Model-loading time of a new replica",
+    defaultText: "4s",
+  },
+  slo: {
+    type: "string",
+    arg: "SLO",
+    description: "Goodput SLO",
+    defaultText: "ttft=500ms,itl=50ms",
+  },
+  seed: {
+    type: "string",
+    arg: "N",
+    description: "Seed of arrivals, lengths and emulators",
+    defaultText: "1",
+  },
+  prometheus: {
+    type: "string",
+    arg: "URL",
+    description:
+      "Read metrics from this Prometheus instead of scraping (it must scrape the replicas: see docs/demo.md)",
+  },
+  out: {
+    type: "string",
+    arg: "DIR",
+    description: "Where report.json, report.html and controller.log.jsonl go",
+    defaultText: "out/demo",
+  },
+  plain: { type: "boolean", description: "Plain status lines instead of the redrawn view" },
+};
+
+function text(values: FlagValues, name: string): string | undefined {
+  const v = values[name];
+  return typeof v === "string" ? v : undefined;
+}
+
+/** Turns flags into a config layer (only what was given). */
+export function flagLayer(values: FlagValues): Record<string, unknown> {
+  const seed = text(values, "seed");
+  if (seed !== undefined && !/^-?\d+$/.test(seed)) {
+    throw new UsageError(`--seed: "${seed}" is not a whole number`);
+  }
+  let slo: unknown;
+  const sloText = text(values, "slo");
+  if (sloText !== undefined) {
+    try {
+      slo = parseSlo(sloText, "--slo");
+    } catch (err) {
+      if (err instanceof PlanInputError) throw new UsageError(err.message);
+      throw err;
+    }
+  }
+  const schedule = values.quick === true ? "quick" : text(values, "schedule");
+  if (values.quick === true && text(values, "schedule") !== undefined) {
+    throw new UsageError("--quick and --schedule cannot be combined");
+  }
+  return {
+    loadingDelayMs: text(values, "loading-delay"),
+    controller: { analyzer: text(values, "analyzer"), intervalMs: text(values, "interval") },
+    load: { schedule, seed: seed === undefined ? undefined : Number(seed), slo },
+  };
+}
+
+/** Writes JSON through a temporary file and a rename, so Prometheus never reads half a file. */
+async function writeAtomically(path: string, value: unknown): Promise<void> {
+  await Deno.writeTextFile(`${path}.tmp`, JSON.stringify(value, null, 2));
+  await Deno.rename(`${path}.tmp`, path);
+}
 
 /** Entry point of `wva demo`; returns the exit code. */
-export function main(argv: readonly string[]): Promise<number> {
-  const flags = parseFlags(argv, {});
+export async function main(argv: readonly string[]): Promise<number> {
+  const flags = parseFlags(argv, DEMO_FLAGS);
   if (flags.help) {
-    writeOut(renderHelp("wva demo [flags]", "This mode is being built.", {}));
-    return Promise.resolve(0);
+    writeOut(renderHelp(
+      "wva demo [flags]",
+      "Runs the whole system on this machine, no Kubernetes: emulated A100 and H100 replicas\n" +
+        "behind a router, the controller's cycle scaling them within a GPU inventory, a load\n" +
+        "schedule that ramps up, holds, spikes and falls back, a live view and a report.",
+      DEMO_FLAGS,
+      "Example: wva demo --quick --out out/demo   (then open out/demo/report.html)",
+    ));
+    return 0;
   }
-  writeErr("wva demo: not available yet\n");
-  return Promise.resolve(1);
+  const v = flags.values;
+  const configPath = text(v, "config");
+  const file = configPath ? await readConfigFile(configPath) : {};
+  const input = mergeLayers(file, flagLayer(v));
+  const config = parseOrThrow(DemoConfigSchema, input, configPath ?? "wva demo");
+  let schedule;
+  try {
+    schedule = resolveSchedule(config.load.schedule, "--schedule");
+  } catch (err) {
+    if (err instanceof PlanInputError) throw new ConfigError([err.message]);
+    throw err;
+  }
+  const outDir = text(v, "out") ?? "out/demo";
+  await Deno.mkdir(outDir, { recursive: true });
+  const log = await Deno.open(`${outDir}/controller.log.jsonl`, {
+    write: true,
+    create: true,
+    truncate: true,
+  });
+  const encoder = new TextEncoder();
+  const targetsFile = `${outDir}/prometheus-targets.json`;
+  const prometheusUrl = text(v, "prometheus");
+  const abort = new AbortController();
+  const onSigint = () => {
+    if (abort.signal.aborted) Deno.exit(130);
+    writeErr("\nwva demo: stopping (Ctrl-C again to quit at once)…\n");
+    abort.abort();
+  };
+  Deno.addSignalListener("SIGINT", onSigint);
+  try {
+    const report = await runDemo({
+      config,
+      schedule,
+      prometheusUrl,
+      ...(prometheusUrl ? { publishTargets: (g) => writeAtomically(targetsFile, g) } : {}),
+      signal: abort.signal,
+      ...(v.plain === true ? { view: { isTty: false } } : {}),
+      logSink: (line) => void log.writeSync(encoder.encode(line + "\n")),
+    });
+    const files = await writeDemoOutputs(outDir, report, {
+      command: ["wva demo", ...argv].join(" "),
+    });
+    writeOut(
+      [
+        "",
+        ...renderSummaryText(report),
+        "",
+        `report     ${files.html}`,
+        `           ${files.json} · controller log ${outDir}/controller.log.jsonl`,
+        "",
+      ].join("\n"),
+    );
+    return 0;
+  } finally {
+    Deno.removeSignalListener("SIGINT", onSigint);
+    log.close();
+  }
 }
