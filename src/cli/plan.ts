@@ -38,8 +38,8 @@ const SUMMARY = [
 
 const FOOTER = [
   "Examples:",
-  "  wva plan --file examples/seed_40rpm.yaml",
-  "  wva plan --file examples/limited_priorities.yaml --output json",
+  "  wva plan --file examples/plan/seed_40rpm.yaml",
+  "  wva plan --file examples/plan/limited_priorities.yaml --output json",
   "",
   "Exit codes: 0 solved (even if some server has no feasible allocation), 2 bad input.",
 ].join("\n");

@@ -7,7 +7,7 @@ import { planReport, renderTable } from "./render.ts";
 import { SystemFileSchema } from "./schema.ts";
 
 const seed = parse(
-  await Deno.readTextFile(new URL("../../examples/seed_40rpm.yaml", import.meta.url)),
+  await Deno.readTextFile(new URL("../../examples/plan/seed_40rpm.yaml", import.meta.url)),
 );
 
 Deno.test("loadSystem() maps the seed file to unit-named fields", () => {

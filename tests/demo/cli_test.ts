@@ -9,12 +9,12 @@ import { resolveSchedule } from "../../src/demo/schedules.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 
-Deno.test("examples/demo*.yaml are valid demo configurations", async () => {
-  const files = [...Deno.readDirSync(`${ROOT}examples`)].map((e) => e.name)
-    .filter((n) => /^demo.*\.ya?ml$/.test(n));
+Deno.test("examples/demo/*.yaml are valid demo configurations", async () => {
+  const files = [...Deno.readDirSync(`${ROOT}examples/demo`)].map((e) => e.name)
+    .filter((n) => /\.ya?ml$/.test(n));
   assert.ok(files.length >= 2);
   for (const f of files) {
-    const c = parseOrThrow(DemoConfigSchema, await readConfigFile(`${ROOT}examples/${f}`), f);
+    const c = parseOrThrow(DemoConfigSchema, await readConfigFile(`${ROOT}examples/demo/${f}`), f);
     assert.ok(c.variants.length >= 2, f);
     assert.ok(resolveSchedule(c.load.schedule).stages.length > 0);
   }

@@ -25,8 +25,8 @@ const SEED_1 =
   "s=vllme-deployment:llm-d-sim; c=Premium; m=default/default; rate=1.33; tk=0; sol=1, sat=false, alloc={acc=A100; num=1; maxBatch=4; cost=40, val=-40, servTime=20.99, waitTime=0, rho=0, maxRPM=10801.08}; slo-itl=24, slo-ttw=500, slo-tps=0";
 
 Deno.test("wva plan prints the seed logs' solution lines to every digit", async (t) => {
-  await t.step("examples/seed_40rpm.yaml", async () => {
-    const r = await plan(["--file", "examples/seed_40rpm.yaml"]);
+  await t.step("examples/plan/seed_40rpm.yaml", async () => {
+    const r = await plan(["--file", "examples/plan/seed_40rpm.yaml"]);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stderr, "");
     assert.deepEqual(r.stdout.split("\n"), [
@@ -38,8 +38,8 @@ Deno.test("wva plan prints the seed logs' solution lines to every digit", async 
       "",
     ]);
   });
-  await t.step("examples/seed_1rpm.yaml", async () => {
-    const r = await plan(["-f", "examples/seed_1rpm.yaml"]);
+  await t.step("examples/plan/seed_1rpm.yaml", async () => {
+    const r = await plan(["-f", "examples/plan/seed_1rpm.yaml"]);
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(r.stdout.split("\n").slice(1, 5), [
       SEED_1,
@@ -53,7 +53,7 @@ Deno.test("wva plan prints the seed logs' solution lines to every digit", async 
 Deno.test("wva plan --output json|yaml carries the seed numbers as numbers", async (t) => {
   for (const format of ["json", "yaml"]) {
     await t.step(format, async () => {
-      const r = await plan(["--file", "examples/seed_40rpm.yaml", "--output", format]);
+      const r = await plan(["--file", "examples/plan/seed_40rpm.yaml", "--output", format]);
       assert.equal(r.code, 0, r.stderr);
       const doc = format === "json" ? JSON.parse(r.stdout) : parseYaml(r.stdout);
       assert.deepEqual(doc.servers[0], {
@@ -84,7 +84,7 @@ Deno.test("wva plan --output json|yaml carries the seed numbers as numbers", asy
     });
   }
   await t.step("seed 1.33 rpm: value −40, maxRPM 10801.08", async () => {
-    const r = await plan(["--file", "examples/seed_1rpm.yaml", "-o", "json"]);
+    const r = await plan(["--file", "examples/plan/seed_1rpm.yaml", "-o", "json"]);
     const s = JSON.parse(r.stdout).servers[0];
     assert.deepEqual([s.numReplicas, s.cost, s.value, s.servTime, s.maxRPM], [
       1,
@@ -97,10 +97,10 @@ Deno.test("wva plan --output json|yaml carries the seed numbers as numbers", asy
 });
 
 Deno.test("wva plan runs every shipped example", async (t) => {
-  for await (const e of Deno.readDir(`${ROOT}examples`)) {
+  for await (const e of Deno.readDir(`${ROOT}examples/plan`)) {
     if (!e.name.endsWith(".yaml")) continue;
     await t.step(e.name, async () => {
-      const r = await plan(["--file", `examples/${e.name}`, "-o", "json"]);
+      const r = await plan(["--file", `examples/plan/${e.name}`, "-o", "json"]);
       assert.equal(r.code, 0, r.stderr);
       const doc = JSON.parse(r.stdout);
       assert.ok(doc.servers.length > 0);
@@ -114,7 +114,7 @@ Deno.test("wva plan runs every shipped example", async (t) => {
   }
 });
 
-const seedDoc = parseYaml(await Deno.readTextFile(`${ROOT}examples/seed_40rpm.yaml`));
+const seedDoc = parseYaml(await Deno.readTextFile(`${ROOT}examples/plan/seed_40rpm.yaml`));
 
 // deno-lint-ignore no-explicit-any -- a YAML document edited freely by the cases
 function mutate(f: (doc: Record<string, any>) => void): string {
@@ -130,7 +130,7 @@ Deno.test("wva plan rejects bad input: exit 2, the field path and value, no stac
       { name: "missing --file", args: [], expect: [/missing --file FILE/] },
       {
         name: "bad --output",
-        args: ["--file", "examples/seed_40rpm.yaml", "-o", "xml"],
+        args: ["--file", "examples/plan/seed_40rpm.yaml", "-o", "xml"],
         expect: [/--output must be one of table, json, yaml \(got "xml"\)/],
       },
       {
