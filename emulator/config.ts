@@ -9,38 +9,19 @@
  * @module
  */
 import { z } from "zod";
+import {
+  booleanSchema,
+  durationMsSchema,
+  type DurationSyntax,
+  numberSchema,
+} from "../src/config/coerce.ts";
 import { parseOrThrow } from "../src/config/load.ts";
 import { PRESET_NAMES, PRESETS } from "./presets.ts";
 
-function numberish(value: unknown): unknown {
-  if (typeof value === "string" && value.trim() !== "" && Number.isFinite(Number(value))) {
-    return Number(value);
-  }
-  return value;
-}
-
-function booleanish(value: unknown): unknown {
-  if (value === "true" || value === "1") return true;
-  if (value === "false" || value === "0") return false;
-  return value;
-}
-
-const DURATION_RE = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m)?\s*$/;
-const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000 };
-
-function durationish(value: unknown): unknown {
-  if (typeof value !== "string") return value;
-  const m = DURATION_RE.exec(value);
-  return m ? Number(m[1]) * UNIT_MS[m[2] ?? "ms"]! : value;
-}
-
-const num = (s: z.ZodNumber) => z.preprocess(numberish, s);
-const bool = () => z.preprocess(booleanish, z.boolean());
-const durationMs = () =>
-  z.preprocess(
-    durationish,
-    z.number({ error: "expected a duration such as 500ms, 2s or 1m" }).nonnegative(),
-  );
+const DURATION: DurationSyntax = { units: ["ms", "s", "m"], bareUnit: "ms" };
+const num = numberSchema;
+const bool = () => booleanSchema();
+const durationMs = () => durationMsSchema({ syntax: DURATION, examples: "500ms, 2s or 1m" });
 
 const BLOCK_SIZES: readonly number[] = [8, 16, 32, 64, 128];
 

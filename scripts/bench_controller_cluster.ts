@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { forEachConcurrently } from "../src/util/pool.ts";
 import { median } from "../src/util/stats.ts";
 import { startTestCluster, waitFor } from "../tests/helpers/testcluster.ts";
 import type { Kube } from "../src/cluster/kube/mod.ts";
@@ -63,13 +64,6 @@ function fakePrometheus(): { url: string; queries: () => number; stop: () => Pro
   };
 }
 
-async function pool<T>(items: readonly T[], limit: number, fn: (t: T) => Promise<void>) {
-  let next = 0;
-  await Promise.all(Array.from({ length: limit }, async () => {
-    while (next < items.length) await fn(items[next++]!);
-  }));
-}
-
 async function createObjects(kube: Kube, n: number): Promise<void> {
   for (let i = 0; i < NAMESPACES; i++) {
     await kube.core.createNamespace({ body: { metadata: { name: `ns-${i}` } } });
@@ -83,7 +77,7 @@ async function createObjects(kube: Kube, n: number): Promise<void> {
       : undefined;
   });
   let done = 0;
-  await pool(Array.from({ length: n }, (_, i) => i), 16, async (i) => {
+  await forEachConcurrently(Array.from({ length: n }, (_, i) => i), 16, async (i) => {
     const p = placement(i);
     await kube.transport.json(`/apis/apps/v1/namespaces/${p.namespace}/deployments`, {
       method: "POST",

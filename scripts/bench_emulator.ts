@@ -26,6 +26,7 @@
 import { parseArgs } from "node:util";
 import { freePort, waitForHttp } from "../tests/helpers/ports.ts";
 import { percentile } from "../src/util/stats.ts";
+import { processCpuTicks } from "./lib/proc.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
 const A100 = { alphaMs: 20.58, betaMs: 0.41 };
@@ -78,9 +79,7 @@ function flagArgs(flags: Readonly<Record<string, number>>): string[] {
 
 /** CPU ticks (1/100 s) of a process, and busy/total ticks of the machine. */
 function cpuTicks(pid: number): { proc: number; busy: number; total: number } {
-  const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  const proc = Number(fields[11]) + Number(fields[12]);
+  const proc = processCpuTicks(pid);
   const cpu = Deno.readTextFileSync("/proc/stat").split("\n")[0]!.trim().split(/\s+/).slice(1).map(
     Number,
   );

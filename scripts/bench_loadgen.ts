@@ -19,6 +19,8 @@ import { analyzeRun, prepareRun, startLoadRun } from "../src/loadgen/mod.ts";
 import { arrivals } from "../src/loadgen/plan/arrivals.ts";
 import { buildRequestBody } from "../src/loadgen/plan/request_body.ts";
 import { createRng } from "../src/util/rng.ts";
+import { freePort, waitForHttp } from "../tests/helpers/ports.ts";
+import { processCpuTicks } from "./lib/proc.ts";
 
 const LAG_LIMIT_MS = 10;
 const RATES = [100, 200, 300, 400, 600, 800, 1200, 1600, 2400, 3200, 4800, 6400];
@@ -32,19 +34,10 @@ const args = parseArgs({
 const stepSec = Number(args.values["step-seconds"] ?? 3);
 const maxRate = Number(args.values["max-rate"] ?? 6400);
 
-function freePort(): number {
-  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (l.addr as Deno.NetAddr).port;
-  l.close();
-  return port;
-}
-
-/** utime + stime of a process in ms, from /proc (Linux). */
+/** utime + stime of a process in ms, from /proc (Linux); NaN when it cannot be read. */
 function procCpuMs(pid: number): number {
   try {
-    const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+    return (processCpuTicks(pid) * 1000) / 100;
   } catch {
     return NaN;
   }
@@ -53,18 +46,6 @@ function procCpuMs(pid: number): number {
 function selfCpuMs(): number {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1000;
-}
-
-async function waitReady(url: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    try {
-      const res = await fetch(`${url}/health`);
-      await res.body?.cancel();
-      if (res.ok) return;
-    } catch { /* not yet */ }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error("emulator did not start");
 }
 
 /** Sends the same plan with bare fetch + text(): the cost floor of the HTTP client. */
@@ -133,7 +114,7 @@ async function main(): Promise<void> {
   let best = 0;
   let cpuAtBest = NaN;
   try {
-    await waitReady(base);
+    await waitForHttp(`${base}/health`, 20_000);
     const run = async (rate: number, seconds: number) => {
       const options = await prepareRun({
         url: `${base}/v1`,

@@ -38,11 +38,6 @@ export interface LoggerOptions {
   base?: LogFields;
 }
 
-/** Returns true when `value` names a log level. */
-export function isLogLevel(value: string): value is LogLevel {
-  return value in LEVEL_RANK;
-}
-
 function stderrSink(line: string): void {
   Deno.stderr.writeSync(new TextEncoder().encode(line + "\n"));
 }

@@ -6,6 +6,13 @@
  * streamed body is how Deno.serve tells us the client went away (its `cancel`), without relying
  * on `request.signal`, which Deno also aborts after successful responses (legacy behaviour).
  *
+ * No write is needed for `cancel` to fire: Deno.serve pumps a `ReadableStream` body through a
+ * stream resource and also awaits that resource's close (`op_readable_stream_resource_await_close`
+ * in ext/web's `resourceForReadableStream`); when the connection closes or an HTTP/2 stream is
+ * reset, the resource closes and Deno cancels the reader, so a body that is still empty is
+ * cancelled within milliseconds. tests/emulator/disconnect_test.ts holds this (and the abort
+ * count and freed seat) for every way a client can leave, under Deno 2.9.6.
+ *
  * @module
  */
 import type { FinishReason } from "../engine/types.ts";

@@ -19,6 +19,7 @@ import {
   variantKey,
   type VariantOutcome,
 } from "../pipeline/ports.ts";
+import { forEachConcurrently } from "../util/pool.ts";
 import type { EventRecorder, InvolvedObject } from "./events.ts";
 import type { ControllerMetrics } from "./metrics.ts";
 import { type ActuationInfo, buildStatus, statusNeedsWrite } from "./status.ts";
@@ -43,14 +44,6 @@ interface Memory {
   desired?: number | undefined;
   metricsOk?: boolean | undefined;
   problems?: string | undefined;
-}
-
-async function pool<T>(items: readonly T[], limit: number, fn: (t: T) => Promise<void>) {
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await fn(items[next++]!);
-  });
-  await Promise.all(workers);
 }
 
 /** Creates the sink. */
@@ -153,7 +146,7 @@ export function createKubeSink(kube: Kube, options: KubeSinkOptions): DecisionSi
       const errors: { variant: string; message: string }[] = [];
       let applied = 0;
       const nowMs = options.nowMs();
-      await pool(report.variants, options.concurrency ?? 8, async (o) => {
+      await forEachConcurrently(report.variants, options.concurrency ?? 8, async (o) => {
         if (await one(o, models, nowMs, errors)) applied++;
       });
       const present = new Set(report.variants.map(variantKey));

@@ -6,7 +6,7 @@
  * @module
  */
 import type { CapacityAnalysis, DecisionStep, VariantCapacity } from "../pipeline/types.ts";
-import { step } from "./steps.ts";
+import { roundForStep, step } from "./steps.ts";
 
 /**
  * Model-level totals and the universal threshold step: RC = max(0, D/up − anticipated supply),
@@ -35,9 +35,9 @@ export function capacitySignals(input: {
     ...(input.steps ?? []),
     step(
       "capacity.totals",
-      `demand ${round(totalDemand)} ${u}, supply ${round(totalSupply)} ${u}, anticipated ${
-        round(totalAnticipatedSupply)
-      } ${u}`,
+      `demand ${roundForStep(totalDemand)} ${u}, supply ${
+        roundForStep(totalSupply)
+      } ${u}, anticipated ${roundForStep(totalAnticipatedSupply)} ${u}`,
       {
         totalDemand,
         totalSupply,
@@ -49,8 +49,8 @@ export function capacitySignals(input: {
     step(
       "capacity.thresholds",
       `required RC = max(0, D/${input.scaleUp} − anticipated) = ${
-        round(requiredCapacity)
-      }; spare SC = max(0, supply − D/${input.scaleDown}) = ${round(spareCapacity)}`,
+        roundForStep(requiredCapacity)
+      }; spare SC = max(0, supply − D/${input.scaleDown}) = ${roundForStep(spareCapacity)}`,
       {
         requiredCapacity,
         spareCapacity,
@@ -71,8 +71,4 @@ export function capacitySignals(input: {
     variants: vs,
     steps,
   };
-}
-
-function round(x: number): number {
-  return Number.isInteger(x) ? x : Number(x.toPrecision(6));
 }

@@ -111,7 +111,7 @@ export const CONDITION_REASONS = {
     UnknownAccelerator: {
       status: "False",
       meaning:
-        "The accelerator is neither in the unit-cost ConfigMap nor in the GPU inventory; the GPU limiter ignores the VA.",
+        "The accelerator is neither in the unit-cost ConfigMap nor in the GPU inventory; the VA is still served (cost from spec.variantCost, else 10) and the GPU limiter does not limit it.",
     },
     PerfParamsMissing: {
       status: "False",

@@ -11,7 +11,7 @@ import { startController } from "../controller/controller.ts";
 import { configFromFlags, CONTROLLER_FLAGS } from "../controller/flags.ts";
 import { configFromEnv, resolveControllerConfig } from "../controller/options.ts";
 import { createLogger } from "../log.ts";
-import { parseFlags, renderHelp, UsageError, writeOut } from "./flags.ts";
+import { parseFlags, renderHelp, stringFlag, UsageError, writeOut } from "./flags.ts";
 
 const USAGE = "wva controller --prometheus-url URL [flags]";
 
@@ -35,11 +35,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     writeOut(renderHelp(USAGE, SUMMARY, CONTROLLER_FLAGS, FOOTER));
     return 0;
   }
-  const file = typeof flags.values.config === "string"
-    ? await readConfigFile(flags.values.config)
-    : {};
+  const configPath = stringFlag(flags.values, "config");
+  const file = configPath !== undefined ? await readConfigFile(configPath) : {};
   if (file === null || typeof file !== "object" || Array.isArray(file)) {
-    throw new UsageError(`--config: ${flags.values.config} must hold a mapping of settings`);
+    throw new UsageError(`--config: ${configPath} must hold a mapping of settings`);
   }
   const config = resolveControllerConfig([
     file as Record<string, unknown>,

@@ -18,6 +18,7 @@ import {
   type FlagValues,
   parseFlags,
   renderHelp,
+  stringFlag,
   UsageError,
   writeErr,
   writeOut,
@@ -78,19 +79,14 @@ export const DEMO_FLAGS: FlagSpecs = {
   plain: { type: "boolean", description: "Plain status lines instead of the redrawn view" },
 };
 
-function text(values: FlagValues, name: string): string | undefined {
-  const v = values[name];
-  return typeof v === "string" ? v : undefined;
-}
-
 /** Turns flags into a config layer (only what was given). */
 export function flagLayer(values: FlagValues): Record<string, unknown> {
-  const seed = text(values, "seed");
+  const seed = stringFlag(values, "seed");
   if (seed !== undefined && !/^-?\d+$/.test(seed)) {
     throw new UsageError(`--seed: "${seed}" is not a whole number`);
   }
   let slo: unknown;
-  const sloText = text(values, "slo");
+  const sloText = stringFlag(values, "slo");
   if (sloText !== undefined) {
     try {
       slo = parseSlo(sloText, "--slo");
@@ -99,13 +95,16 @@ export function flagLayer(values: FlagValues): Record<string, unknown> {
       throw err;
     }
   }
-  const schedule = values.quick === true ? "quick" : text(values, "schedule");
-  if (values.quick === true && text(values, "schedule") !== undefined) {
+  const schedule = values.quick === true ? "quick" : stringFlag(values, "schedule");
+  if (values.quick === true && stringFlag(values, "schedule") !== undefined) {
     throw new UsageError("--quick and --schedule cannot be combined");
   }
   return {
-    loadingDelayMs: text(values, "loading-delay"),
-    controller: { analyzer: text(values, "analyzer"), intervalMs: text(values, "interval") },
+    loadingDelayMs: stringFlag(values, "loading-delay"),
+    controller: {
+      analyzer: stringFlag(values, "analyzer"),
+      intervalMs: stringFlag(values, "interval"),
+    },
     load: { schedule, seed: seed === undefined ? undefined : Number(seed), slo },
   };
 }
@@ -131,7 +130,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
   const v = flags.values;
-  const configPath = text(v, "config");
+  const configPath = stringFlag(v, "config");
   const file = configPath ? await readConfigFile(configPath) : {};
   const input = mergeLayers(file, flagLayer(v));
   const config = parseOrThrow(DemoConfigSchema, input, configPath ?? "wva demo");
@@ -142,7 +141,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (err instanceof PlanInputError) throw new ConfigError([err.message]);
     throw err;
   }
-  const outDir = text(v, "out") ?? "out/demo";
+  const outDir = stringFlag(v, "out") ?? "out/demo";
   await Deno.mkdir(outDir, { recursive: true });
   const log = await Deno.open(`${outDir}/controller.log.jsonl`, {
     write: true,
@@ -151,7 +150,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   });
   const encoder = new TextEncoder();
   const targetsFile = `${outDir}/prometheus-targets.json`;
-  const prometheusUrl = text(v, "prometheus");
+  const prometheusUrl = stringFlag(v, "prometheus");
   const abort = new AbortController();
   const onSigint = () => {
     if (abort.signal.aborted) Deno.exit(130);

@@ -39,6 +39,12 @@ export type FlagSpecs = Readonly<Record<string, FlagSpec>>;
 /** Parsed flag values: strings, booleans or string arrays (for `multiple`). */
 export type FlagValues = Record<string, string | boolean | string[] | undefined>;
 
+/** A string flag's value; undefined when it was not given (or is a switch or a list). */
+export function stringFlag(values: FlagValues, name: string): string | undefined {
+  const v = values[name];
+  return typeof v === "string" ? v : undefined;
+}
+
 /** Result of {@linkcode parseFlags}. */
 export interface ParsedFlags {
   readonly values: FlagValues;

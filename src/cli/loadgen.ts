@@ -19,7 +19,7 @@ import {
   writeOutputs,
 } from "../loadgen/mod.ts";
 import { summaryDocument } from "../loadgen/write_outputs.ts";
-import { parseFlags, renderHelp, UsageError, writeErr, writeOut } from "./flags.ts";
+import { parseFlags, renderHelp, stringFlag, UsageError, writeErr, writeOut } from "./flags.ts";
 
 const USAGE = "wva loadgen (--rate RATE [--duration DUR] | --stages SPEC|FILE) [flags]";
 
@@ -67,7 +67,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   const mode = progressMode(flags.values.progress);
   const input = await inputFromFlags(flags.values);
-  const out = typeof flags.values.out === "string" ? flags.values.out : undefined;
+  const out = stringFlag(flags.values, "out");
   if (out !== undefined) await ensureWritableDir(out);
   let options;
   try {

@@ -29,7 +29,11 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return out === "" ? "(root)" : out;
 }
 
-function valueAt(
+/**
+ * The value at a zod issue `path` inside `input`, and whether it is there at all (a missing
+ * field and one set to `undefined` read differently in error messages).
+ */
+export function lookupPath(
   input: unknown,
   path: readonly PropertyKey[],
 ): { found: boolean; value?: unknown } {
@@ -64,7 +68,7 @@ function renderValue(value: unknown): string {
 export function describeZodError(error: z.ZodError, input: unknown, source?: string): string[] {
   return error.issues.map((issue) => {
     const path = issue.path as PropertyKey[];
-    const at = valueAt(input, path);
+    const at = lookupPath(input, path);
     const where = formatPath(path);
     const got = at.found ? ` (got ${renderValue(at.value)})` : " (missing)";
     const prefix = source ? `${source}: ` : "";

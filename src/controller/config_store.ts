@@ -106,6 +106,8 @@ export function createConfigStore(options: StoreOptions): ConfigStore {
       return {
         nameOfProduct: (product) => acceleratorForDevice(c, product),
         unitCost: (accelerator) => unitCostOf(c, accelerator)?.cost,
+        accelerators: () =>
+          Object.entries(c.accelerators).map(([name, e]) => ({ name, device: e.device })),
       };
     },
   };

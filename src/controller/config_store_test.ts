@@ -41,6 +41,7 @@ Deno.test("createConfigStore() turns ConfigMaps into cycle settings", async (t) 
     const c = store.costLookups();
     assert.equal(c.nameOfProduct!("NVIDIA-A100-PCIE-80GB"), "A100");
     assert.equal(c.unitCost!("a100"), 40);
+    assert.deepEqual(c.accelerators!(), [{ name: "A100", device: "NVIDIA-A100-PCIE-80GB" }]);
   });
   await t.step("scale-to-zero follows the ConfigMap, then the global switch", () => {
     store.update("wva-model-scale-to-zero-config", {

@@ -7,32 +7,14 @@
  * @module
  */
 import { z } from "zod";
-import { parseOrThrow } from "../config/load.ts";
+import { booleanSchema, durationMsSchema, type DurationSyntax } from "../config/coerce.ts";
+import { mergeLayers, parseOrThrow } from "../config/load.ts";
 import { ANALYZER_NAMES } from "../pipeline/types.ts";
 
-const DURATION = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/;
-const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-
-function durationish(v: unknown): unknown {
-  if (typeof v !== "string") return v;
-  const m = DURATION.exec(v);
-  return m ? Number(m[1]) * UNIT_MS[m[2] ?? "ms"]! : v;
-}
-
-function booleanish(v: unknown): unknown {
-  if (typeof v !== "string") return v;
-  const s = v.trim().toLowerCase();
-  if (["true", "1", "yes"].includes(s)) return true;
-  if (["false", "0", "no", ""].includes(s)) return false;
-  return v;
-}
-
+const DURATION: DurationSyntax = { units: ["ms", "s", "m", "h"], bareUnit: "ms" };
 const durationMs = (min: number) =>
-  z.preprocess(
-    durationish,
-    z.number({ error: "expected a duration such as 500ms, 30s or 2m" }).min(min),
-  );
-const bool = () => z.preprocess(booleanish, z.boolean());
+  durationMsSchema({ syntax: DURATION, examples: "500ms, 30s or 2m", min });
+const bool = () => booleanSchema({ loose: true });
 const addr = z.string().regex(/^([^:]*|\[[^\]]+\]):\d{1,5}$/, "expected [host]:port, e.g. :8080");
 
 /** The whole configuration. */
@@ -139,11 +121,7 @@ export function resolveControllerConfig(
   layers: readonly Readonly<Record<string, unknown>>[],
   source = "controller config",
 ): ControllerConfig {
-  const merged: Record<string, unknown> = {};
-  for (const layer of layers) {
-    for (const [k, v] of Object.entries(layer)) if (v !== undefined) merged[k] = v;
-  }
-  return Object.freeze(parseOrThrow(ControllerConfigSchema, merged, source));
+  return Object.freeze(parseOrThrow(ControllerConfigSchema, mergeLayers(...layers), source));
 }
 
 /** Splits `host:port` (`:8080` = all interfaces). */

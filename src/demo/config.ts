@@ -15,26 +15,13 @@
 import { z } from "zod";
 import { EmulatorConfigSchema } from "../../emulator/mod.ts";
 import { SaturationOverrideSchema } from "../analyzers/saturation_config.ts";
+import { durationMsSchema, UNIT_DURATION } from "../config/coerce.ts";
 import { LengthDistSchema } from "../loadgen/plan/lengths.ts";
 import { SloSchema } from "../loadgen/plan/slo.ts";
-import { parseDurationMs, PlanInputError } from "../loadgen/plan/units.ts";
 import { ANALYZER_NAMES } from "../pipeline/types.ts";
 
-function durationish(value: unknown): unknown {
-  if (typeof value !== "string") return value;
-  try {
-    return parseDurationMs(value.trim(), "duration");
-  } catch (err) {
-    if (err instanceof PlanInputError) return value;
-    throw err;
-  }
-}
-
 const durationMs = (min = 0) =>
-  z.preprocess(
-    durationish,
-    z.number({ error: "expected a duration such as 500ms, 5s or 1m" }).min(min),
-  );
+  durationMsSchema({ syntax: UNIT_DURATION, examples: "500ms, 5s or 1m", min });
 const count = z.number().int().min(0);
 
 /** One variant of the demo's model. */

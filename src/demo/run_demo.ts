@@ -53,11 +53,7 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoReport> {
   const { config, schedule } = options;
   const clock = options.clock ?? systemClock;
   const logger = createLogger({ sink: options.logSink ?? (() => {}), base: { mode: "demo" } });
-  const view = createLiveView({
-    plainIntervalMs: 5000,
-    columns: terminalColumns(),
-    ...options.view,
-  });
+  const view = createLiveView({ plainIntervalMs: 5000, ...options.view });
   const early: PoolEvent[] = [];
   let recorder: DemoRecorder | undefined;
   const parts: DemoParts = startParts({
@@ -183,16 +179,6 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoReport> {
     view.close();
     await pool.close();
     await router.stop();
-  }
-}
-
-/** Terminal width, or 120 when unknown or implausibly small (e.g. under `script`). */
-function terminalColumns(): number {
-  try {
-    const { columns } = Deno.consoleSize();
-    return columns >= 40 ? columns : 120;
-  } catch {
-    return 120;
   }
 }
 

@@ -4,8 +4,9 @@
  *
  * @module
  */
+import { readNumber } from "../config/coerce.ts";
 import { readConfigFile } from "../config/load.ts";
-import { type FlagSpecs, type FlagValues, UsageError } from "../cli/flags.ts";
+import { type FlagSpecs, type FlagValues, stringFlag, UsageError } from "../cli/flags.ts";
 import { parseLengthSpec } from "./plan/lengths.ts";
 import { BaseUrlSchema, type LoadgenInput } from "./plan/options.ts";
 import {
@@ -119,11 +120,6 @@ export const LOADGEN_FLAGS: FlagSpecs = {
   json: { type: "boolean", description: "Print summary.json to stdout instead of the table" },
 };
 
-function str(values: FlagValues, name: string): string | undefined {
-  const v = values[name];
-  return typeof v === "string" ? v : undefined;
-}
-
 const NUMBER_KINDS = {
   int: [(v: number) => Number.isInteger(v), "an integer"],
   count: [(v: number) => Number.isInteger(v) && v >= 1, "a whole number ≥ 1"],
@@ -135,19 +131,19 @@ function num(
   name: string,
   kind: keyof typeof NUMBER_KINDS,
 ): number | undefined {
-  const text = str(values, name);
+  const text = stringFlag(values, name);
   if (text === undefined) return undefined;
-  const v = Number(text);
+  const v = readNumber(text);
   const [check, what] = NUMBER_KINDS[kind];
-  if (text.trim() === "" || !Number.isFinite(v) || !check(v)) {
+  if (v === undefined || !check(v)) {
     throw new UsageError(`--${name}: expected ${what}, got "${text}"`);
   }
   return v;
 }
 
 async function schedule(values: FlagValues): Promise<readonly Stage[]> {
-  const rate = str(values, "rate"), stages = str(values, "stages");
-  const duration = str(values, "duration");
+  const rate = stringFlag(values, "rate"), stages = stringFlag(values, "stages");
+  const duration = stringFlag(values, "duration");
   if (rate !== undefined && stages !== undefined) {
     throw new UsageError("give either --rate or --stages, not both");
   }
@@ -192,13 +188,13 @@ function headers(values: FlagValues): Record<string, string> {
     if (colon <= 0) throw new UsageError(`--header: expected "Name: value", got "${h}"`);
     out[h.slice(0, colon).trim()] = h.slice(colon + 1).trim();
   }
-  const key = str(values, "api-key");
+  const key = stringFlag(values, "api-key");
   if (key !== undefined) out["Authorization"] = `Bearer ${key}`;
   return out;
 }
 
 function arrival(values: FlagValues): "constant" | "poisson" | "gamma" | undefined {
-  const a = str(values, "arrival");
+  const a = stringFlag(values, "arrival");
   if (a === undefined) return undefined;
   if (a === "deterministic" || a === "constant") return "constant";
   if (a === "poisson" || a === "gamma") return a;
@@ -206,7 +202,7 @@ function arrival(values: FlagValues): "constant" | "poisson" | "gamma" | undefin
 }
 
 function api(values: FlagValues): "chat" | "completions" | undefined {
-  const a = str(values, "api");
+  const a = stringFlag(values, "api");
   if (a === undefined || a === "chat" || a === "completions") return a;
   throw new UsageError(`--api: expected chat or completions, got "${a}"`);
 }
@@ -218,7 +214,7 @@ function api(values: FlagValues): "chat" | "completions" | undefined {
  */
 export async function inputFromFlags(values: FlagValues): Promise<LoadgenInput> {
   try {
-    const url = str(values, "url") ?? "http://localhost:8000/v1";
+    const url = stringFlag(values, "url") ?? "http://localhost:8000/v1";
     if (!BaseUrlSchema.safeParse(url).success) {
       throw new UsageError(
         `--url: must be an http(s) URL ending in /v1, e.g. http://localhost:8000/v1 (got "${url}")`,
@@ -226,15 +222,16 @@ export async function inputFromFlags(values: FlagValues): Promise<LoadgenInput> 
     }
     const optional = <T>(key: string, v: T | undefined): Record<string, T> =>
       v === undefined ? {} : { [key]: v };
-    const timeout = str(values, "timeout"), drain = str(values, "drain");
-    const prompt = str(values, "prompt-tokens"), output = str(values, "output-tokens");
-    const slo = str(values, "slo");
+    const timeout = stringFlag(values, "timeout"), drain = stringFlag(values, "drain");
+    const prompt = stringFlag(values, "prompt-tokens"),
+      output = stringFlag(values, "output-tokens");
+    const slo = stringFlag(values, "slo");
     return {
       url,
       stages: await schedule(values),
       headers: headers(values),
       stream: values["no-stream"] !== true,
-      ...optional("model", str(values, "model")),
+      ...optional("model", stringFlag(values, "model")),
       ...optional("api", api(values)),
       ...optional("arrival", arrival(values)),
       ...optional("cv", num(values, "cv", "positive")),

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { percentileOfSorted } from "../util/stats.ts";
+import { median } from "../util/stats.ts";
 
 /** Counts events in fixed buckets over a sliding window, giving a recent rate per second. */
 export class WindowRate {
@@ -63,7 +63,6 @@ export class RecentValues {
 
   /** Median of the kept values; NaN when empty. */
   median(): number {
-    const sorted = [...this.#values].sort((a, b) => a - b);
-    return percentileOfSorted(sorted, 50);
+    return median(this.#values);
   }
 }

@@ -7,7 +7,7 @@
  */
 import type { Clock } from "../ports/clock.ts";
 import { type ErrorClass, errorClassForStatus } from "./plan/record.ts";
-import { createSseParser } from "./sse.ts";
+import { chunkContent, type ContentChunk, createSseParser } from "./sse.ts";
 
 /** Everything needed to send one request. */
 export interface PreparedRequest {
@@ -57,9 +57,8 @@ interface StreamState {
   streamError: string | null;
 }
 
-interface ChunkJson {
+interface ChunkJson extends ContentChunk {
   error?: { message?: string } | string;
-  choices?: Array<{ delta?: { content?: string | null }; text?: string | null }>;
   usage?: { prompt_tokens?: number; completion_tokens?: number } | null;
 }
 
@@ -88,9 +87,7 @@ function onEvent(state: StreamState, data: string, atMs: number): void {
       state.completionTokens = chunk.usage.completion_tokens;
     }
   }
-  const choice = chunk.choices?.[0];
-  const text = choice?.delta?.content ?? choice?.text;
-  if (typeof text !== "string" || text === "") return;
+  if (chunkContent(chunk) === undefined) return;
   state.chunks++;
   if (state.first === null) state.first = atMs;
   else state.itl.push(atMs - state.last);

@@ -2,6 +2,8 @@
  * An incremental Server-Sent Events parser for OpenAI-style streams: feed it text as it arrives
  * (chunks may split lines anywhere) and it calls back once per event with the event's `data`.
  * Only the `data` field matters for OpenAI streams; comments and other fields are skipped.
+ * {@linkcode chunkContent} is the one definition of a content chunk, on which both the load
+ * generator and the demo's router time tokens (TTFT, ITL).
  *
  * @module
  */
@@ -60,4 +62,21 @@ export function createSseParser(onData: SseDataHandler): SseParser {
       line("");
     },
   };
+}
+
+/** The part of an OpenAI stream chunk (chat or completions) that carries text. */
+export interface ContentChunk {
+  readonly choices?: ReadonlyArray<
+    { readonly delta?: { readonly content?: unknown }; readonly text?: unknown }
+  >;
+}
+
+/**
+ * The text of a stream chunk (chat `delta.content`, else completions `text`, first choice), or
+ * undefined when it carries none (role-only, usage-only and finish chunks do not count as tokens).
+ */
+export function chunkContent(chunk: ContentChunk): string | undefined {
+  const c = chunk.choices?.[0];
+  const text = c?.delta?.content ?? c?.text;
+  return typeof text === "string" && text !== "" ? text : undefined;
 }

@@ -13,7 +13,12 @@
  * @module
  */
 import { type Allocation, scaleAllocation } from "./allocation.ts";
-import type { SaturationPolicy, ServerSpec, SystemIndex } from "./system.ts";
+import {
+  DEFAULT_LOW_PRIORITY,
+  type SaturationPolicy,
+  type ServerSpec,
+  type SystemIndex,
+} from "./system.ts";
 
 /** A server in the greedy queue. */
 interface Entry {
@@ -75,7 +80,7 @@ export function solveGreedy(
     const e: Entry = {
       server,
       order,
-      priority: sys.classPriority.get(server.serviceClass) ?? 100,
+      priority: sys.classPriority.get(server.serviceClass) ?? DEFAULT_LOW_PRIORITY,
       candidates: cs,
       curIndex: 0,
       delta: 0,

@@ -16,7 +16,10 @@ export interface LiveViewOptions {
   readonly plainIntervalMs?: number;
   /** Clock for the plain-mode throttle (ms). @default Date.now */
   readonly nowMs?: () => number;
-  /** TTY mode: lines are cut to this width so wrapping cannot break the redraw. @default terminal width */
+  /**
+   * TTY mode: lines are cut to this width so wrapping cannot break the redraw. Used as given.
+   * @default {@linkcode terminalColumns}() (the terminal's width, or a fallback when it reports none)
+   */
   readonly columns?: number;
 }
 
@@ -45,12 +48,35 @@ function detectTty(): boolean {
   }
 }
 
-function detectColumns(): number {
+/** Width assumed when the terminal reports none, or one too small to be real. */
+export const FALLBACK_COLUMNS = 120;
+
+/**
+ * Reported widths below this are not trusted. Some pseudo-terminals report 0 or a few columns
+ * (e.g. under `script` without a controlling terminal, or a pty nobody sized), which would cut
+ * every line to "…"; no live view is readable that narrow anyway.
+ */
+export const MIN_COLUMNS = 40;
+
+/**
+ * The width of the terminal in columns: what `consoleSize()` reports, or
+ * {@linkcode FALLBACK_COLUMNS} when it throws (not a terminal) or reports less than
+ * {@linkcode MIN_COLUMNS} or a non-number. Every live view that is not given `columns` uses it.
+ *
+ * @param consoleSize where the size comes from (tests pass a stub). @default Deno.consoleSize
+ */
+export function terminalColumns(
+  consoleSize: () => { readonly columns: number } = () => Deno.consoleSize(),
+): number {
+  let columns: number;
   try {
-    return Deno.consoleSize().columns;
+    columns = consoleSize().columns;
   } catch {
-    return 120;
+    return FALLBACK_COLUMNS;
   }
+  return Number.isFinite(columns) && columns >= MIN_COLUMNS
+    ? Math.floor(columns)
+    : FALLBACK_COLUMNS;
 }
 
 /**
@@ -71,7 +97,7 @@ export function createLiveView(options: LiveViewOptions = {}): LiveView {
   const isTty = options.isTty ?? detectTty();
   const interval = options.plainIntervalMs ?? 10_000;
   const nowMs = options.nowMs ?? Date.now;
-  const columns = options.columns ?? (isTty ? detectColumns() : Infinity);
+  const columns = options.columns ?? (isTty ? terminalColumns() : Infinity);
   let shown = 0;
   let lastPlainMs = -Infinity;
   let current: readonly string[] = [];

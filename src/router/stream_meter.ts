@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { createSseParser } from "../loadgen/sse.ts";
+import { chunkContent, type ContentChunk, createSseParser } from "../loadgen/sse.ts";
 
 /** What the meter saw. */
 export interface MeterResult {
@@ -29,9 +29,8 @@ export interface StreamMeter {
   end(): MeterResult;
 }
 
-interface Chunk {
+interface Chunk extends ContentChunk {
   error?: unknown;
-  choices?: Array<{ delta?: { content?: unknown }; text?: unknown }>;
 }
 
 /** Creates a meter; `stream` false treats the body as one JSON answer (token time = end). */
@@ -59,9 +58,7 @@ export function createStreamMeter(stream: boolean, nowMs: () => number): StreamM
       streamError ??= JSON.stringify(chunk.error).slice(0, 200);
       return;
     }
-    const c = chunk.choices?.[0];
-    const text = c?.delta?.content ?? c?.text;
-    if (typeof text !== "string" || text === "") return;
+    if (chunkContent(chunk) === undefined) return;
     tokens++;
     if (first === null) first = at;
     else gaps.push(at - last);

@@ -312,6 +312,52 @@ Deno.test({
         );
       },
     );
+
+    await t.step(
+      "a VA naming an unknown accelerator says so (ConfigValid) and every VA is still served",
+      async () => {
+        await createDeployment(env, {
+          name: "odd",
+          modelId: "m-odd",
+          product: PRODUCTS.A100,
+          replicas: 1,
+        });
+        await createVa(env, {
+          name: "odd",
+          spec: {
+            scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "odd" },
+            modelID: "m-odd",
+            accelerator: "Z999",
+            maxReplicas: 2,
+          },
+        });
+        const odd = await waitFor("UnknownAccelerator", async () => {
+          const st = await vaStatus(env, "odd");
+          const c = conditionOf(st, "ConfigValid");
+          return c?.status === "False" && c.reason === "UnknownAccelerator" ? st : undefined;
+        }, timeout);
+        const message: string = odd.conditions.find((c: { type: string }) =>
+          c.type === "ConfigValid"
+        ).message;
+        assert.match(message, /'Z999' \(spec\.accelerator\)/);
+        assert.match(message, /GPU inventory: A100/);
+        await waitFor(
+          "odd served (its gauge)",
+          async () =>
+            (await gauge(metricsUrl, "wva_desired_replicas", pairLabels("odd", "Z999"))) === 1
+              ? true
+              : undefined,
+          timeout,
+        );
+        const solo = await vaStatus(env, "solo");
+        assert.equal(conditionOf(solo, "ConfigValid")?.reason, "ConfigAccepted");
+        assert.equal(conditionOf(solo, "OptimizationReady")?.status, "True");
+        assert.equal(
+          await gauge(metricsUrl, "wva_desired_replicas", pairLabels("solo", "A100")),
+          1,
+        );
+      },
+    );
   } finally {
     await controller.stop();
     await env.stop();

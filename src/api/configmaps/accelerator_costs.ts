@@ -11,7 +11,7 @@
 import { z } from "zod";
 import {
   type ConfigMapData,
-  type ConfigProblem,
+  dropDuplicates,
   parseEntries,
   parseEntryText,
   type ParseResult,
@@ -57,26 +57,18 @@ export function parseAcceleratorCosts(
   const { entries, problems } = parseEntries(data, lastGood?.accelerators, {
     parseEntry: (_key, text) => parseEntryText(text, AcceleratorUnitCostSchema),
   });
-  const byDevice = new Map<string, string>();
-  const accelerators: Record<string, AcceleratorUnitCost> = {};
-  const more: ConfigProblem[] = [];
-  for (const [name, entry] of Object.entries(entries)) {
-    const device = entry.device.toLowerCase();
-    const first = byDevice.get(device);
-    if (first !== undefined) {
-      more.push({
-        key: name,
-        field: "device",
-        value: entry.device,
-        message: `device is already the accelerator '${first}'`,
-        fallback: "ignored",
-      });
-      continue;
-    }
-    byDevice.set(device, name);
-    accelerators[name] = entry;
-  }
-  return { config: { accelerators }, problems: [...problems, ...more] };
+  const unique = dropDuplicates(entries, {
+    identity: (e) => e.device.toLowerCase(),
+    problem: (e, first) => ({
+      field: "device",
+      value: e.device,
+      message: `device is already the accelerator '${first}'`,
+    }),
+  });
+  return {
+    config: { accelerators: unique.entries },
+    problems: [...problems, ...unique.problems],
+  };
 }
 
 /** The entry of an accelerator name (case-insensitive), if any. */

@@ -8,7 +8,7 @@
  */
 import type { z } from "zod";
 import { parse as parseYaml } from "yaml";
-import { formatPath } from "../../config/load.ts";
+import { formatPath, lookupPath } from "../../config/load.ts";
 
 /** What happened to an invalid entry. */
 export type ProblemFallback = "last-good" | "default" | "ignored";
@@ -103,23 +103,17 @@ export function validateEntry<S extends z.ZodType>(
       if (issue.code === "unrecognized_keys") {
         return issue.keys.map((k) => ({
           field: formatPath([...path, k]),
-          value: valueAt(input, [...path, k]),
+          value: lookupPath(input, [...path, k]).value,
           message: "unknown field",
         }));
       }
-      return [{ field: formatPath(path), value: valueAt(input, path), message: issue.message }];
+      return [{
+        field: formatPath(path),
+        value: lookupPath(input, path).value,
+        message: issue.message,
+      }];
     }),
   };
-}
-
-/** The value at `path` inside `input`, or undefined. */
-export function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
-  let cur: unknown = input;
-  for (const key of path) {
-    if (cur === null || typeof cur !== "object") return undefined;
-    cur = (cur as Record<PropertyKey, unknown>)[key];
-  }
-  return cur;
 }
 
 function clip(text: string): string {
@@ -154,33 +148,50 @@ export function pickModelEntry<E extends { readonly modelID: string; readonly na
 }
 
 /**
- * Reports entries that select the same (modelID, namespace) as an earlier key: they would
- * never apply. Returns the entries without them.
+ * Reports entries whose `identity` an earlier key (sorted) already has: only the first one
+ * applies, the others are dropped with fallback `ignored`. Returns the entries without them.
+ *
+ * @param options.problem the field, value and message of a repeat, given the key it repeats
  */
-export function dropDuplicateModels<
-  E extends { readonly modelID: string; readonly namespace?: string | undefined },
->(entries: Readonly<Record<string, E>>): { entries: Record<string, E>; problems: ConfigProblem[] } {
+export function dropDuplicates<E>(
+  entries: Readonly<Record<string, E>>,
+  options: {
+    readonly identity: (entry: E) => string;
+    readonly problem: (entry: E, firstKey: string) => EntryIssue;
+  },
+): { entries: Record<string, E>; problems: ConfigProblem[] } {
   const seen = new Map<string, string>();
   const out: Record<string, E> = {};
   const problems: ConfigProblem[] = [];
   for (const key of Object.keys(entries).sort()) {
     const e = entries[key]!;
-    const id = `${e.modelID}\u0000${e.namespace ?? ""}`;
+    const id = options.identity(e);
     const first = seen.get(id);
     if (first !== undefined) {
-      problems.push({
-        key,
-        field: "modelID",
-        value: e.modelID,
-        message: `selects the same model${
-          e.namespace ? ` and namespace` : ""
-        } as key '${first}', which wins`,
-        fallback: "ignored",
-      });
+      problems.push({ key, ...options.problem(e, first), fallback: "ignored" });
       continue;
     }
     seen.set(id, key);
     out[key] = e;
   }
   return { entries: out, problems };
+}
+
+/**
+ * Reports entries that select the same (modelID, namespace) as an earlier key: they would
+ * never apply. Returns the entries without them.
+ */
+export function dropDuplicateModels<
+  E extends { readonly modelID: string; readonly namespace?: string | undefined },
+>(entries: Readonly<Record<string, E>>): { entries: Record<string, E>; problems: ConfigProblem[] } {
+  return dropDuplicates(entries, {
+    identity: (e) => `${e.modelID}\u0000${e.namespace ?? ""}`,
+    problem: (e, first) => ({
+      field: "modelID",
+      value: e.modelID,
+      message: `selects the same model${
+        e.namespace ? ` and namespace` : ""
+      } as key '${first}', which wins`,
+    }),
+  });
 }

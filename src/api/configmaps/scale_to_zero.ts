@@ -21,6 +21,7 @@
  * @module
  */
 import { z } from "zod";
+import { GO_DURATION, parseDurationMs } from "../../config/coerce.ts";
 import {
   type ConfigMapData,
   type ConfigProblem,
@@ -38,28 +39,8 @@ export const SCALE_TO_ZERO_CONFIGMAP = "wva-model-scale-to-zero-config";
 /** Retention when no entry gives one: 10 minutes. */
 export const DEFAULT_RETENTION_MS = 600_000;
 
-const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-
-/**
- * Parses a Go-style duration (`90s`, `10m`, `1h30m`, `1.5h`, `500ms`) into milliseconds;
- * undefined when the text is not one.
- */
-export function parseDurationMs(text: string): number | undefined {
-  const re = /(\d+(?:\.\d+)?)(ms|s|m|h)/y;
-  let total = 0;
-  let matched = 0;
-  re.lastIndex = 0;
-  while (re.lastIndex < text.length) {
-    const m = re.exec(text);
-    if (!m) return undefined;
-    total += Number(m[1]) * UNIT_MS[m[2]!]!;
-    matched++;
-  }
-  return matched > 0 ? total : undefined;
-}
-
 const retention = z.string().transform((s, ctx) => {
-  const ms = parseDurationMs(s);
+  const ms = parseDurationMs(s, GO_DURATION);
   if (ms === undefined || ms <= 0) {
     ctx.addIssue({ code: "custom", message: "must be a positive duration such as 90s, 10m, 1h" });
     return z.NEVER;

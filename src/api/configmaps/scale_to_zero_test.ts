@@ -1,28 +1,5 @@
 import assert from "node:assert/strict";
-import {
-  DEFAULT_RETENTION_MS,
-  parseDurationMs,
-  parseScaleToZero,
-  scaleToZeroFor,
-} from "./scale_to_zero.ts";
-
-Deno.test("parseDurationMs() reads Go-style durations", async (t) => {
-  const cases: [string, number | undefined][] = [
-    ["90s", 90_000],
-    ["10m", 600_000],
-    ["1h30m", 5_400_000],
-    ["1.5h", 5_400_000],
-    ["500ms", 500],
-    ["0s", 0],
-    ["10", undefined],
-    ["", undefined],
-    ["5 m", undefined],
-    ["1d", undefined],
-  ];
-  for (const [text, want] of cases) {
-    await t.step(JSON.stringify(text), () => assert.equal(parseDurationMs(text), want));
-  }
-});
+import { DEFAULT_RETENTION_MS, parseScaleToZero, scaleToZeroFor } from "./scale_to_zero.ts";
 
 Deno.test("scaleToZeroFor() applies model entry → default → global switch", async (t) => {
   const r = parseScaleToZero({

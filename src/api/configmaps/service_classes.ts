@@ -9,7 +9,7 @@
 import { z } from "zod";
 import {
   type ConfigMapData,
-  type ConfigProblem,
+  dropDuplicates,
   parseEntries,
   parseEntryText,
   type ParseResult,
@@ -82,25 +82,15 @@ export function parseServiceClasses(
   const { entries, problems } = parseEntries(data, lastGood?.classes, {
     parseEntry: (_key, text) => parseEntryText(text, ServiceClassSchema),
   });
-  const names = new Map<string, string>();
-  const classes: Record<string, ServiceClass> = {};
-  const more: ConfigProblem[] = [];
-  for (const [key, c] of Object.entries(entries)) {
-    const first = names.get(c.name);
-    if (first !== undefined) {
-      more.push({
-        key,
-        field: "name",
-        value: c.name,
-        message: `class name already defined by key '${first}'`,
-        fallback: "ignored",
-      });
-      continue;
-    }
-    names.set(c.name, key);
-    classes[key] = c;
-  }
-  return { config: { classes }, problems: [...problems, ...more] };
+  const unique = dropDuplicates(entries, {
+    identity: (c) => c.name,
+    problem: (c, first) => ({
+      field: "name",
+      value: c.name,
+      message: `class name already defined by key '${first}'`,
+    }),
+  });
+  return { config: { classes: unique.entries }, problems: [...problems, ...unique.problems] };
 }
 
 /** SLOs in the units of the decision core (`ModelSlo` in src/pipeline/types.ts). */

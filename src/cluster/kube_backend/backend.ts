@@ -16,6 +16,7 @@ import type { NodeLike } from "../gpu_vendors.ts";
 import type { Kube } from "../kube/mod.ts";
 import { type Informer, startInformer } from "./informer.ts";
 import { type InventoryEntry, inventoryOf } from "./inventory.ts";
+import type { PricedAccelerator } from "./known_accelerators.ts";
 import {
   type PodInfo,
   projectNode,
@@ -29,6 +30,8 @@ import { type ResolvedVariant, variantFromObject } from "./variant.ts";
 export interface CostLookups {
   nameOfProduct?(product: string): string | undefined;
   unitCost?(accelerator: string): number | undefined;
+  /** The ConfigMap's entries; with the inventory they decide which accelerators are unknown. */
+  accelerators?(): readonly PricedAccelerator[];
 }
 
 /** Options of {@linkcode startKubeBackend}. */
@@ -177,6 +180,11 @@ export function startKubeBackend(kube: Kube, options: KubeBackendOptions): KubeB
     syncPodWatches();
     // Pod caches of newly tracked namespaces are waited for, so replicas map on the first cycle.
     await Promise.all([...podInformers.values()].map((w) => w.informer.synced));
+    const inv = inventoryOf(
+      nodes.list(),
+      costs.nameOfProduct ? { nameOfProduct: costs.nameOfProduct } : {},
+    );
+    const knownAccelerators = { priced: costs.accelerators?.() ?? [], inventory: inv.entries };
     const resolved = new Map<string, ResolvedVariant>();
     targets.clear();
     for (const raw of vas.list()) {
@@ -187,16 +195,13 @@ export function startKubeBackend(kube: Kube, options: KubeBackendOptions): KubeB
         pods: (namespace) => podInformers.get(namespace)?.informer.list() ?? [],
         ...(costs.nameOfProduct ? { nameOfProduct: costs.nameOfProduct } : {}),
         ...(costs.unitCost ? { unitCost: costs.unitCost } : {}),
+        knownAccelerators,
       });
       resolved.set(`${r.snapshot.namespace}/${r.snapshot.name}`, r);
       const ref = r.va?.spec.scaleTargetRef;
       if (ref) targets.add(`${ref.kind}/${r.snapshot.namespace}/${ref.name}`);
     }
     lastResolved = resolved;
-    const inv = inventoryOf(
-      nodes.list(),
-      costs.nameOfProduct ? { nameOfProduct: costs.nameOfProduct } : {},
-    );
     lastEntries = inv.entries;
     return {
       variants: [...resolved.values()].map((r) => r.snapshot),

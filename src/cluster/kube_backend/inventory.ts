@@ -19,7 +19,10 @@ export interface InventoryOptions {
 export interface InventoryEntry {
   readonly accelerator: string;
   readonly vendor: string;
+  /** The product label value of the last node seen (the gauge's `accelerator_model`). */
   readonly product: string;
+  /** Every product label value that maps to this accelerator, sorted. */
+  readonly products: readonly string[];
   readonly gpus: number;
 }
 
@@ -37,6 +40,7 @@ export function inventoryOf(
       accelerator,
       vendor: g.kind,
       product: g.product,
+      products: [...new Set([...(prev?.products ?? []), g.product])].sort(),
       gpus: (prev?.gpus ?? 0) + g.allocatable,
     });
   }

@@ -2,7 +2,13 @@
  * One VariantAutoscaling object plus its scale target and pods → the cycle's
  * {@linkcode VariantSnapshot} (pure). Bad input never throws: an invalid spec or a missing
  * target becomes a blocking problem (the VA gets a condition saying why and is left out), an
- * unresolved accelerator a non-blocking one.
+ * unresolved or unknown accelerator a non-blocking one.
+ *
+ * An unknown accelerator (see known_accelerators.ts) does not block the variant: the saturation
+ * analysis does not need it, the cost is `spec.variantCost` or the default, and the GPU limiter
+ * leaves it unlimited (fail open, as for any accelerator outside the inventory). The condition
+ * `ConfigValid=False/UnknownAccelerator` names the accelerator, where it came from, what is
+ * known, and these consequences.
  *
  * @module
  */
@@ -15,7 +21,12 @@ import {
   type VariantAutoscaling,
 } from "../../api/v1alpha1.ts";
 import type { VariantProblem, VariantSnapshot } from "../../pipeline/ports.ts";
-import { gpusOfTemplate, resolveAccelerator } from "./accelerator.ts";
+import { type AcceleratorSource, gpusOfTemplate, resolveAccelerator } from "./accelerator.ts";
+import {
+  describeKnownAccelerators,
+  isKnownAccelerator,
+  type KnownAccelerators,
+} from "./known_accelerators.ts";
 import type { PodInfo, WorkloadInfo } from "./objects.ts";
 import { matchesSelector } from "./selector.ts";
 
@@ -30,6 +41,8 @@ export interface VariantLookups {
   nameOfProduct?(product: string): string | undefined;
   /** Cost of one GPU of an accelerator (unit-cost ConfigMap). */
   unitCost?(accelerator: string): number | undefined;
+  /** The accelerators the controller knows; absent = no `UnknownAccelerator` check. */
+  readonly knownAccelerators?: KnownAccelerators;
 }
 
 /** A snapshot plus the parsed object (undefined when the spec is invalid). */
@@ -40,6 +53,14 @@ export interface ResolvedVariant {
 }
 
 type Json = Record<string, unknown>;
+
+const SOURCE_WORDS: Readonly<Record<AcceleratorSource, string>> = {
+  spec: "spec.accelerator",
+  nodeSelector: "the target's nodeSelector",
+  affinity: "the target's node affinity",
+  label: `label ${ACCELERATOR_LABEL}`,
+  unresolved: "unresolved",
+};
 
 function invalid(raw: unknown, problems: readonly string[]): ResolvedVariant {
   const o = (raw ?? {}) as Json;
@@ -110,6 +131,24 @@ export function variantFromObject(raw: unknown, lookups: VariantLookups): Resolv
   const gpus = spec.gpusPerReplica ?? gpusOfTemplate(workload?.template) ?? 1;
   const unit = lookups.unitCost?.(resolved.accelerator);
   const cost = spec.variantCost ?? (unit !== undefined ? unit * gpus : DEFAULT_VARIANT_COST);
+  const known = lookups.knownAccelerators;
+  if (
+    resolved.source !== "unresolved" && known && unit === undefined &&
+    !isKnownAccelerator(resolved.accelerator, known)
+  ) {
+    const costNote = spec.variantCost !== undefined
+      ? `cost ${cost} per replica from spec.variantCost`
+      : `no unit cost, so the default cost ${DEFAULT_VARIANT_COST} per replica`;
+    problems.push({
+      condition: ConditionType.ConfigValid,
+      reason: Reason.UnknownAccelerator,
+      message: `accelerator '${resolved.accelerator}' (${SOURCE_WORDS[resolved.source]}) is ` +
+        `not in the unit-cost ConfigMap nor in the GPU inventory (${
+          describeKnownAccelerators(known)
+        }): ${costNote}; the GPU limiter does not limit it`,
+      blocking: false,
+    });
+  }
   const current = workload?.specReplicas ?? 0;
   const pods = workload
     ? lookups.pods(namespace).filter((p) =>

@@ -102,6 +102,81 @@ Deno.test("variantFromObject() builds the snapshot from the VA, target and pods"
   );
 });
 
+Deno.test("variantFromObject() reports an unknown accelerator without blocking", async (t) => {
+  const known = {
+    priced: [{ name: "MI300X", device: "AMD-MI300X-192G" }],
+    inventory: [{ accelerator: "A100", products: ["NVIDIA-A100-PCIE-80GB"] }],
+  };
+  const withKnown = { ...lookups(1, []), knownAccelerators: known };
+  const problems = (r: ReturnType<typeof variantFromObject>) =>
+    r.snapshot.problems.map((p) => [p.condition, p.reason, p.blocking]);
+  await t.step("spec.accelerator Z999: ConfigValid/UnknownAccelerator naming what is known", () => {
+    const r = variantFromObject(va({ accelerator: "Z999" }), withKnown);
+    assert.deepEqual(problems(r), [["ConfigValid", "UnknownAccelerator", false]]);
+    const m = r.snapshot.problems[0]!.message;
+    assert.match(m, /accelerator 'Z999' \(spec\.accelerator\)/);
+    assert.match(m, /unit-cost ConfigMap: MI300X; GPU inventory: A100 \(NVIDIA-A100-PCIE-80GB\)/);
+    assert.match(m, /default cost 10 per replica/);
+    assert.match(m, /the GPU limiter does not limit it/);
+    assert.equal(r.snapshot.accelerator, "Z999");
+    assert.equal(r.snapshot.costPerReplica, 10);
+    assert.equal(r.snapshot.currentReplicas, 1, "still served: replicas are read");
+  });
+  await t.step("with spec.variantCost the message says the cost still comes from there", () => {
+    const r = variantFromObject(va({ accelerator: "Z999", variantCost: "7" }), withKnown);
+    assert.equal(r.snapshot.costPerReplica, 7);
+    assert.match(r.snapshot.problems[0]!.message, /cost 7 per replica from spec\.variantCost/);
+  });
+  await t.step("resolved from the target's nodeSelector to a product no node has", () => {
+    const r = variantFromObject(va({}), {
+      ...withKnown,
+      knownAccelerators: { priced: [], inventory: [{ accelerator: "H100", products: [] }] },
+    });
+    assert.deepEqual(problems(r), [["ConfigValid", "UnknownAccelerator", false]]);
+    assert.match(r.snapshot.problems[0]!.message, /'A100' \(the target's nodeSelector\)/);
+  });
+  await t.step("known ones: inventory name, ConfigMap key or device, or a unit cost", () => {
+    for (
+      const [spec, extra] of [
+        [{ accelerator: "A100" }, {}],
+        [{ accelerator: "mi300x" }, {}],
+        [{ accelerator: "AMD-MI300X-192G" }, {}],
+        [{ accelerator: "L4" }, { unitCost: () => 30 }],
+        [{}, {}], // the template's A100
+      ] as const
+    ) {
+      const r = variantFromObject(va(spec), { ...withKnown, ...extra });
+      assert.deepEqual(r.snapshot.problems, [], JSON.stringify(spec));
+    }
+  });
+  await t.step("nothing known, or no lookup: no check", () => {
+    const none = { ...lookups(1, []), knownAccelerators: { priced: [], inventory: [] } };
+    assert.deepEqual(variantFromObject(va({ accelerator: "Z999" }), none).snapshot.problems, []);
+    assert.deepEqual(
+      variantFromObject(va({ accelerator: "Z999" }), lookups(1, [])).snapshot.problems,
+      [],
+    );
+  });
+  await t.step("unresolved stays AcceleratorUnresolved, not UnknownAccelerator", () => {
+    const bare = projectWorkload("Deployment", {
+      metadata: { name: "d", namespace: "ns" },
+      spec: { replicas: 1, selector: { matchLabels: { app: "d" } }, template: { spec: {} } },
+    })!;
+    const r = variantFromObject(va({}), { ...withKnown, workload: () => bare });
+    assert.deepEqual(problems(r), [["ConfigValid", "AcceleratorUnresolved", false]]);
+  });
+  await t.step("a missing target still blocks; the unknown accelerator is reported too", () => {
+    const r = variantFromObject(
+      va({ accelerator: "Z999", scaleTargetRef: { kind: "Deployment", name: "gone" } }),
+      withKnown,
+    );
+    assert.deepEqual(problems(r), [
+      ["TargetResolved", "TargetNotFound", true],
+      ["ConfigValid", "UnknownAccelerator", false],
+    ]);
+  });
+});
+
 Deno.test("inventoryOf() sums allocatable GPUs per accelerator", () => {
   const node = (name: string, product: string, gpus: string) => ({
     metadata: { name, labels: { "nvidia.com/gpu.product": product } },
@@ -109,10 +184,14 @@ Deno.test("inventoryOf() sums allocatable GPUs per accelerator", () => {
   });
   const r = inventoryOf([
     node("a", "NVIDIA-A100-PCIE-80GB", "8"),
-    node("b", "NVIDIA-A100-PCIE-80GB", "4"),
+    node("b", "NVIDIA-A100-SXM4-80GB", "4"),
     node("c", "NVIDIA-H100-SXM5-80GB", "8"),
     { metadata: { name: "cpu" }, status: {} },
   ]);
   assert.deepEqual(r.inventory, { A100: 12, H100: 8 });
-  assert.equal(r.entries[0]!.product, "NVIDIA-A100-PCIE-80GB");
+  assert.equal(r.entries[0]!.product, "NVIDIA-A100-SXM4-80GB", "the last node seen");
+  assert.deepEqual(r.entries.map((e) => e.products), [
+    ["NVIDIA-A100-PCIE-80GB", "NVIDIA-A100-SXM4-80GB"],
+    ["NVIDIA-H100-SXM5-80GB"],
+  ]);
 });

@@ -10,6 +10,7 @@
  * @module
  */
 import { z } from "zod";
+import { readNumber } from "../../config/coerce.ts";
 import type { Rng } from "../../util/rng.ts";
 import { PlanInputError } from "./units.ts";
 
@@ -34,16 +35,16 @@ export const LengthDistSchema = z.discriminatedUnion("kind", [
 export type LengthDist = z.infer<typeof LengthDistSchema>;
 
 function positiveInt(text: string, what: string, whole: string): number {
-  const v = Number(text);
-  if (text.trim() === "" || !Number.isInteger(v) || v < 1) {
+  const v = readNumber(text);
+  if (v === undefined || !Number.isInteger(v) || v < 1) {
     throw new PlanInputError(`${what}: "${text}" in "${whole}" must be a whole number ≥ 1`);
   }
   return v;
 }
 
 function nonNegative(text: string, what: string, whole: string): number {
-  const v = Number(text);
-  if (text.trim() === "" || !Number.isFinite(v) || v < 0) {
+  const v = readNumber(text);
+  if (v === undefined || v < 0) {
     throw new PlanInputError(`${what}: "${text}" in "${whole}" must be a number ≥ 0`);
   }
   return v;

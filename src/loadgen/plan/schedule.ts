@@ -208,11 +208,6 @@ export function targetRateAt(stages: readonly Stage[], tMs: number): number {
   return 0;
 }
 
-/** Expected number of requests in one stage (the area under its rate line). */
-export function expectedStageCount(stage: Stage): number {
-  return ((stage.fromRatePerSec + stage.toRatePerSec) / 2) * (stage.durationMs / 1000);
-}
-
 /** Expected number of requests sent in [0, tMs) — the integral of the target rate. */
 export function expectedCountUntil(stages: readonly Stage[], tMs: number): number {
   let start = 0;

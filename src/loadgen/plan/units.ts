@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { readDuration, splitNumberUnit, UNIT_DURATION } from "../../config/coerce.ts";
 
 /** Bad schedule, length or SLO text; the message is one line meant for the user. */
 export class PlanInputError extends Error {
@@ -13,15 +14,6 @@ export class PlanInputError extends Error {
     this.name = "PlanInputError";
   }
 }
-
-const DURATION_UNITS_MS: Readonly<Record<string, number>> = {
-  ms: 1,
-  s: 1000,
-  sec: 1000,
-  m: 60_000,
-  min: 60_000,
-  h: 3_600_000,
-};
 
 const RATE_UNITS_PER_SEC: Readonly<Record<string, number>> = {
   rps: 1,
@@ -33,15 +25,6 @@ const RATE_UNITS_PER_SEC: Readonly<Record<string, number>> = {
   "req/min": 1 / 60,
   "/min": 1 / 60,
 };
-
-const NUMBER_AND_UNIT = /^([+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?)\s*([a-z/]*)$/i;
-
-/** Splits `"2.5rps"` into `[2.5, "rps"]`; `undefined` when the text is not number-then-unit. */
-export function splitNumberUnit(text: string): [number, string] | undefined {
-  const m = NUMBER_AND_UNIT.exec(text.trim());
-  if (!m) return undefined;
-  return [Number(m[1]), m[2]!.toLowerCase()];
-}
 
 /**
  * Parses a duration with an explicit unit into milliseconds: `ms`, `s`, `m`/`min`, `h`.
@@ -55,22 +38,20 @@ export function splitNumberUnit(text: string): [number, string] | undefined {
  * ```
  */
 export function parseDurationMs(text: string, what: string): number {
-  const parts = splitNumberUnit(text);
-  if (!parts) throw new PlanInputError(`${what}: cannot read duration "${text}" (e.g. 60s, 2m)`);
-  const [value, unit] = parts;
-  if (unit === "") {
-    throw new PlanInputError(`${what}: duration "${text}" needs a unit (ms, s, m or h)`);
+  const r = readDuration(text, UNIT_DURATION);
+  if (r.ok) return r.ms;
+  switch (r.problem) {
+    case "syntax":
+      throw new PlanInputError(`${what}: cannot read duration "${text}" (e.g. 60s, 2m)`);
+    case "no-unit":
+      throw new PlanInputError(`${what}: duration "${text}" needs a unit (ms, s, m or h)`);
+    case "unknown-unit":
+      throw new PlanInputError(
+        `${what}: unknown duration unit "${r.unit}" in "${text}" (use ms, s, m or h)`,
+      );
+    case "negative":
+      throw new PlanInputError(`${what}: duration must be ≥ 0, got "${text}"`);
   }
-  const factor = DURATION_UNITS_MS[unit];
-  if (factor === undefined) {
-    throw new PlanInputError(
-      `${what}: unknown duration unit "${unit}" in "${text}" (use ms, s, m or h)`,
-    );
-  }
-  if (!Number.isFinite(value) || value < 0) {
-    throw new PlanInputError(`${what}: duration must be ≥ 0, got "${text}"`);
-  }
-  return value * factor;
 }
 
 /**
@@ -91,7 +72,7 @@ export function parseRatePerSec(
   if (unit === undefined) {
     throw new PlanInputError(`${what}: rate "${text}" needs a unit (rps or rpm)`);
   }
-  const factor = RATE_UNITS_PER_SEC[unit];
+  const factor = Object.hasOwn(RATE_UNITS_PER_SEC, unit) ? RATE_UNITS_PER_SEC[unit] : undefined;
   if (factor === undefined) {
     throw new PlanInputError(`${what}: unknown rate unit "${unit}" in "${text}" (use rps or rpm)`);
   }

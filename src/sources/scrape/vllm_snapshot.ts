@@ -19,6 +19,7 @@
  *
  * @module
  */
+import { readNumber } from "../../config/coerce.ts";
 import type { PromTextSample } from "./prom_text.ts";
 
 /** Cumulative values (they only grow, except when the server restarts). */
@@ -44,6 +45,19 @@ export interface VllmSnapshot {
   readonly counters: VllmCounters;
 }
 
+/** Every counter at zero (a server that has served nothing yet). */
+export const ZERO_COUNTERS: VllmCounters = Object.freeze({
+  requests: 0,
+  promptTokensSum: 0,
+  promptTokensCount: 0,
+  outputTokensSum: 0,
+  outputTokensCount: 0,
+  ttftSecondsSum: 0,
+  ttftCount: 0,
+  itlSecondsSum: 0,
+  itlCount: 0,
+});
+
 const COUNTER_SERIES: Readonly<Record<string, keyof VllmCounters>> = {
   "vllm:request_success_total": "requests",
   "vllm:request_prompt_tokens_sum": "promptTokensSum",
@@ -55,12 +69,6 @@ const COUNTER_SERIES: Readonly<Record<string, keyof VllmCounters>> = {
   "vllm:inter_token_latency_seconds_sum": "itlSecondsSum",
   "vllm:inter_token_latency_seconds_count": "itlCount",
 };
-
-function finiteNumber(text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  const n = Number(text);
-  return text.trim() !== "" && Number.isFinite(n) ? n : undefined;
-}
 
 /**
  * Extracts a {@linkcode VllmSnapshot} from parsed samples.
@@ -78,17 +86,7 @@ export function readVllmSnapshot(
   samples: readonly PromTextSample[],
   modelId?: string,
 ): VllmSnapshot {
-  const counters: Record<keyof VllmCounters, number> = {
-    requests: 0,
-    promptTokensSum: 0,
-    promptTokensCount: 0,
-    outputTokensSum: 0,
-    outputTokensCount: 0,
-    ttftSecondsSum: 0,
-    ttftCount: 0,
-    itlSecondsSum: 0,
-    itlCount: 0,
-  };
+  const counters: Record<keyof VllmCounters, number> = { ...ZERO_COUNTERS };
   const kvNew: number[] = [];
   const kvOld: number[] = [];
   let queue: number | undefined;
@@ -98,8 +96,8 @@ export function readVllmSnapshot(
   for (const s of samples) {
     const model = s.labels.model_name;
     if (s.name === "vllm:cache_config_info") {
-      blocks ??= finiteNumber(s.labels.num_gpu_blocks);
-      blockSize ??= finiteNumber(s.labels.block_size);
+      blocks ??= readNumber(s.labels.num_gpu_blocks ?? "");
+      blockSize ??= readNumber(s.labels.block_size ?? "");
       continue;
     }
     if (modelId !== undefined && model !== undefined && model !== modelId) continue;

@@ -1,23 +1,19 @@
 import assert from "node:assert/strict";
 import { parsePromText } from "./prom_text.ts";
-import { readVllmSnapshot, type VllmCounters, type VllmSnapshot } from "./vllm_snapshot.ts";
+import {
+  readVllmSnapshot,
+  type VllmCounters,
+  type VllmSnapshot,
+  ZERO_COUNTERS,
+} from "./vllm_snapshot.ts";
 import { counterIncrease, estimateLoad, type ScrapePoint, windowGauges } from "./window.ts";
-
-const ZERO: VllmCounters = {
-  requests: 0,
-  promptTokensSum: 0,
-  promptTokensCount: 0,
-  outputTokensSum: 0,
-  outputTokensCount: 0,
-  ttftSecondsSum: 0,
-  ttftCount: 0,
-  itlSecondsSum: 0,
-  itlCount: 0,
-};
 
 function point(atMs: number, fields: Partial<VllmSnapshot> & { c?: Partial<VllmCounters> }) {
   const { c, ...rest } = fields;
-  return { atMs, snapshot: { ...rest, counters: { ...ZERO, ...c } } } satisfies ScrapePoint;
+  return {
+    atMs,
+    snapshot: { ...rest, counters: { ...ZERO_COUNTERS, ...c } },
+  } satisfies ScrapePoint;
 }
 
 Deno.test("readVllmSnapshot() reads gauges, cache geometry, counters and sums", () => {
@@ -105,7 +101,7 @@ Deno.test("estimateLoad() sums rates and pools averages over replicas", () => {
   const a = {
     spanMs: 10_000,
     deltas: {
-      ...ZERO,
+      ...ZERO_COUNTERS,
       requests: 50,
       promptTokensSum: 5000,
       promptTokensCount: 50,
@@ -117,7 +113,7 @@ Deno.test("estimateLoad() sums rates and pools averages over replicas", () => {
   };
   const b = {
     spanMs: 5000,
-    deltas: { ...ZERO, requests: 10, promptTokensSum: 3000, promptTokensCount: 10 },
+    deltas: { ...ZERO_COUNTERS, requests: 10, promptTokensSum: 3000, promptTokensCount: 10 },
   };
   const load = estimateLoad([a, b]);
   assert.equal(load.arrivalRatePerSec, 5 + 2);

@@ -1,0 +1,141 @@
+import assert from "node:assert/strict";
+import { z } from "zod";
+import {
+  booleanSchema,
+  durationMsSchema,
+  type DurationSyntax,
+  GO_DURATION,
+  numberSchema,
+  parseDurationMs,
+  readBoolean,
+  readDuration,
+  readNumber,
+  UNIT_DURATION,
+} from "./coerce.ts";
+
+Deno.test("parseDurationMs() reads Go-style durations", async (t) => {
+  const cases: [string, number | undefined][] = [
+    ["90s", 90_000],
+    ["10m", 600_000],
+    ["1h30m", 5_400_000],
+    ["1.5h", 5_400_000],
+    ["500ms", 500],
+    ["1m5ms", 60_005],
+    ["0s", 0],
+    ["10", undefined],
+    ["", undefined],
+    ["5 m", undefined],
+    [" 5m", undefined],
+    ["1d", undefined],
+    ["1H", undefined],
+    ["1h30", undefined],
+  ];
+  for (const [text, want] of cases) {
+    await t.step(
+      JSON.stringify(text),
+      () => assert.equal(parseDurationMs(text, GO_DURATION), want),
+    );
+  }
+});
+
+Deno.test("parseDurationMs() reads one term with a bare-number unit", async (t) => {
+  const syntax: DurationSyntax = { units: ["ms", "s", "m"], bareUnit: "ms" };
+  const cases: [string, number | undefined][] = [
+    ["500", 500],
+    [" 2 s ", 2000],
+    ["1.5m", 90_000],
+    ["1h", undefined],
+    ["2S", undefined],
+    ["1m30s", undefined],
+    ["-5", undefined],
+    [".5s", undefined],
+    ["1e3", undefined],
+    ["", undefined],
+  ];
+  for (const [text, want] of cases) {
+    await t.step(JSON.stringify(text), () => assert.equal(parseDurationMs(text, syntax), want));
+  }
+});
+
+Deno.test("readDuration() under UNIT_DURATION says why text is not a duration", async (t) => {
+  const cases: [string, ReturnType<typeof readDuration>][] = [
+    ["2MIN", { ok: true, ms: 120_000 }],
+    [" .5s ", { ok: true, ms: 500 }],
+    ["1e3ms", { ok: true, ms: 1000 }],
+    ["60", { ok: false, problem: "no-unit" }],
+    ["60X", { ok: false, problem: "unknown-unit", unit: "x" }],
+    ["5constructor", { ok: false, problem: "unknown-unit", unit: "constructor" }],
+    ["-5s", { ok: false, problem: "negative" }],
+    ["1e999s", { ok: false, problem: "negative" }],
+    ["abc", { ok: false, problem: "syntax" }],
+    ["1h30m", { ok: false, problem: "syntax" }],
+  ];
+  for (const [text, want] of cases) {
+    await t.step(text, () => assert.deepEqual(readDuration(text, UNIT_DURATION), want));
+  }
+});
+
+Deno.test("durationMsSchema() takes ms or text and names the examples on a bad value", () => {
+  const schema = durationMsSchema({
+    syntax: { units: ["ms", "s"], bareUnit: "ms" },
+    examples: "500ms or 2s",
+    min: 100,
+  });
+  assert.equal(schema.parse("2s"), 2000);
+  assert.equal(schema.parse(250), 250);
+  assert.equal(schema.parse("250"), 250);
+  assert.equal(
+    schema.safeParse("soon").error?.issues[0]?.message,
+    "expected a duration such as 500ms or 2s",
+  );
+  assert.equal(schema.safeParse("50ms").error?.issues[0]?.code, "too_small");
+});
+
+Deno.test("readBoolean() reads exact words, or env-style words when loose", async (t) => {
+  const cases: [string, boolean | undefined, boolean | undefined][] = [
+    // text, exact, loose
+    ["true", true, true],
+    ["1", true, true],
+    ["false", false, false],
+    ["0", false, false],
+    [" TRUE ", undefined, true],
+    ["yes", undefined, true],
+    ["No", undefined, false],
+    ["", undefined, false],
+    ["maybe", undefined, undefined],
+  ];
+  for (const [text, exact, loose] of cases) {
+    await t.step(JSON.stringify(text), () => {
+      assert.equal(readBoolean(text), exact);
+      assert.equal(readBoolean(text, { loose: true }), loose);
+    });
+  }
+  assert.equal(booleanSchema().safeParse("yes").success, false);
+  assert.equal(booleanSchema({ loose: true }).parse("yes"), true);
+  assert.equal(booleanSchema().parse(false), false);
+});
+
+Deno.test("numberSchema() reads numeric text and leaves the rest to the schema", () => {
+  const schema = numberSchema(z.number().int());
+  assert.equal(schema.parse(" 42 "), 42);
+  assert.equal(schema.parse(7), 7);
+  assert.equal(schema.safeParse("").success, false);
+  assert.equal(schema.safeParse("4x").success, false);
+  assert.equal(schema.safeParse("1.5").success, false);
+});
+
+Deno.test("readNumber() reads finite numeric text; blank and non-finite text is no number", async (t) => {
+  const cases: [string, number | undefined][] = [
+    [" 42 ", 42],
+    ["-1.5", -1.5],
+    ["1e3", 1000],
+    ["", undefined],
+    ["  ", undefined],
+    ["Infinity", undefined],
+    ["NaN", undefined],
+    ["4x", undefined],
+  ];
+  for (const [text, want] of cases) {
+    await t.step(JSON.stringify(text), () => assert.equal(readNumber(text), want));
+  }
+});
