@@ -7,7 +7,8 @@
  * 1. `spec.accelerator`;
  * 2. the pod template's `nodeSelector` on a vendor product label (`nvidia.com/gpu.product`,
  *    `cloud.google.com/gke-accelerator`, `amd.com/gpu.product-name`, `habana.ai/product.name`,
- *    `gpu.intel.com/product`);
+ *    `gpu.intel.com/product`), read in that (vendor table) order, so the result never depends
+ *    on the order of the object's keys;
  * 3. required node affinity: the first `In` value on a product label;
  * 4. preferred node affinity: the same, highest weight first;
  * 5. the VA label `inference.optimization/acceleratorName`;
@@ -15,6 +16,11 @@
  *
  * A product label value (`NVIDIA-A100-PCIE-80GB`) becomes an accelerator name through the
  * accelerator unit-cost ConfigMap (`device` → key), else {@linkcode acceleratorNameForProduct}.
+ * The controller names the GPU inventory's nodes with the same function, so a variant and the
+ * nodes it runs on get the same name (the GPU limiter budgets by it).
+ *
+ * GPUs per replica: `spec.gpusPerReplica`, else what one pod of the template requests of the
+ * vendor's GPU resource ({@linkcode gpusRequested}), else 1.
  *
  * @module
  */
@@ -28,7 +34,7 @@ export const UNRESOLVED_ACCELERATOR = "unresolved";
 interface MatchExpression {
   readonly key?: string;
   readonly operator?: string;
-  readonly values?: readonly string[] | null;
+  readonly values?: readonly string[] | null | undefined;
 }
 type Term = { readonly matchExpressions?: readonly MatchExpression[] | null } | null | undefined;
 type ResourceList = Readonly<Record<string, string | number>> | null | undefined;
@@ -71,7 +77,10 @@ export interface AcceleratorResolution {
   readonly source: AcceleratorSource;
   /** The product label value it came from, for nodeSelector/affinity sources. */
   readonly product?: string;
-  /** The vendor whose product label matched, or whose GPU resource the template requests. */
+  /**
+   * The vendor whose product label matched (of two sharing a label, the one whose GPUs the
+   * template requests), else the first whose GPU resource the template requests.
+   */
   readonly vendor?: VendorKind;
   /** GPUs per replica. */
   readonly gpusPerReplica: number;
@@ -81,7 +90,10 @@ export interface AcceleratorResolution {
 
 /** Inputs of {@linkcode resolveAccelerator}. */
 export interface ResolveAcceleratorInput {
-  readonly spec: { readonly accelerator?: string | undefined; readonly gpusPerReplica?: number };
+  readonly spec: {
+    readonly accelerator?: string | undefined;
+    readonly gpusPerReplica?: number | undefined;
+  };
   /** The VA's labels. */
   readonly labels?: Readonly<Record<string, string>> | undefined;
   /** The scale target's `spec.template`; undefined when the target is unknown. */
@@ -90,17 +102,24 @@ export interface ResolveAcceleratorInput {
   readonly costs?: AcceleratorCostsConfig | undefined;
 }
 
-const PRODUCT_LABELS: ReadonlyMap<string, VendorKind> = new Map(
-  GPU_VENDORS.flatMap((v) => v.productLabels.map((l) => [l, v.kind] as const)),
+/** Product labels in vendor-table order, each with the vendor kinds that use it. */
+const PRODUCT_LABELS: ReadonlyMap<string, readonly VendorKind[]> = GPU_VENDORS.reduce(
+  (m, v) => {
+    for (const l of v.productLabels) m.set(l, [...(m.get(l) ?? []), v.kind]);
+    return m;
+  },
+  new Map<string, VendorKind[]>(),
 );
 
 const VENDOR_WORDS = new Set(["nvidia", "amd", "intel", "habana", "tesla", "geforce", "pro"]);
 
 /**
- * A short accelerator name from a product label value: vendor words dropped, the model token
- * upper-cased, a following number joined (`NVIDIA-A100-PCIE-80GB` → `A100`,
- * `nvidia-tesla-a100` → `A100`, `AMD-MI300X-192G` → `MI300X`, `Intel-Gaudi-2-96GB` →
- * `GAUDI2`, `Max_1100` → `MAX1100`). Only used when the unit-cost ConfigMap has no such device.
+ * A short, upper-case accelerator name from a product label value, for products the unit-cost
+ * ConfigMap does not name: leading vendor words are dropped; a model word followed by a number
+ * is joined (`Intel-Gaudi-2-96GB` → `GAUDI2`, `Max_1100` → `MAX1100`), else the first token
+ * with a digit is taken (`NVIDIA-A100-PCIE-80GB` → `A100`, `nvidia-tesla-a100` → `A100`,
+ * `AMD_Instinct_MI300X_OAM` → `MI300X`, `NVIDIA-RTX-A6000` → `A6000`), else the first token.
+ * A value of vendor words only is returned as is.
  */
 export function acceleratorNameForProduct(product: string, costs?: AcceleratorCostsConfig): string {
   const known = costs ? acceleratorForDevice(costs, product) : undefined;
@@ -114,16 +133,22 @@ export function acceleratorNameForProduct(product: string, costs?: AcceleratorCo
   const next = rest[1];
   const joined = /^[a-z]+$/i.test(head) && next !== undefined && /^\d+$/.test(next)
     ? head + next
-    : head;
+    : rest.find((t) => /\d/.test(t)) ?? head;
   return joined.toUpperCase();
 }
 
-function productIn(terms: readonly Term[]): { product: string; vendor: VendorKind } | undefined {
+interface Found {
+  readonly product: string;
+  /** The vendor kinds whose product label matched (`gpu.intel.com/product` has two). */
+  readonly kinds: readonly VendorKind[];
+}
+
+function productIn(terms: readonly Term[]): Found | undefined {
   for (const term of terms) {
     for (const e of term?.matchExpressions ?? []) {
-      const vendor = e.key === undefined ? undefined : PRODUCT_LABELS.get(e.key);
+      const kinds = e.key === undefined ? undefined : PRODUCT_LABELS.get(e.key);
       const value = e.values?.[0];
-      if (vendor && e.operator === "In" && value) return { product: value, vendor };
+      if (kinds && e.operator === "In" && value) return { product: value, kinds };
     }
   }
   return undefined;
@@ -131,11 +156,11 @@ function productIn(terms: readonly Term[]): { product: string; vendor: VendorKin
 
 function fromTemplate(
   t: PodTemplateLike | undefined,
-): { product: string; vendor: VendorKind; source: AcceleratorSource } | undefined {
+): (Found & { readonly source: AcceleratorSource }) | undefined {
   const spec = t?.spec;
-  for (const [key, value] of Object.entries(spec?.nodeSelector ?? {})) {
-    const vendor = PRODUCT_LABELS.get(key);
-    if (vendor && value) return { product: value, vendor, source: "nodeSelector" };
+  for (const [key, kinds] of PRODUCT_LABELS) {
+    const value = spec?.nodeSelector?.[key];
+    if (value) return { product: value, kinds, source: "nodeSelector" };
   }
   const na = spec?.affinity?.nodeAffinity;
   const req = productIn(
@@ -148,14 +173,16 @@ function fromTemplate(
   return pref ? { ...pref, source: "preferredAffinity" } : undefined;
 }
 
+/** A GPU quantity: extended resources are whole numbers, so anything else counts 0. */
 function quantity(v: string | number | undefined): number {
   const n = typeof v === "number" ? v : Number(v ?? 0);
   return Number.isInteger(n) && n > 0 ? n : 0;
 }
 
 /**
- * GPUs one pod of the template requests, per vendor resource: the sum over containers of
- * max(limit, request), or the largest init container's when that is larger.
+ * GPUs one pod of the template requests, per vendor (vendor-table order), as Kubernetes counts
+ * a pod's effective request: the sum over regular containers of max(limit, request), or the
+ * largest init container's when that is larger. Non-integer quantities count 0.
  */
 export function gpusRequested(t: PodTemplateLike | undefined): Map<VendorKind, number> {
   const out = new Map<VendorKind, number>();
@@ -174,7 +201,9 @@ export function gpusRequested(t: PodTemplateLike | undefined): Map<VendorKind, n
 export function resolveAccelerator(input: ResolveAcceleratorInput): AcceleratorResolution {
   const found = fromTemplate(input.template);
   const gpus = gpusRequested(input.template);
-  const vendor = found?.vendor ?? gpus.keys().next().value;
+  const vendor = found
+    ? found.kinds.find((k) => gpus.has(k)) ?? found.kinds[0]
+    : gpus.keys().next().value;
   let accelerator: string;
   let source: AcceleratorSource;
   if (input.spec.accelerator) [accelerator, source] = [input.spec.accelerator, "spec"];

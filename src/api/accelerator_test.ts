@@ -22,6 +22,11 @@ Deno.test("acceleratorNameForProduct() maps product labels to accelerator names"
     ["Intel-Gaudi-2-96GB", "G2"],
     ["Max_1100", "MAX1100"],
     ["Pro-B60-Graphics", "B60"],
+    ["Tesla-T4", "T4"],
+    ["nvidia-l4", "L4"],
+    ["AMD_Instinct_MI300X_OAM", "MI300X"],
+    ["NVIDIA-RTX-A6000", "A6000"],
+    ["NVIDIA-GeForce-RTX-4090", "RTX4090"],
     ["NVIDIA", "NVIDIA"],
   ];
   for (const [product, want] of cases) {
@@ -88,6 +93,42 @@ Deno.test("resolveAccelerator() follows spec → nodeSelector → affinity → l
         }),
       },
       want: { accelerator: "A100", source: "nodeSelector", vendor: "nvidia", gpuSource: "default" },
+    },
+    {
+      name: "nodeSelector labels in vendor-table order, not the object's key order",
+      input: {
+        spec: {},
+        template: template({
+          nodeSelector: {
+            "amd.com/gpu.product-name": "AMD-MI300X-192G",
+            "nvidia.com/gpu.product": "NVIDIA-A100-PCIE-80GB",
+          },
+        }),
+      },
+      want: { accelerator: "A100", source: "nodeSelector", vendor: "nvidia" },
+    },
+    {
+      name: "only the matched vendor's GPUs count, init containers included",
+      input: {
+        spec: {},
+        template: template({
+          nodeSelector: { "nvidia.com/gpu.product": "NVIDIA-H100-SXM5-80GB" },
+          containers: [gpu(1), gpu(1, "amd.com/gpu")],
+          initContainers: [gpu(2)],
+        }),
+      },
+      want: { accelerator: "H100", vendor: "nvidia", gpusPerReplica: 2, gpuSource: "resources" },
+    },
+    {
+      name: "a product label two Intel kinds share counts the kind the template requests",
+      input: {
+        spec: {},
+        template: template({
+          nodeSelector: { "gpu.intel.com/product": "Max_1100" },
+          containers: [gpu(2, "gpu.intel.com/i915")],
+        }),
+      },
+      want: { accelerator: "MAX1100", vendor: "intel-i915", gpusPerReplica: 2 },
     },
     {
       name: "required affinity, first In value",

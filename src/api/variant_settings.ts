@@ -1,11 +1,13 @@
 /**
  * The settings of a variant that depend on configuration, not only on its spec: the cost of a
- * replica and the replica bounds. Pure; the runtime calls these each cycle with the current
- * ConfigMaps and reports the `reason` of a bound it had to change as a condition.
+ * replica and the replica bounds. Pure; the controller calls these each cycle with the current
+ * ConfigMaps (the Kubernetes backend for the cost, the pipeline's configuration rules for the
+ * bounds) and reports the `reason` of a bound it had to change as a condition.
  *
  * @module
  */
 import { type AcceleratorCostsConfig, unitCostOf } from "./configmaps/mod.ts";
+import { Reason } from "./conditions.ts";
 import { DEFAULT_VARIANT_COST } from "./v1alpha1.ts";
 
 /** Where a replica's cost came from. */
@@ -36,29 +38,44 @@ export function effectiveVariantCost(
 }
 
 /** Replica bounds in force, and why they differ from the spec (if they do). */
-export interface ReplicaBounds {
-  readonly minReplicas: number;
-  readonly maxReplicas: number;
-  /** Set when `minReplicas: 0` was raised to 1 because scale-to-zero is disabled. */
-  readonly reason?: "ScaleToZeroDisabled";
-  readonly message?: string;
-}
+export type ReplicaBounds =
+  | {
+    readonly minReplicas: number;
+    readonly maxReplicas: number;
+    readonly reason?: undefined;
+    readonly message?: undefined;
+  }
+  | {
+    readonly minReplicas: number;
+    readonly maxReplicas: number;
+    /** `minReplicas: 0` was raised to 1 because scale-to-zero is disabled. */
+    readonly reason: typeof Reason.ScaleToZeroDisabled;
+    /** For the `ConfigValid` condition. */
+    readonly message: string;
+  };
 
 /**
  * The bounds the optimizer uses: the spec's, except that `minReplicas: 0` only holds when
- * scale-to-zero is enabled for the model; otherwise 1 (never above maxReplicas).
+ * scale-to-zero is enabled for the model; otherwise 1 (never above maxReplicas). `modelID`
+ * only names the model in the message.
  */
 export function effectiveReplicaBounds(
-  spec: { readonly minReplicas: number; readonly maxReplicas: number },
+  spec: {
+    readonly modelID?: string | undefined;
+    readonly minReplicas: number;
+    readonly maxReplicas: number;
+  },
   scaleToZeroEnabled: boolean,
 ): ReplicaBounds {
   if (spec.minReplicas > 0 || scaleToZeroEnabled) {
     return { minReplicas: spec.minReplicas, maxReplicas: spec.maxReplicas };
   }
+  const minReplicas = Math.min(1, spec.maxReplicas);
+  const model = spec.modelID === undefined ? "this model" : `model ${spec.modelID}`;
   return {
-    minReplicas: Math.min(1, spec.maxReplicas),
+    minReplicas,
     maxReplicas: spec.maxReplicas,
-    reason: "ScaleToZeroDisabled",
-    message: "minReplicas is 0 but scale-to-zero is disabled for this model; using 1",
+    reason: Reason.ScaleToZeroDisabled,
+    message: `minReplicas is 0 but scale-to-zero is disabled for ${model}: using ${minReplicas}`,
   };
 }

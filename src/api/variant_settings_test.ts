@@ -55,9 +55,10 @@ Deno.test("effectiveReplicaBounds() honours minReplicas 0 only with scale-to-zer
     });
   });
   await t.step("min 0 without scale-to-zero becomes 1 with a reason", () => {
-    const b = effectiveReplicaBounds({ minReplicas: 0, maxReplicas: 3 }, false);
+    const b = effectiveReplicaBounds({ modelID: "m", minReplicas: 0, maxReplicas: 3 }, false);
     assert.equal(b.minReplicas, 1);
     assert.equal(b.reason, "ScaleToZeroDisabled");
+    assert.match(b.message ?? "", /disabled for model m: using 1/);
   });
   await t.step("min above 0 is untouched", () => {
     assert.deepEqual(effectiveReplicaBounds({ minReplicas: 2, maxReplicas: 3 }, false), {

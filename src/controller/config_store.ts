@@ -7,7 +7,7 @@
  * @module
  */
 import {
-  acceleratorForDevice,
+  type AcceleratorCostsConfig,
   CONFIGMAP_NAMES,
   type ConfigMapData,
   type ConfigProblem,
@@ -23,9 +23,7 @@ import {
   saturationConfigFor,
   scaleToZeroFor,
   serviceClassFor,
-  unitCostOf,
 } from "../api/configmaps/mod.ts";
-import type { CostLookups } from "../cluster/kube_backend/backend.ts";
 import type { AnalyzerName } from "../pipeline/types.ts";
 import type { CycleSettings } from "../pipeline/settings.ts";
 
@@ -44,7 +42,8 @@ export interface ConfigStore {
   /** Applies a ConfigMap's new data (undefined = deleted); returns its problems. */
   update(name: string, data: ConfigMapData): readonly ConfigProblem[];
   settings(): CycleSettings;
-  costLookups(): CostLookups;
+  /** The parsed unit-cost ConfigMap (names products, prices accelerators). */
+  acceleratorCosts(): AcceleratorCostsConfig;
 }
 
 /** Creates a store with every ConfigMap absent (defaults). */
@@ -101,14 +100,6 @@ export function createConfigStore(options: StoreOptions): ConfigStore {
         staleAfterMs: options.staleAfterMs,
       };
     },
-    costLookups() {
-      const c = costs;
-      return {
-        nameOfProduct: (product) => acceleratorForDevice(c, product),
-        unitCost: (accelerator) => unitCostOf(c, accelerator)?.cost,
-        accelerators: () =>
-          Object.entries(c.accelerators).map(([name, e]) => ({ name, device: e.device })),
-      };
-    },
+    acceleratorCosts: () => costs,
   };
 }

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { acceleratorForDevice, unitCostOf } from "../api/configmaps/mod.ts";
 import { createConfigStore } from "./config_store.ts";
 
 const opts = {
@@ -38,10 +39,10 @@ Deno.test("createConfigStore() turns ConfigMaps into cycle settings", async (t) 
     store.update("wva-accelerator-unit-costs", {
       A100: '{"device": "NVIDIA-A100-PCIE-80GB", "cost": "40.00"}',
     });
-    const c = store.costLookups();
-    assert.equal(c.nameOfProduct!("NVIDIA-A100-PCIE-80GB"), "A100");
-    assert.equal(c.unitCost!("a100"), 40);
-    assert.deepEqual(c.accelerators!(), [{ name: "A100", device: "NVIDIA-A100-PCIE-80GB" }]);
+    const c = store.acceleratorCosts();
+    assert.equal(acceleratorForDevice(c, "NVIDIA-A100-PCIE-80GB"), "A100");
+    assert.equal(unitCostOf(c, "a100")?.cost, 40);
+    assert.deepEqual(c.accelerators, { A100: { device: "NVIDIA-A100-PCIE-80GB", cost: 40 } });
   });
   await t.step("scale-to-zero follows the ConfigMap, then the global switch", () => {
     store.update("wva-model-scale-to-zero-config", {

@@ -102,7 +102,7 @@ export function startController(
     onChange: (what) => trigger(what),
     onConfigMap: (name, data) => {
       const problems = store.update(name, data);
-      backend.setCostLookups(store.costLookups());
+      backend.setAcceleratorCosts(store.acceleratorCosts());
       log.info("configmap-applied", {
         name,
         deleted: data === undefined,

@@ -9,6 +9,7 @@
  *
  * @module
  */
+import { type AcceleratorCostsConfig, EMPTY_ACCELERATOR_COSTS } from "../../api/configmaps/mod.ts";
 import { API_VERSION, PLURAL } from "../../api/v1alpha1.ts";
 import { type Logger, NULL_LOGGER } from "../../log.ts";
 import type { ClusterReader, ClusterSnapshot } from "../../pipeline/ports.ts";
@@ -16,7 +17,6 @@ import type { NodeLike } from "../gpu_vendors.ts";
 import type { Kube } from "../kube/mod.ts";
 import { type Informer, startInformer } from "./informer.ts";
 import { type InventoryEntry, inventoryOf } from "./inventory.ts";
-import type { PricedAccelerator } from "./known_accelerators.ts";
 import {
   type PodInfo,
   projectNode,
@@ -25,14 +25,6 @@ import {
   type WorkloadInfo,
 } from "./objects.ts";
 import { type ResolvedVariant, variantFromObject } from "./variant.ts";
-
-/** Lookups the backend takes from the unit-cost ConfigMap (they change at run time). */
-export interface CostLookups {
-  nameOfProduct?(product: string): string | undefined;
-  unitCost?(accelerator: string): number | undefined;
-  /** The ConfigMap's entries; with the inventory they decide which accelerators are unknown. */
-  accelerators?(): readonly PricedAccelerator[];
-}
 
 /** Options of {@linkcode startKubeBackend}. */
 export interface KubeBackendOptions {
@@ -63,7 +55,11 @@ export interface KubeBackend extends ClusterReader {
   resolved(key: string): ResolvedVariant | undefined;
   /** Inventory entries of the last snapshot (vendor, product, GPUs per accelerator). */
   inventoryEntries(): readonly InventoryEntry[];
-  setCostLookups(lookups: CostLookups): void;
+  /**
+   * The current unit-cost ConfigMap (it changes at run time): it names products, prices
+   * accelerators and, with the inventory, decides which accelerators are unknown.
+   */
+  setAcceleratorCosts(costs: AcceleratorCostsConfig): void;
   /** Resolves after `signal` aborted and every watch ended. */
   readonly done: Promise<void>;
 }
@@ -84,7 +80,7 @@ export function startKubeBackend(kube: Kube, options: KubeBackendOptions): KubeB
     log.warn("watch-error", { resource: what, attempt, error: (err as Error).message });
   const timeoutSeconds = options.watchTimeoutSeconds ?? 300;
   const common = { signal, timeoutSeconds };
-  let costs: CostLookups = {};
+  let costs: AcceleratorCostsConfig = EMPTY_ACCELERATOR_COSTS;
   const targets = new Set<string>();
   const ns = options.watchNamespace;
   const vaPath = ns
@@ -180,11 +176,12 @@ export function startKubeBackend(kube: Kube, options: KubeBackendOptions): KubeB
     syncPodWatches();
     // Pod caches of newly tracked namespaces are waited for, so replicas map on the first cycle.
     await Promise.all([...podInformers.values()].map((w) => w.informer.synced));
-    const inv = inventoryOf(
-      nodes.list(),
-      costs.nameOfProduct ? { nameOfProduct: costs.nameOfProduct } : {},
-    );
-    const knownAccelerators = { priced: costs.accelerators?.() ?? [], inventory: inv.entries };
+    const inv = inventoryOf(nodes.list(), { costs });
+    const priced = Object.entries(costs.accelerators).map(([name, e]) => ({
+      name,
+      device: e.device,
+    }));
+    const knownAccelerators = { priced, inventory: inv.entries };
     const resolved = new Map<string, ResolvedVariant>();
     targets.clear();
     for (const raw of vas.list()) {
@@ -193,8 +190,7 @@ export function startKubeBackend(kube: Kube, options: KubeBackendOptions): KubeB
         warmupMs: options.warmupMs ?? 90_000,
         workload,
         pods: (namespace) => podInformers.get(namespace)?.informer.list() ?? [],
-        ...(costs.nameOfProduct ? { nameOfProduct: costs.nameOfProduct } : {}),
-        ...(costs.unitCost ? { unitCost: costs.unitCost } : {}),
+        costs,
         knownAccelerators,
       });
       resolved.set(`${r.snapshot.namespace}/${r.snapshot.name}`, r);
@@ -225,8 +221,8 @@ export function startKubeBackend(kube: Kube, options: KubeBackendOptions): KubeB
     hasSynced: () => informers.every((i) => i.hasSynced()),
     resolved: (key) => lastResolved.get(key),
     inventoryEntries: () => lastEntries,
-    setCostLookups(lookups) {
-      costs = lookups;
+    setAcceleratorCosts(config) {
+      costs = config;
     },
     done,
   };

@@ -1,18 +1,20 @@
 /**
  * The GPU inventory the limiter uses: allocatable GPUs per accelerator name, summed over the
- * nodes that carry a product label (the shared vendor table of src/cluster/gpu_vendors.ts).
- * Pure.
+ * nodes that carry a product label (the shared vendor table of src/cluster/gpu_vendors.ts),
+ * named like a variant's accelerator ({@linkcode acceleratorNameForProduct}) so the limiter's
+ * budget and the variant meet on one name. Pure.
  *
  * @module
  */
+import { acceleratorNameForProduct } from "../../api/accelerator.ts";
+import type { AcceleratorCostsConfig } from "../../api/configmaps/mod.ts";
 import type { GpuInventory } from "../../optimizer/gpu_limiter.ts";
 import { gpuInventory, type NodeGpus, type NodeLike } from "../gpu_vendors.ts";
-import { normalizeProduct } from "./accelerator.ts";
 
 /** Options of {@linkcode inventoryOf}. */
 export interface InventoryOptions {
-  /** Accelerator name of a product label value (unit-cost ConfigMap), if known. */
-  readonly nameOfProduct?: (product: string) => string | undefined;
+  /** The unit-cost ConfigMap, whose `device` entries name product label values. */
+  readonly costs?: AcceleratorCostsConfig | undefined;
 }
 
 /** Per accelerator: GPUs, and the vendor and product they came from (for the gauge labels). */
@@ -34,7 +36,7 @@ export function inventoryOf(
   const entries = new Map<string, InventoryEntry>();
   for (const g of gpuInventory(nodes) as NodeGpus[]) {
     if (!g.product) continue;
-    const accelerator = options.nameOfProduct?.(g.product) ?? normalizeProduct(g.product);
+    const accelerator = acceleratorNameForProduct(g.product, options.costs);
     const prev = entries.get(accelerator);
     entries.set(accelerator, {
       accelerator,

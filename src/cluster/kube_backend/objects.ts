@@ -5,10 +5,12 @@
  *
  * @module
  */
-import type { NodeLike } from "../gpu_vendors.ts";
-import type { NodeRequirement, TemplateInfo } from "./accelerator.ts";
-import { GPU_RESOURCES } from "./accelerator.ts";
-import type { LabelSelector } from "./selector.ts";
+import type { PodTemplateLike } from "../../api/accelerator.ts";
+import { GPU_VENDORS, type NodeLike } from "../gpu_vendors.ts";
+import type { LabelSelector, LabelSelectorRequirement } from "./selector.ts";
+
+/** GPU extended resource names of every vendor: the only resources the projections keep. */
+const GPU_RESOURCES: ReadonlySet<string> = new Set(GPU_VENDORS.map((v) => v.resource));
 
 type Json = Record<string, unknown>;
 
@@ -40,7 +42,8 @@ export interface WorkloadInfo {
   readonly statusReplicas: number;
   readonly readyReplicas: number;
   readonly selector: LabelSelector;
-  readonly template: TemplateInfo;
+  /** `spec.template`, reduced to what the accelerator resolution reads. */
+  readonly template: PodTemplateLike;
   readonly deleting: boolean;
 }
 
@@ -56,7 +59,7 @@ export interface PodInfo {
   readonly deleting: boolean;
 }
 
-function requirements(x: unknown): NodeRequirement[] {
+function requirements(x: unknown): LabelSelectorRequirement[] {
   return arr(x).map((r) => {
     const o = obj(r);
     return {
@@ -67,36 +70,49 @@ function requirements(x: unknown): NodeRequirement[] {
   });
 }
 
-function quantity(x: unknown): number {
-  const n = Number(x);
-  return Number.isFinite(n) && n > 0 ? n : 0;
+function gpuResources(x: unknown): Record<string, string | number> {
+  const out: Record<string, string | number> = {};
+  for (const [k, v] of Object.entries(obj(x))) {
+    if (GPU_RESOURCES.has(k) && (typeof v === "string" || typeof v === "number")) out[k] = v;
+  }
+  return out;
 }
 
-/** Reads the parts of a pod template spec the accelerator resolution uses. */
-export function templateInfo(podSpec: unknown): TemplateInfo {
-  const spec = obj(podSpec);
-  const nodeAffinity = obj(obj(spec.affinity).nodeAffinity);
-  const required = arr(
-    obj(nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution)
-      .nodeSelectorTerms,
-  ).map((t) => requirements(obj(t).matchExpressions));
-  const preferred = arr(nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution)
-    .map((p) => ({ weight: int(obj(p).weight, 0), term: obj(obj(p).preference) }))
-    .sort((a, b) => b.weight - a.weight)
-    .map((p) => requirements(p.term.matchExpressions));
-  const gpuRequests: Record<string, number> = {};
-  for (const c of arr(spec.containers)) {
+function containers(x: unknown) {
+  return arr(x).map((c) => {
     const res = obj(obj(c).resources);
-    for (const r of GPU_RESOURCES) {
-      const n = Math.max(quantity(obj(res.requests)[r]), quantity(obj(res.limits)[r]));
-      if (n > 0) gpuRequests[r] = (gpuRequests[r] ?? 0) + n;
-    }
-  }
+    return {
+      resources: { limits: gpuResources(res.limits), requests: gpuResources(res.requests) },
+    };
+  });
+}
+
+/**
+ * Reduces a pod template to what the accelerator resolution (src/api/accelerator.ts) reads:
+ * the node selector, node affinity, and the GPU resources of the (init) containers.
+ */
+export function projectTemplate(template: unknown): PodTemplateLike {
+  const spec = obj(obj(template).spec);
+  const nodeAffinity = obj(obj(spec.affinity).nodeAffinity);
+  const terms = (x: unknown) => ({ matchExpressions: requirements(obj(x).matchExpressions) });
   return {
-    nodeSelector: strings(spec.nodeSelector),
-    requiredTerms: required,
-    preferredTerms: preferred,
-    gpuRequests,
+    spec: {
+      nodeSelector: strings(spec.nodeSelector),
+      affinity: {
+        nodeAffinity: {
+          requiredDuringSchedulingIgnoredDuringExecution: {
+            nodeSelectorTerms: arr(
+              obj(nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution).nodeSelectorTerms,
+            ).map(terms),
+          },
+          preferredDuringSchedulingIgnoredDuringExecution: arr(
+            nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution,
+          ).map((p) => ({ weight: int(obj(p).weight, 0), preference: terms(obj(p).preference) })),
+        },
+      },
+      containers: containers(spec.containers),
+      initContainers: containers(spec.initContainers),
+    },
   };
 }
 
@@ -122,7 +138,7 @@ export function projectWorkload(
       matchLabels: strings(sel.matchLabels),
       matchExpressions: requirements(sel.matchExpressions),
     },
-    template: templateInfo(obj(spec.template).spec),
+    template: projectTemplate(spec.template),
     deleting: meta.deletionTimestamp !== undefined,
   };
 }
@@ -154,7 +170,7 @@ export function projectNode(raw: unknown): NodeLike | undefined {
   const status = obj(o.status);
   if (typeof meta.name !== "string") return undefined;
   const keep = (m: Record<string, string>) =>
-    Object.fromEntries(Object.entries(m).filter(([k]) => GPU_RESOURCES.includes(k)));
+    Object.fromEntries(Object.entries(m).filter(([k]) => GPU_RESOURCES.has(k)));
   return {
     metadata: { name: meta.name, labels: strings(meta.labels) },
     status: {

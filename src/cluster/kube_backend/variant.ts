@@ -2,7 +2,9 @@
  * One VariantAutoscaling object plus its scale target and pods → the cycle's
  * {@linkcode VariantSnapshot} (pure). Bad input never throws: an invalid spec or a missing
  * target becomes a blocking problem (the VA gets a condition saying why and is left out), an
- * unresolved or unknown accelerator a non-blocking one.
+ * unresolved or unknown accelerator a non-blocking one. The accelerator, GPUs per replica and
+ * cost follow the API's rules ({@linkcode resolveAccelerator}, {@linkcode effectiveVariantCost}),
+ * the only implementation of them.
  *
  * An unknown accelerator (see known_accelerators.ts) does not block the variant: the saturation
  * analysis does not need it, the cost is `spec.variantCost` or the default, and the GPU limiter
@@ -12,6 +14,8 @@
  *
  * @module
  */
+import { type AcceleratorSource, resolveAccelerator } from "../../api/accelerator.ts";
+import { type AcceleratorCostsConfig, unitCostOf } from "../../api/configmaps/mod.ts";
 import {
   ACCELERATOR_LABEL,
   ConditionType,
@@ -20,8 +24,8 @@ import {
   Reason,
   type VariantAutoscaling,
 } from "../../api/v1alpha1.ts";
+import { effectiveVariantCost } from "../../api/variant_settings.ts";
 import type { VariantProblem, VariantSnapshot } from "../../pipeline/ports.ts";
-import { type AcceleratorSource, gpusOfTemplate, resolveAccelerator } from "./accelerator.ts";
 import {
   describeKnownAccelerators,
   isKnownAccelerator,
@@ -37,10 +41,8 @@ export interface VariantLookups {
   readonly warmupMs: number;
   workload(kind: string, namespace: string, name: string): WorkloadInfo | undefined;
   pods(namespace: string): readonly PodInfo[];
-  /** Accelerator name of a product label value (unit-cost ConfigMap). */
-  nameOfProduct?(product: string): string | undefined;
-  /** Cost of one GPU of an accelerator (unit-cost ConfigMap). */
-  unitCost?(accelerator: string): number | undefined;
+  /** The unit-cost ConfigMap: names product label values, prices a GPU of an accelerator. */
+  readonly costs?: AcceleratorCostsConfig;
   /** The accelerators the controller knows; absent = no `UnknownAccelerator` check. */
   readonly knownAccelerators?: KnownAccelerators;
 }
@@ -57,7 +59,8 @@ type Json = Record<string, unknown>;
 const SOURCE_WORDS: Readonly<Record<AcceleratorSource, string>> = {
   spec: "spec.accelerator",
   nodeSelector: "the target's nodeSelector",
-  affinity: "the target's node affinity",
+  requiredAffinity: "the target's required node affinity",
+  preferredAffinity: "the target's preferred node affinity",
   label: `label ${ACCELERATOR_LABEL}`,
   unresolved: "unresolved",
 };
@@ -114,10 +117,10 @@ export function variantFromObject(raw: unknown, lookups: VariantLookups): Resolv
     });
   }
   const resolved = resolveAccelerator({
-    specAccelerator: spec.accelerator,
+    spec,
+    labels: va.metadata.labels,
     template: workload?.template,
-    labelAccelerator: va.metadata.labels?.[ACCELERATOR_LABEL],
-    ...(lookups.nameOfProduct ? { nameOfProduct: (p) => lookups.nameOfProduct!(p) } : {}),
+    costs: lookups.costs,
   });
   if (resolved.source === "unresolved" && workload) {
     problems.push({
@@ -128,12 +131,17 @@ export function variantFromObject(raw: unknown, lookups: VariantLookups): Resolv
       blocking: false,
     });
   }
-  const gpus = spec.gpusPerReplica ?? gpusOfTemplate(workload?.template) ?? 1;
-  const unit = lookups.unitCost?.(resolved.accelerator);
-  const cost = spec.variantCost ?? (unit !== undefined ? unit * gpus : DEFAULT_VARIANT_COST);
+  const gpus = resolved.gpusPerReplica;
+  const cost = effectiveVariantCost(spec, {
+    accelerator: resolved.accelerator,
+    gpusPerReplica: gpus,
+    costs: lookups.costs,
+  }).costPerReplica;
+  const hasUnitCost = lookups.costs !== undefined &&
+    unitCostOf(lookups.costs, resolved.accelerator) !== undefined;
   const known = lookups.knownAccelerators;
   if (
-    resolved.source !== "unresolved" && known && unit === undefined &&
+    resolved.source !== "unresolved" && known && !hasUnitCost &&
     !isKnownAccelerator(resolved.accelerator, known)
   ) {
     const costNote = spec.variantCost !== undefined

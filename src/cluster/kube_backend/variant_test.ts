@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { parseAcceleratorCosts } from "../../api/configmaps/mod.ts";
 import { inventoryOf } from "./inventory.ts";
 import { projectPod, projectWorkload } from "./objects.ts";
 import { variantFromObject, type VariantLookups } from "./variant.ts";
@@ -76,9 +77,27 @@ Deno.test("variantFromObject() builds the snapshot from the VA, target and pods"
     assert.deepEqual(s.problems, []);
   });
   await t.step("cost from the unit-cost ConfigMap × GPUs, else 10", () => {
-    const withUnit = variantFromObject(va({}), { ...lookups(1, []), unitCost: () => 40 });
+    const costs = parseAcceleratorCosts({ A100: "device: NVIDIA-A100-PCIE-80GB\ncost: 40" }).config;
+    const withUnit = variantFromObject(va({}), { ...lookups(1, []), costs });
     assert.equal(withUnit.snapshot.costPerReplica, 80);
     assert.equal(variantFromObject(va({}), lookups(1, [])).snapshot.costPerReplica, 10);
+  });
+  await t.step("accelerator and GPUs follow the API's rules (src/api/accelerator.ts)", () => {
+    const target = projectWorkload("Deployment", {
+      metadata: { name: "d", namespace: "ns" },
+      spec: {
+        selector: { matchLabels: { app: "d" } },
+        template: {
+          spec: {
+            nodeSelector: { "cloud.google.com/gke-accelerator": "nvidia-tesla-a100" },
+            initContainers: [{ resources: { limits: { "nvidia.com/gpu": 4 } } }],
+            containers: [{ resources: { limits: { "nvidia.com/gpu": "2", "amd.com/gpu": "1" } } }],
+          },
+        },
+      },
+    })!;
+    const s = variantFromObject(va({}), { ...lookups(1, []), workload: () => target }).snapshot;
+    assert.deepEqual([s.accelerator, s.gpusPerReplica], ["A100", 4]);
   });
   await t.step("a missing target is a blocking TargetResolved problem", () => {
     const r = variantFromObject(
@@ -141,7 +160,9 @@ Deno.test("variantFromObject() reports an unknown accelerator without blocking",
         [{ accelerator: "A100" }, {}],
         [{ accelerator: "mi300x" }, {}],
         [{ accelerator: "AMD-MI300X-192G" }, {}],
-        [{ accelerator: "L4" }, { unitCost: () => 30 }],
+        [{ accelerator: "L4" }, {
+          costs: parseAcceleratorCosts({ L4: "device: X\ncost: 30" }).config,
+        }],
         [{}, {}], // the template's A100
       ] as const
     ) {
@@ -186,12 +207,14 @@ Deno.test("inventoryOf() sums allocatable GPUs per accelerator", () => {
     node("a", "NVIDIA-A100-PCIE-80GB", "8"),
     node("b", "NVIDIA-A100-SXM4-80GB", "4"),
     node("c", "NVIDIA-H100-SXM5-80GB", "8"),
+    node("d", "nvidia-l4", "2"),
     { metadata: { name: "cpu" }, status: {} },
   ]);
-  assert.deepEqual(r.inventory, { A100: 12, H100: 8 });
+  assert.deepEqual(r.inventory, { A100: 12, H100: 8, L4: 2 }, "named as variants are");
   assert.equal(r.entries[0]!.product, "NVIDIA-A100-SXM4-80GB", "the last node seen");
   assert.deepEqual(r.entries.map((e) => e.products), [
     ["NVIDIA-A100-PCIE-80GB", "NVIDIA-A100-SXM4-80GB"],
     ["NVIDIA-H100-SXM5-80GB"],
+    ["nvidia-l4"],
   ]);
 });

@@ -3,13 +3,14 @@
  * `ConfigValid` problems so the variant is still served:
  *
  * - `minReplicas: 0` while scale-to-zero is disabled for the model → 1 is used
- *   (`ScaleToZeroDisabled`);
+ *   (`ScaleToZeroDisabled`, the API's {@linkcode effectiveReplicaBounds});
  * - a `serviceClass` that names no class → priority and SLOs of no class (`UnknownServiceClass`);
  * - the queueing-model analyzer without performance parameters (`PerfParamsMissing`).
  *
  * @module
  */
 import { ConditionType, Reason } from "../../api/conditions.ts";
+import { effectiveReplicaBounds } from "../../api/variant_settings.ts";
 import type { VariantProblem, VariantSnapshot } from "../ports.ts";
 import type { CycleSettings } from "../settings.ts";
 
@@ -21,14 +22,11 @@ function problem(reason: string, message: string): VariantProblem {
 export function applyConfigRules(v: VariantSnapshot, settings: CycleSettings): VariantSnapshot {
   const model = { modelId: v.modelId, namespace: v.namespace, serviceClass: v.serviceClass };
   const added: VariantProblem[] = [];
-  let minReplicas = v.minReplicas;
-  if (minReplicas === 0 && !settings.scaleToZeroFor?.(model).enabled) {
-    minReplicas = Math.min(1, v.maxReplicas);
-    added.push(problem(
-      Reason.ScaleToZeroDisabled,
-      `minReplicas is 0 but scale-to-zero is disabled for model ${v.modelId}: using ${minReplicas}`,
-    ));
-  }
+  const bounds = effectiveReplicaBounds(
+    { modelID: v.modelId, minReplicas: v.minReplicas, maxReplicas: v.maxReplicas },
+    settings.scaleToZeroFor?.(model).enabled ?? false,
+  );
+  if (bounds.reason !== undefined) added.push(problem(bounds.reason, bounds.message));
   if (v.serviceClass !== undefined && settings.serviceClassFor?.(model)?.unknownClass) {
     added.push(problem(
       Reason.UnknownServiceClass,
@@ -42,5 +40,10 @@ export function applyConfigRules(v: VariantSnapshot, settings: CycleSettings): V
     ));
   }
   if (added.length === 0) return v;
-  return { ...v, minReplicas, problems: [...v.problems, ...added] };
+  return {
+    ...v,
+    minReplicas: bounds.minReplicas,
+    maxReplicas: bounds.maxReplicas,
+    problems: [...v.problems, ...added],
+  };
 }
