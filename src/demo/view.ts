@@ -63,10 +63,6 @@ export function replicaGlyphs(v: ViewVariant): string {
     "·".repeat(v.unschedulable);
 }
 
-function ms(x: number): string {
-  return Number.isFinite(x) ? formatMs(x) : MISSING;
-}
-
 /** `+12.3s` from ms since the load started. */
 export function stamp(tMs: number): string {
   return `${tMs < 0 ? "-" : "+"}${(Math.abs(tMs) / 1000).toFixed(1)}s`;
@@ -113,8 +109,8 @@ export function renderViewLines(s: ViewState): string[] {
       v.gpusTotal === undefined ? `${v.gpusHeld}` : `${v.gpusHeld}/${v.gpusTotal}`,
       v.queue === null ? MISSING : formatNumber(v.queue),
       v.kvUsage01 === null ? MISSING : `${Math.round(v.kvUsage01 * 100)}%`,
-      ms(v.p50TtftMs),
-      ms(v.p50ItlMs),
+      formatMs(v.p50TtftMs),
+      formatMs(v.p50ItlMs),
     ], widths)
   );
   const events = s.events.slice(-4).map((e) => "  " + eventLine(e));
@@ -127,8 +123,8 @@ export function renderViewLines(s: ViewState): string[] {
       formatNumber(s.achievedRatePerSec)
     } req/s · in flight ${s.inFlight}`,
     `        done ${s.done} · within SLO ${goodput} · failed ${s.failed} (by scale-down ${s.failedByScaleDown}) · p50 TTFT ${
-      ms(s.p50TtftMs)
-    } · ITL ${ms(s.p50ItlMs)}`,
+      formatMs(s.p50TtftMs)
+    } · ITL ${formatMs(s.p50ItlMs)}`,
     "",
     "  " + pad(header, widths),
     ...rows.map((r) => "  " + r),
