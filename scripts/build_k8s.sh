@@ -28,8 +28,9 @@ module_version() {
 K8S_VERSION="$(module_version "$tools/k8sbin/go.mod" k8s.io/kubernetes)"
 ETCD_VERSION="$(module_version "$tools/etcdbin/go.mod" go.etcd.io/etcd/server/v3)"
 KWOK_VERSION="$(module_version "$tools/kwokbin/go.mod" sigs.k8s.io/kwok)"
-[ -n "$K8S_VERSION" ] && [ -n "$ETCD_VERSION" ] && [ -n "$KWOK_VERSION" ] ||
+if [ -z "$K8S_VERSION" ] || [ -z "$ETCD_VERSION" ] || [ -z "$KWOK_VERSION" ]; then
   die "cannot read pinned versions from tools/*/go.mod (k8s='$K8S_VERSION' etcd='$ETCD_VERSION' kwok='$KWOK_VERSION')"
+fi
 BIN="$WVA_CACHE_DIR/k8s/$K8S_VERSION/bin"
 
 # name|version|module dir|package
@@ -102,7 +103,7 @@ case "${1:-}" in
   --print-bin-dir) echo "$BIN"; exit 0 ;;
   --check)
     m="$(missing)"
-    [ -z "$m" ] || { log "missing in $BIN: $(echo $m)"; exit 1; }
+    [ -z "$m" ] || { log "missing in $BIN: ${m//$'\n'/ }"; exit 1; }
     echo "$BIN"; exit 0 ;;
   -h | --help) sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
   "") ;;
@@ -116,9 +117,9 @@ if [ -z "$todo" ]; then
   echo "$BIN"
   exit 0
 fi
-command -v go >/dev/null 2>&1 || die "Go is required to build $(echo $todo) (need Go >= 1.26 and the Go module proxy)"
+command -v go >/dev/null 2>&1 || die "Go is required to build ${todo//$'\n'/ } (need Go >= 1.26 and the Go module proxy)"
 export GOTOOLCHAIN=local CGO_ENABLED=0 GOFLAGS="-mod=readonly -buildvcs=false"
-log "go: $(go version); cache: $BIN; to build: $(echo $todo)"
+log "go: $(go version); cache: $BIN; to build: ${todo//$'\n'/ }"
 log "a cold build takes several minutes (about 8-10 on 2 cores); later runs reuse the cache"
 all_start=$(date +%s)
 for c in "${COMPONENTS[@]}"; do

@@ -39,7 +39,7 @@ parse_args() {
     esac
     shift
   done
-  [[ "$NODES" =~ ^[0-9]+$ ]] && [ "$NODES" -ge 1 ] || { echo "--nodes must be a positive integer, got '$NODES'" >&2; exit 2; }
+  { [[ "$NODES" =~ ^[0-9]+$ ]] && [ "$NODES" -ge 1 ]; } || { echo "--nodes must be a positive integer, got '$NODES'" >&2; exit 2; }
   DIR="$(realpath -m "$DIR")"
   PKI="$DIR/pki"
 }
@@ -148,7 +148,7 @@ stop_proc() { # name
     # kube-apiserver's graceful shutdown waits for open watches; give it 3s, then kill.
     kill -TERM "$pid" 2>/dev/null || true
     for _ in $(seq 30); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null || true
+    if kill -0 "$pid" 2>/dev/null; then kill -KILL "$pid" 2>/dev/null || true; fi
   fi
   rm -f "$f"
 }
@@ -195,7 +195,8 @@ start_apiserver() {
     --requestheader-username-headers=X-Remote-User --requestheader-group-headers=X-Remote-Group \
     --requestheader-extra-headers-prefix=X-Remote-Extra- --feature-gates=HPAScaleToZero=true \
     --profiling=false "${extra[@]}"
-  local t=$(date +%s%N)
+  local t
+  t=$(date +%s%N)
   wait_until kube-apiserver 90 readyz
   log "kube-apiserver ready at $APISERVER_URL in $((($(date +%s%N) - t) / 1000000))ms"
 }
@@ -363,6 +364,7 @@ EOF
 start_watchdog() { # stops the cluster when the owner process exits
   [ -n "$OWNER" ] || return 0
   kill -0 "$OWNER" 2>/dev/null || die "--owner-pid $OWNER is not a running process"
+  # shellcheck disable=SC2016 # the inner script expands its own positional arguments
   setsid bash -c 'while kill -0 "$1" 2>/dev/null && [ -f "$2/cluster.env" ]; do sleep 1; done
     [ -f "$2/cluster.env" ] && exec "$3" down --dir "$2"' _ "$OWNER" "$DIR" "$self" >/dev/null 2>&1 </dev/null &
   echo $! >"$DIR/pids/watchdog.pid"
@@ -374,7 +376,7 @@ cleanup_all() { # TERM everything at once (etcd last), wait up to 3s, then KILL 
     [ -f "$DIR/pids/$n.pid" ] || continue
     pid="$(cat "$DIR/pids/$n.pid")"
     rm -f "$DIR/pids/$n.pid"
-    [ "$pid" != "$$" ] && kill -0 "$pid" 2>/dev/null || continue
+    { [ "$pid" != "$$" ] && kill -0 "$pid" 2>/dev/null; } || continue
     [ "$n" = etcd ] || kill -TERM "$pid" 2>/dev/null || true
     pids+=("$pid")
   done
@@ -458,7 +460,8 @@ cmd_restart_apiserver() {
   stop_proc kube-apiserver
   log "kube-apiserver stopped"
   start_proc kube-apiserver "${args[@]}"
-  local t=$(date +%s%N)
+  local t
+  t=$(date +%s%N)
   wait_until kube-apiserver 90 readyz
   log "kube-apiserver ready again in $((($(date +%s%N) - t) / 1000000))ms"
 }

@@ -31,16 +31,34 @@ ensure_deno() {
   export PATH="$local_bin:$PATH"
 }
 
-# ensure_prometheus: Prometheus and promtool from Debian's package (used by tests and --prometheus demos).
-ensure_prometheus() {
-  if command -v prometheus >/dev/null 2>&1 && command -v promtool >/dev/null 2>&1; then
-    return 0
-  fi
+# ensure_debian_tools BIN:PACKAGE…: installs the Debian packages whose binaries are missing, in one
+# apt-get call (refreshing the package lists once if the first try fails). Needs root and apt-get.
+ensure_debian_tools() {
+  local pair bin pkg missing=()
+  for pair in "$@"; do
+    bin="${pair%%:*}"
+    pkg="${pair#*:}"
+    command -v "$bin" >/dev/null 2>&1 || missing+=("$pkg")
+  done
+  [ "${#missing[@]}" -eq 0 ] && return 0
+  mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)
   if [ "$(id -u)" != "0" ] || ! command -v apt-get >/dev/null 2>&1; then
-    wva_log "Prometheus is missing; install the Debian package 'prometheus' (needs root)."
+    wva_log "missing tools; install the Debian packages: ${missing[*]} (needs root and apt-get)"
     return 1
   fi
-  wva_log "installing Prometheus from Debian packages"
+  wva_log "installing Debian packages: ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
-  apt-get install -y --no-install-recommends prometheus >&2 || { apt-get update >&2 && apt-get install -y --no-install-recommends prometheus >&2; }
+  apt-get install -y --no-install-recommends "${missing[@]}" >&2 ||
+    { apt-get update >&2 && apt-get install -y --no-install-recommends "${missing[@]}" >&2; }
+}
+
+# ensure_prometheus: Prometheus and promtool from Debian's package (tests and --prometheus demos).
+ensure_prometheus() {
+  ensure_debian_tools prometheus:prometheus promtool:prometheus
+}
+
+# ensure_test_tools: every tool the tests use that does not come with Deno or the Go builds:
+# Prometheus and promtool (Debian prometheus), shellcheck (Debian shellcheck), openssl.
+ensure_test_tools() {
+  ensure_debian_tools prometheus:prometheus promtool:prometheus shellcheck:shellcheck openssl:openssl
 }

@@ -17,7 +17,7 @@ import {
   toMicroTime,
   type WatchEvent,
 } from "../../src/cluster/kube/mod.ts";
-import { SKIP_CLUSTER, startTestCluster, waitFor } from "../helpers/testcluster.ts";
+import { clusterTest, startTestCluster, waitFor } from "../helpers/testcluster.ts";
 
 const NS = "wva-test";
 const GROUP = "test.wva.io";
@@ -73,7 +73,7 @@ const item = (name: string, spec: TestScaling["spec"]): TestScaling => ({
 const custom = { group: GROUP, version: "v1", namespace: NS, plural: PLURAL };
 
 Deno.test(
-  { name: "client-node under Deno against a real apiserver", ignore: SKIP_CLUSTER },
+  clusterTest("client-node under Deno against a real apiserver"),
   async (t) => {
     const cluster = await startTestCluster();
     const { kube } = cluster;

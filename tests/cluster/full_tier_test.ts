@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import type { V1Pod } from "@kubernetes/client-node";
 import { applyGpuNodes } from "../../scripts/gpu_nodes.ts";
 import { formatGpuSummary, gpuInventory, type NodeLike } from "../../src/cluster/gpu_vendors.ts";
-import { SKIP_CLUSTER, startTestCluster, waitFor } from "../helpers/testcluster.ts";
+import { clusterTest, startTestCluster, waitFor } from "../helpers/testcluster.ts";
 
 const NS = "gpu-test";
 
@@ -34,7 +34,7 @@ function deployment(name: string, replicas: number, resources: Record<string, st
 
 const phase = (p: V1Pod) => `${p.spec?.nodeName ?? "-"}:${p.status?.phase}`;
 
-Deno.test({ name: "full tier: pods on fake GPU nodes", ignore: SKIP_CLUSTER }, async (t) => {
+Deno.test(clusterTest("full tier: pods on fake GPU nodes"), async (t) => {
   const cluster = await startTestCluster({ full: true, nodes: 3 });
   const { kube } = cluster;
   const pods = async (app: string) =>

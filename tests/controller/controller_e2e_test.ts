@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { startController } from "../../src/controller/controller.ts";
 import { resolveControllerConfig } from "../../src/controller/options.ts";
 import { createLogger } from "../../src/log.ts";
-import { SKIP_CLUSTER, waitFor } from "../helpers/testcluster.ts";
+import { clusterTest, waitFor } from "../helpers/testcluster.ts";
 import {
   conditionOf,
   createDeployment,
@@ -73,8 +73,7 @@ function recordReplicas(env: Env, names: readonly string[]) {
 const timeout = { timeoutMs: 60_000, intervalMs: 250 };
 
 Deno.test({
-  name: "controller e2e: real apiserver, Prometheus and emulators",
-  ignore: SKIP_CLUSTER,
+  ...clusterTest("controller e2e: real apiserver, Prometheus and emulators"),
   sanitizeResources: false,
   sanitizeOps: false,
 }, async (t) => {

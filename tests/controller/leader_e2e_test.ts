@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { freePort } from "../helpers/ports.ts";
-import { SKIP_CLUSTER, startTestCluster, waitFor } from "../helpers/testcluster.ts";
+import { clusterTest, startTestCluster, waitFor } from "../helpers/testcluster.ts";
 import { applyCrd } from "./helpers/env.ts";
 
 const MAIN = new URL("../../main.ts", import.meta.url).pathname;
@@ -69,7 +69,7 @@ async function leaderGauge(p: Proc): Promise<number | undefined> {
 }
 
 Deno.test(
-  { name: "leader election: two controller processes", ignore: SKIP_CLUSTER },
+  clusterTest("leader election: two controller processes"),
   async (t) => {
     const cluster = await startTestCluster();
     const procs: Proc[] = [];

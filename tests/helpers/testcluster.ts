@@ -5,15 +5,24 @@
  *
  * When the binaries are missing or the cluster cannot start, `startTestCluster` throws with the
  * script's message (which says how to build them): such tests fail, they are not skipped. Only
- * `WVA_SKIP_CLUSTER=1` skips them, on purpose ({@linkcode SKIP_CLUSTER} as the test's `ignore`).
+ * `WVA_SKIP_CLUSTER=1` skips them, on purpose (spread {@linkcode clusterTest} into the test's
+ * options: the name then says why it was skipped); under `CI=true` that switch is refused and the
+ * tests fail instead, so CI cannot skip them silently.
  * `WVA_KEEP_CLUSTER=1` keeps the state directory (logs, kubeconfigs) for debugging.
  *
  * @module
  */
 import { type Kube, loadKube } from "../../src/cluster/kube/mod.ts";
+import { envSkipGate } from "./tools.ts";
 
-/** True when `WVA_SKIP_CLUSTER=1`: use as `ignore` of tests that need a cluster. */
-export const SKIP_CLUSTER = Deno.env.get("WVA_SKIP_CLUSTER") === "1";
+/**
+ * Name and `ignore` for a test that needs a cluster: skipped (reason in the name) when
+ * `WVA_SKIP_CLUSTER=1`, except under `CI=true`, where {@linkcode startTestCluster} fails instead.
+ */
+export function clusterTest(name: string): { readonly name: string; readonly ignore: boolean } {
+  const gate = envSkipGate(name, "WVA_SKIP_CLUSTER");
+  return { name: gate.name, ignore: gate.ignore };
+}
 
 const SCRIPT = new URL("../../scripts/testcluster.sh", import.meta.url).pathname;
 
@@ -77,6 +86,7 @@ async function runOrThrow(
 
 /** Starts a cluster in a fresh temp directory; it is stopped by `stop()` or when this process exits. */
 export async function startTestCluster(options: TestClusterOptions = {}): Promise<TestCluster> {
+  envSkipGate("cluster", "WVA_SKIP_CLUSTER").check();
   const dir = await Deno.makeTempDir({ prefix: "wva-testcluster-" });
   const args = ["up", "--dir", dir, "--owner-pid", String(Deno.pid)];
   if (options.full) args.push("--full", "--nodes", String(options.nodes ?? 3));

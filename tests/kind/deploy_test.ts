@@ -14,7 +14,7 @@
 import assert from "node:assert/strict";
 import type { V1Pod } from "@kubernetes/client-node";
 import { parse as parseYaml } from "yaml";
-import { SKIP_CLUSTER, startTestCluster, waitFor } from "../helpers/testcluster.ts";
+import { clusterTest, startTestCluster, waitFor } from "../helpers/testcluster.ts";
 import { makeShims, ROOT, runScript } from "./shims.ts";
 
 const NS = "llm-d-sim";
@@ -29,7 +29,7 @@ async function binDir(): Promise<string> {
 
 const placement = (p: V1Pod) => `${p.spec?.nodeName ?? "-"}:${p.status?.phase}`;
 
-Deno.test({ name: "kind/up.sh deploys onto fake GPU nodes", ignore: SKIP_CLUSTER }, async (t) => {
+Deno.test(clusterTest("kind/up.sh deploys onto fake GPU nodes"), async (t) => {
   const cluster = await startTestCluster({ full: true, nodes: 3 });
   const { kube } = cluster;
   const shims = await makeShims({

@@ -1,12 +1,13 @@
 /**
  * `kind/up.sh` and `kind/down.sh` without Docker, Kind or a cluster: usage, argument validation
  * (exit 2, before anything runs), missing prerequisites (exit 1, nothing created), the
- * idempotent `down.sh`, and shellcheck when it is installed. `kind`, `docker`, `kubectl` and
+ * idempotent `down.sh`, and shellcheck over every shell script. `kind`, `docker`, `kubectl` and
  * `deno` are recording shims (tests/kind/shims.ts), so the tests see every command the scripts
  * run.
  */
 import assert from "node:assert/strict";
 import { GPU_MODES } from "../../src/cluster/gpu_vendors.ts";
+import { toolGate } from "../helpers/tools.ts";
 import { makeShims, ROOT, runScript } from "./shims.ts";
 
 const SYSTEM_PATH = ["/usr/bin", "/bin"];
@@ -140,16 +141,24 @@ Deno.test("kind/down.sh without kind installed exits 1 with a message", async ()
   }
 });
 
-const shellcheck = await new Deno.Command("shellcheck", { args: ["--version"] }).output()
-  .then((o) => o.success, () => false);
+const shellcheckGate = toolGate(
+  "kind/*.sh, scripts/*.sh and .ci/run are shellcheck-clean",
+  ["shellcheck"],
+  "Debian package shellcheck; ./scripts/test.sh installs it",
+);
 
-Deno.test({
-  name: "kind/*.sh are shellcheck-clean",
-  ignore: !shellcheck,
-}, async () => {
-  const out = await new Deno.Command("shellcheck", {
-    args: ["-x", "kind/up.sh", "kind/down.sh"],
-    cwd: ROOT,
-  }).output();
+Deno.test({ name: shellcheckGate.name, ignore: shellcheckGate.ignore }, async () => {
+  shellcheckGate.check();
+  const scripts = [".ci/run", ...await shellScripts("kind"), ...await shellScripts("scripts")];
+  const out = await new Deno.Command("shellcheck", { args: ["-x", ...scripts], cwd: ROOT })
+    .output();
   assert.equal(out.code, 0, new TextDecoder().decode(out.stdout));
 });
+
+async function shellScripts(dir: string): Promise<string[]> {
+  const names: string[] = [];
+  for await (const e of Deno.readDir(`${ROOT}${dir}`)) {
+    if (e.isFile && e.name.endsWith(".sh")) names.push(`${dir}/${e.name}`);
+  }
+  return names.sort();
+}

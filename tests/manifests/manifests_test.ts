@@ -11,7 +11,7 @@ import {
   setCondition,
   type VariantAutoscalingStatus,
 } from "../../src/api/v1alpha1.ts";
-import { SKIP_CLUSTER, startTestCluster, waitFor } from "../helpers/testcluster.ts";
+import { clusterTest, startTestCluster, waitFor } from "../helpers/testcluster.ts";
 import { apply, applyResponse, type Manifest, message, readManifests, repoPath } from "./apply.ts";
 
 const NS = "llm-d-sim";
@@ -42,8 +42,7 @@ async function kubectl(kubeconfig: string, ...args: string[]): Promise<string> {
 }
 
 Deno.test({
-  name: "manifests apply to a real apiserver and the CRD validates",
-  ignore: SKIP_CLUSTER,
+  ...clusterTest("manifests apply to a real apiserver and the CRD validates"),
 }, async (t) => {
   const cluster = await startTestCluster();
   const { transport } = cluster.kube;

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { isForbidden, loadKube } from "../../src/cluster/kube/mod.ts";
-import { SKIP_CLUSTER, startTestCluster } from "../helpers/testcluster.ts";
+import { clusterTest, startTestCluster } from "../helpers/testcluster.ts";
 import { apply, readManifests } from "./apply.ts";
 
 const SA_NS = "wva-system";
@@ -80,7 +80,7 @@ interface Review {
 }
 
 Deno.test(
-  { name: "the controller's ServiceAccount has least privilege", ignore: SKIP_CLUSTER },
+  clusterTest("the controller's ServiceAccount has least privilege"),
   async (t) => {
     const cluster = await startTestCluster();
     const { kube } = cluster;
