@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { EXIT_USAGE, exitCodeForError, writeErr, writeOut } from "./src/cli/flags.ts";
+import { EXIT_USAGE, exitCodeForError, writeErr, writeOut } from "./src/runtime/cli/flags.ts";
 
 interface ModeEntry {
   readonly summary: string;
@@ -18,24 +18,24 @@ const MODES: Readonly<Record<string, ModeEntry>> = {
   demo: {
     summary:
       "Run the whole system on this machine: emulated GPUs, router, controller, load, report",
-    load: () => import("./src/cli/demo.ts"),
+    load: () => import("./src/modes/demo/main.ts"),
   },
   controller: {
     summary:
       "Autoscale VariantAutoscaling resources on Kubernetes (in-cluster or with a kubeconfig)",
-    load: () => import("./src/cli/controller.ts"),
+    load: () => import("./src/modes/controller/main.ts"),
   },
   emulator: {
     summary: "Serve a vLLM-compatible API and vllm: metrics with a batch-dependent latency model",
-    load: () => import("./src/cli/emulator.ts"),
+    load: () => import("./src/modes/emulator/main.ts"),
   },
   loadgen: {
     summary: "Drive an OpenAI-compatible endpoint through a rate schedule and report latency",
-    load: () => import("./src/cli/loadgen.ts"),
+    load: () => import("./src/modes/loadgen/main.ts"),
   },
   plan: {
     summary: "Run the optimizer offline: system description in, optimal allocation out",
-    load: () => import("./src/cli/plan.ts"),
+    load: () => import("./src/modes/plan/main.ts"),
   },
 };
 

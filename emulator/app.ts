@@ -6,8 +6,8 @@
  * @module
  */
 import { Hono } from "hono";
-import { type Logger, NULL_LOGGER } from "../src/log.ts";
-import type { Clock } from "../src/ports/clock.ts";
+import { type Logger, NULL_LOGGER } from "../src/runtime/log.ts";
+import type { Clock } from "../src/runtime/clock.ts";
 import { AdminPatchSchema, type EmulatorOptions, resolveEmulatorConfig } from "./config.ts";
 import { EmulatorCore } from "./core.ts";
 import { errorResponse } from "./http/errors.ts";

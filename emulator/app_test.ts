@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { ManualClock } from "../src/ports/clock.ts";
+import { ManualClock } from "../src/runtime/clock.ts";
 import { createEmulatorApp } from "./app.ts";
 
 const OPTIONS = { alphaMs: 20, betaMs: 1, gammaMs: 0, deltaMs: 0, startupDelayMs: 5000 };

@@ -14,8 +14,8 @@ import {
   durationMsSchema,
   type DurationSyntax,
   numberSchema,
-} from "../src/config/coerce.ts";
-import { parseOrThrow } from "../src/config/load.ts";
+} from "../src/core/util/coerce.ts";
+import { parseOrThrow } from "../src/runtime/config/load.ts";
 import { PRESET_NAMES, PRESETS } from "./presets.ts";
 
 const DURATION: DurationSyntax = { units: ["ms", "s", "m"], bareUnit: "ms" };

@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { ConfigError } from "../src/config/load.ts";
+import { ConfigError } from "../src/runtime/config/load.ts";
 import { resolveEmulatorConfig } from "./config.ts";
 import { PRESETS } from "./presets.ts";
 

@@ -9,9 +9,9 @@
  *
  * @module
  */
-import type { Clock } from "../src/ports/clock.ts";
-import type { Logger } from "../src/log.ts";
-import { createRng, type Rng } from "../src/util/rng.ts";
+import type { Clock } from "../src/runtime/clock.ts";
+import type { Logger } from "../src/runtime/log.ts";
+import { createRng, type Rng } from "../src/core/util/rng.ts";
 import {
   type AdminPatch,
   definedOnly,

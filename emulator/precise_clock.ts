@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { type Clock, systemClock } from "../src/ports/clock.ts";
+import { type Clock, systemClock } from "../src/runtime/clock.ts";
 
 /** Epoch milliseconds with sub-ms resolution; sleeps with `setTimeout`. */
 export const preciseClock: Clock = {

@@ -4,8 +4,8 @@
  *
  * @module
  */
-import { createLogger, type Logger, NULL_LOGGER } from "../src/log.ts";
-import type { Clock } from "../src/ports/clock.ts";
+import { createLogger, type Logger, NULL_LOGGER } from "../src/runtime/log.ts";
+import type { Clock } from "../src/runtime/clock.ts";
 import { createEmulatorApp } from "./app.ts";
 import { type EmulatorConfig, type EmulatorOptions, resolveEmulatorConfig } from "./config.ts";
 import { EmulatorCore } from "./core.ts";

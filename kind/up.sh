@@ -2,7 +2,7 @@
 # Creates a Kind cluster whose nodes advertise fake GPUs, then deploys wva on it.
 #
 # The fake GPUs come from scripts/gpu_nodes.ts (the shared vendor table in
-# src/cluster/gpu_vendors.ts): vendor labels plus the extended resource in status.capacity and
+# src/core/api/gpu_vendors.ts): vendor labels plus the extended resource in status.capacity and
 # status.allocatable, patched through the node status subresource. Pods that request
 # nvidia.com/gpu (or amd.com/gpu, ...) are then scheduled by the real scheduler against that
 # capacity. The deploy step builds the wva image, loads it into Kind and applies the kind/

@@ -1,7 +1,7 @@
 /**
  * Benchmark of the controller's cycle for 100 and 1,000 VariantAutoscalings.
  *
- * Part 1 — the cycle alone (in-memory ports, src/pipeline/memory_ports.ts): `runCycle` over N
+ * Part 1 — the cycle alone (in-memory ports, src/adapters/memory/memory_ports.ts): `runCycle` over N
  * variants (2 per model, 3 replicas each), against the decision core alone (`decideModels` on
  * the same observations) measured in the same run as the baseline.
  *
@@ -16,18 +16,18 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { decideModels } from "../src/optimizer/decide.ts";
-import { runCycle } from "../src/pipeline/cycle.ts";
+import { decideModels } from "../src/core/cycle/decide_models.ts";
+import { runCycle } from "../src/runtime/run_cycle.ts";
 import {
   memoryCluster,
   memoryMetrics,
   memorySink,
   variantSnapshot,
-} from "../src/pipeline/memory_ports.ts";
-import type { MetricsRequest, ModelMetrics, VariantSnapshot } from "../src/pipeline/ports.ts";
-import { buildObservation, groupModels } from "../src/pipeline/pure/observe.ts";
-import { DEFAULT_CYCLE_SETTINGS, EMPTY_CYCLE_STATE } from "../src/pipeline/settings.ts";
-import { median, percentile } from "../src/util/stats.ts";
+} from "../src/adapters/memory/memory_ports.ts";
+import type { MetricsRequest, ModelMetrics, VariantSnapshot } from "../src/core/contract/ports.ts";
+import { buildObservation, groupModels } from "../src/core/cycle/observe.ts";
+import { DEFAULT_CYCLE_SETTINGS, EMPTY_CYCLE_STATE } from "../src/core/contract/settings.ts";
+import { median, percentile } from "../src/core/util/stats.ts";
 import { benchController } from "./bench_controller_cluster.ts";
 
 const { values } = parseArgs({

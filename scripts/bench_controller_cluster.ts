@@ -6,10 +6,10 @@
  *
  * @module
  */
-import { forEachConcurrently } from "../src/util/pool.ts";
-import { median } from "../src/util/stats.ts";
+import { forEachConcurrently } from "../src/runtime/pool.ts";
+import { median } from "../src/core/util/stats.ts";
 import { startTestCluster, waitFor } from "../tests/helpers/testcluster.ts";
-import type { Kube } from "../src/cluster/kube/mod.ts";
+import type { Kube } from "../src/adapters/kubernetes/kube/mod.ts";
 
 const NAMESPACES = 10;
 

@@ -25,7 +25,7 @@
  */
 import { parseArgs } from "node:util";
 import { freePort, waitForHttp } from "../tests/helpers/ports.ts";
-import { percentile } from "../src/util/stats.ts";
+import { percentile } from "../src/core/util/stats.ts";
 import { processCpuTicks } from "./lib/proc.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;

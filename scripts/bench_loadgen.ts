@@ -15,10 +15,10 @@
  */
 import { parseArgs } from "node:util";
 import process from "node:process";
-import { analyzeRun, prepareRun, startLoadRun } from "../src/loadgen/mod.ts";
-import { arrivals } from "../src/loadgen/plan/arrivals.ts";
-import { buildRequestBody } from "../src/loadgen/plan/request_body.ts";
-import { createRng } from "../src/util/rng.ts";
+import { analyzeRun, prepareRun, startLoadRun } from "../src/adapters/loadgen/mod.ts";
+import { arrivals } from "../src/core/load/arrivals.ts";
+import { buildRequestBody } from "../src/core/load/request_body.ts";
+import { createRng } from "../src/core/util/rng.ts";
 import { freePort, waitForHttp } from "../tests/helpers/ports.ts";
 import { processCpuTicks } from "./lib/proc.ts";
 

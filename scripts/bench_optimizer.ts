@@ -11,17 +11,17 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { type Allocation, candidateAllocations } from "../src/optimizer/allocation.ts";
-import { solveGreedy } from "../src/optimizer/greedy.ts";
-import { solveSystem, solveUnlimited } from "../src/optimizer/solve.ts";
+import { type Allocation, candidateAllocations } from "../src/core/plan/allocation.ts";
+import { solveGreedy } from "../src/core/plan/greedy.ts";
+import { solveSystem, solveUnlimited } from "../src/core/plan/solve.ts";
 import {
   indexSystem,
   type SaturationPolicy,
   type ServerSpec,
   type SystemSpec,
-} from "../src/optimizer/system.ts";
-import { createRng } from "../src/util/rng.ts";
-import { median } from "../src/util/stats.ts";
+} from "../src/core/plan/system.ts";
+import { createRng } from "../src/core/util/rng.ts";
+import { median } from "../src/core/util/stats.ts";
 
 const POLICIES: readonly SaturationPolicy[] = [
   "None",

@@ -8,12 +8,12 @@
 
 /** Folders (relative to the repository root) whose non-test files must stay pure. */
 export const PURE_DIRS: readonly string[] = [
-  "src/model",
-  "src/analyzers",
-  "src/optimizer",
-  "src/pipeline/pure",
+  "src/core/model",
+  "src/core/analyze",
+  "src/core/optimize",
+  "src/core/cycle",
   "emulator/engine",
-  "src/loadgen/plan",
+  "src/core/load",
 ];
 
 /** Forbidden patterns and why. */

@@ -1,10 +1,10 @@
 /**
- * `deno task gen:crd`: writes `manifests/crd.yaml` from the zod schemas in src/api/v1alpha1.ts.
+ * `deno task gen:crd`: writes `manifests/crd.yaml` from the zod schemas in src/core/api/v1alpha1.ts.
  * `--check` writes nothing and exits 1 when the file differs from what the schemas give.
  *
  * @module
  */
-import { renderCrdYaml } from "../src/api/crd.ts";
+import { renderCrdYaml } from "../src/core/api/crd.ts";
 
 /** Path of the generated CRD, relative to the repository root. */
 export const CRD_PATH = new URL("../manifests/crd.yaml", import.meta.url).pathname;

@@ -2,7 +2,7 @@
  * Gives Kubernetes nodes fake GPUs: sets the vendor's count/memory/product labels and adds the
  * extended resource to `status.capacity` and `status.allocatable` through the node status
  * subresource (what a device plugin would do), following the shared vendor table in
- * `src/cluster/gpu_vendors.ts`. Then prints the 6-column summary table.
+ * `src/core/api/gpu_vendors.ts`. Then prints the 6-column summary table.
  *
  * Works on any cluster the kubeconfig reaches: the local test cluster (kwok nodes) or Kind.
  * Re-running with another mode replaces the GPUs of the other vendors on those nodes.
@@ -19,8 +19,8 @@ import {
   renderHelp,
   UsageError,
   writeOut,
-} from "../src/cli/flags.ts";
-import { parseOrThrow } from "../src/config/load.ts";
+} from "../src/runtime/cli/flags.ts";
+import { parseOrThrow } from "../src/runtime/config/load.ts";
 import {
   formatGpuSummary,
   GPU_MODES,
@@ -31,8 +31,8 @@ import {
   type NodeGpus,
   type NodeLike,
   planGpuNodes,
-} from "../src/cluster/gpu_vendors.ts";
-import { type Kube, loadKube } from "../src/cluster/kube/mod.ts";
+} from "../src/core/api/gpu_vendors.ts";
+import { type Kube, loadKube } from "../src/adapters/kubernetes/kube/mod.ts";
 
 /** Options of {@linkcode applyGpuNodes}: the plan options plus which nodes to touch. */
 export interface ApplyGpuOptions extends GpuPlanOptions {

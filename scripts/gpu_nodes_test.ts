@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { planGpuNodes } from "../src/cluster/gpu_vendors.ts";
+import { planGpuNodes } from "../src/core/api/gpu_vendors.ts";
 import { labelPatch, statusPatch } from "./gpu_nodes.ts";
 
 const node = {

@@ -16,7 +16,7 @@
  *
  * @module
  */
-import type { Rng } from "../../src/util/rng.ts";
+import type { Rng } from "../../src/core/util/rng.ts";
 import { Deque } from "./deque.ts";
 import { blocksForTokens, KvBlockPool } from "./kv_cache.ts";
 import { prefillDurationMs, stepDurationMs } from "./latency.ts";

@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { createRng } from "../../src/util/rng.ts";
+import { createRng } from "../../src/core/util/rng.ts";
 import { Engine } from "./engine.ts";
 import type { EngineEvent, EngineParams, FinishEvent, TokenEvent } from "./types.ts";
 

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { Rng } from "../../src/util/rng.ts";
+import type { Rng } from "../../src/core/util/rng.ts";
 import type { LatencyParams } from "./types.ts";
 
 /** Multiplies `baseMs` by a normal factor 1 ± cv (clamped to ±3 sd, never negative). */

@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { createRng } from "../../src/util/rng.ts";
+import { createRng } from "../../src/core/util/rng.ts";
 import { MinHeap } from "./min_heap.ts";
 
 Deno.test("MinHeap pops in key order, ties in insertion order", () => {

@@ -4,7 +4,7 @@
  *
  * @example
  * ```ts
- * import { createRng } from "../../src/util/rng.ts";
+ * import { createRng } from "../../src/core/util/rng.ts";
  * import { Engine } from "./mod.ts";
  * const engine = new Engine({
  *   alphaMs: 20, betaMs: 1, gammaMs: 0, deltaMs: 0, prefillScalesWithBatch: false, jitterCv: 0,

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { Rng } from "../../src/util/rng.ts";
+import type { Rng } from "../../src/core/util/rng.ts";
 
 /** A distribution of generated tokens per sequence. */
 export interface OutputLengthDistribution {

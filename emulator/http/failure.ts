@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { Rng } from "../../src/util/rng.ts";
+import type { Rng } from "../../src/core/util/rng.ts";
 import { FAILURE_TYPES, type FailureType } from "../config.ts";
 import { HttpProblem } from "./errors.ts";
 

@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { createRng } from "../../src/util/rng.ts";
+import { createRng } from "../../src/core/util/rng.ts";
 import { decideFailure } from "./failure.ts";
 import { HttpProblem } from "./errors.ts";
 

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { Rng } from "../../src/util/rng.ts";
+import type { Rng } from "../../src/core/util/rng.ts";
 import { sampleOutputTokens } from "../engine/output_length.ts";
 import type { EmulatorConfig, RuntimeSettings } from "../config.ts";
 import { HttpProblem } from "./errors.ts";

@@ -4,7 +4,7 @@
  * a CRD's schema and status subresource, conflicts, a watch that survives an apiserver restart,
  * the `/scale` subresource, Lease MicroTime, and RBAC denials for a restricted service account.
  */
-import "../../src/cluster/kube/quiet_punycode.ts"; // before client-node: silences its punycode deprecation warning
+import "../../src/adapters/kubernetes/kube/quiet_punycode.ts"; // before client-node: silences its punycode deprecation warning
 import assert from "node:assert/strict";
 import { CoreV1Api, PatchStrategy, setHeaderOptions } from "@kubernetes/client-node";
 import { parse } from "yaml";
@@ -16,7 +16,7 @@ import {
   statusCodeOf,
   toMicroTime,
   type WatchEvent,
-} from "../../src/cluster/kube/mod.ts";
+} from "../../src/adapters/kubernetes/kube/mod.ts";
 import { clusterTest, startTestCluster, waitFor } from "../helpers/testcluster.ts";
 
 const NS = "wva-test";

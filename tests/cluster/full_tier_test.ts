@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import type { V1Pod } from "@kubernetes/client-node";
 import { applyGpuNodes } from "../../scripts/gpu_nodes.ts";
-import { formatGpuSummary, gpuInventory, type NodeLike } from "../../src/cluster/gpu_vendors.ts";
+import { formatGpuSummary, gpuInventory, type NodeLike } from "../../src/core/api/gpu_vendors.ts";
 import { clusterTest, startTestCluster, waitFor } from "../helpers/testcluster.ts";
 
 const NS = "gpu-test";

@@ -5,9 +5,9 @@
  * kubeconfig (Kind-shaped: client certificate), with 1 s cycles and direct scaling on.
  */
 import assert from "node:assert/strict";
-import { startController } from "../../src/controller/controller.ts";
-import { resolveControllerConfig } from "../../src/controller/options.ts";
-import { createLogger } from "../../src/log.ts";
+import { startController } from "../../src/modes/controller/controller.ts";
+import { resolveControllerConfig } from "../../src/modes/controller/options.ts";
+import { createLogger } from "../../src/runtime/log.ts";
 import { clusterTest, waitFor } from "../helpers/testcluster.ts";
 import {
   conditionOf,

@@ -6,8 +6,8 @@
  */
 import assert from "node:assert/strict";
 import { startEmulator } from "../../emulator/mod.ts";
-import { createPromClient } from "../../src/sources/prometheus/client.ts";
-import { createPrometheusSource } from "../../src/sources/prometheus/source.ts";
+import { createPromClient } from "../../src/adapters/prometheus/client.ts";
+import { createPrometheusSource } from "../../src/adapters/prometheus/source.ts";
 import { startPrometheus } from "../helpers/prometheus.ts";
 import { waitFor } from "../helpers/testcluster.ts";
 import { TEST_EMULATOR } from "./helpers/pod_follower.ts";

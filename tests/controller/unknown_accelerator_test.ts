@@ -5,13 +5,21 @@
  * next to it keeps being served and limited as before.
  */
 import assert from "node:assert/strict";
-import { inventoryOf } from "../../src/cluster/kube_backend/inventory.ts";
-import { projectPod, projectWorkload } from "../../src/cluster/kube_backend/objects.ts";
-import { variantFromObject } from "../../src/cluster/kube_backend/variant.ts";
-import { runCycle } from "../../src/pipeline/cycle.ts";
-import { memoryCluster, memoryMetrics, memorySink } from "../../src/pipeline/memory_ports.ts";
-import type { MetricsRequest, ModelMetrics, VariantOutcome } from "../../src/pipeline/ports.ts";
-import { DEFAULT_CYCLE_SETTINGS, EMPTY_CYCLE_STATE } from "../../src/pipeline/settings.ts";
+import { inventoryOf } from "../../src/adapters/kubernetes/backend/inventory.ts";
+import { projectPod, projectWorkload } from "../../src/adapters/kubernetes/backend/objects.ts";
+import { variantFromObject } from "../../src/adapters/kubernetes/backend/variant.ts";
+import { runCycle } from "../../src/runtime/run_cycle.ts";
+import {
+  memoryCluster,
+  memoryMetrics,
+  memorySink,
+} from "../../src/adapters/memory/memory_ports.ts";
+import type {
+  MetricsRequest,
+  ModelMetrics,
+  VariantOutcome,
+} from "../../src/core/contract/ports.ts";
+import { DEFAULT_CYCLE_SETTINGS, EMPTY_CYCLE_STATE } from "../../src/core/contract/settings.ts";
 
 const NOW = Date.parse("2026-01-01T00:10:00Z");
 const A100 = "NVIDIA-A100-PCIE-80GB";

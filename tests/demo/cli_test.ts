@@ -3,9 +3,9 @@
  * that names the flag or field (before anything is started).
  */
 import assert from "node:assert/strict";
-import { parseOrThrow, readConfigFile } from "../../src/config/load.ts";
-import { DemoConfigSchema } from "../../src/demo/config.ts";
-import { resolveSchedule } from "../../src/demo/schedules.ts";
+import { parseOrThrow, readConfigFile } from "../../src/runtime/config/load.ts";
+import { DemoConfigSchema } from "../../src/modes/demo/config.ts";
+import { resolveSchedule } from "../../src/modes/demo/schedules.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { LocalVariantSpec } from "../../src/cluster/local/variant_spec.ts";
+import type { LocalVariantSpec } from "../../src/adapters/local/variant_spec.ts";
 
 /** A fast variant (5 ms decode steps) so tests stay short. */
 export function fastVariant(

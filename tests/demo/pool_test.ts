@@ -3,9 +3,9 @@
  * inventory, drain-before-removal, and the two cycle ports it implements.
  */
 import assert from "node:assert/strict";
-import { createLocalPool } from "../../src/cluster/local/pool.ts";
-import type { PoolEvent } from "../../src/cluster/local/status.ts";
-import type { CycleReport } from "../../src/pipeline/ports.ts";
+import { createLocalPool } from "../../src/adapters/local/pool.ts";
+import type { PoolEvent } from "../../src/adapters/local/status.ts";
+import type { CycleReport } from "../../src/core/contract/ports.ts";
 import { fastVariant, sseSummary, streamChat, until } from "./helpers.ts";
 
 Deno.test("local pool: a replica is ready only after the loading delay", async () => {

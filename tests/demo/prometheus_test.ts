@@ -3,9 +3,9 @@
  * scrapes the replicas through the file_sd targets the demo publishes, and still scales.
  */
 import assert from "node:assert/strict";
-import { DemoConfigSchema } from "../../src/demo/config.ts";
-import { runDemo } from "../../src/demo/run_demo.ts";
-import { resolveSchedule } from "../../src/demo/schedules.ts";
+import { DemoConfigSchema } from "../../src/modes/demo/config.ts";
+import { runDemo } from "../../src/modes/demo/run_demo.ts";
+import { resolveSchedule } from "../../src/modes/demo/schedules.ts";
 import { startPrometheus } from "../helpers/prometheus.ts";
 
 Deno.test({

@@ -5,7 +5,7 @@
  * because a replica was removed. Takes about 100 s.
  */
 import assert from "node:assert/strict";
-import type { DemoReport } from "../../src/demo/report.ts";
+import type { DemoReport } from "../../src/modes/demo/report.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 

@@ -6,7 +6,11 @@
 import assert from "node:assert/strict";
 import OpenAI from "openai";
 import { type EmulatorHandle, startEmulator } from "../../emulator/mod.ts";
-import { type RouterBackend, type RouteRecord, startRouter } from "../../src/router/router.ts";
+import {
+  type RouterBackend,
+  type RouteRecord,
+  startRouter,
+} from "../../src/adapters/gateway/router.ts";
 import { sseSummary, streamChat, until } from "./helpers.ts";
 
 async function emulators(n: number, alphaMs = 5): Promise<EmulatorHandle[]> {

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { startEmulator } from "../../emulator/mod.ts";
-import { createScrapeSource, type ScrapeTarget } from "../../src/sources/scrape/source.ts";
+import { createScrapeSource, type ScrapeTarget } from "../../src/adapters/scrape/source.ts";
 import { streamChat } from "./helpers.ts";
 
 Deno.test("scrape source: gauges, geometry and load from a real emulator", async () => {

@@ -4,9 +4,9 @@
  * the tolerance stated per case.
  */
 import assert from "node:assert/strict";
-import { formatFloat32 } from "../../src/model/float32.ts";
-import { type Gen1Input, sizeGen1 } from "../../src/model/gen1.ts";
-import { type Gen2Input, sizeGen2 } from "../../src/model/gen2.ts";
+import { formatFloat32 } from "../../src/core/model/float32.ts";
+import { type Gen1Input, sizeGen1 } from "../../src/core/model/gen1.ts";
+import { type Gen2Input, sizeGen2 } from "../../src/core/model/gen2.ts";
 
 interface Goldens {
   gen1: { name: string; input: Gen1Input; printed: Record<string, string> }[];

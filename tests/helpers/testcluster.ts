@@ -12,7 +12,7 @@
  *
  * @module
  */
-import { type Kube, loadKube } from "../../src/cluster/kube/mod.ts";
+import { type Kube, loadKube } from "../../src/adapters/kubernetes/kube/mod.ts";
 import { envSkipGate } from "./tools.ts";
 
 /**

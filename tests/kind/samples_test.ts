@@ -6,8 +6,8 @@
  * Prometheus' Service.
  */
 import assert from "node:assert/strict";
-import { parseVariantAutoscaling } from "../../src/api/v1alpha1.ts";
-import { GPU_MODELS } from "../../src/cluster/gpu_vendors.ts";
+import { parseVariantAutoscaling } from "../../src/core/api/v1alpha1.ts";
+import { GPU_MODELS } from "../../src/core/api/gpu_vendors.ts";
 import { type Manifest, readManifests } from "../manifests/apply.ts";
 
 interface Container {

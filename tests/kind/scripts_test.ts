@@ -6,7 +6,7 @@
  * run.
  */
 import assert from "node:assert/strict";
-import { GPU_MODES } from "../../src/cluster/gpu_vendors.ts";
+import { GPU_MODES } from "../../src/core/api/gpu_vendors.ts";
 import { toolGate } from "../helpers/tools.ts";
 import { makeShims, ROOT, runScript } from "./shims.ts";
 

@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { FAILURE_HEADER } from "../../emulator/mod.ts";
-import type { RequestRecord } from "../../src/loadgen/mod.ts";
+import type { RequestRecord } from "../../src/adapters/loadgen/mod.ts";
 import { runLoad, withEmulator } from "./helpers.ts";
 
 function maxOverlap(records: readonly RequestRecord[]): number {

@@ -12,7 +12,7 @@ import {
   prepareRun,
   type RunOptions,
   startLoadRun,
-} from "../../src/loadgen/mod.ts";
+} from "../../src/adapters/loadgen/mod.ts";
 
 /** Fast, jitter-free latency model used unless a test overrides it. */
 export const FAST_MODEL: EmulatorOptions = {

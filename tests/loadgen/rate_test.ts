@@ -3,9 +3,9 @@
  * with poisson and constant arrivals at the same time (to keep the test at 10 s).
  */
 import assert from "node:assert/strict";
-import { planArrivals } from "../../src/loadgen/plan/arrivals.ts";
-import { parseStagesSpec } from "../../src/loadgen/plan/schedule.ts";
-import { createRng } from "../../src/util/rng.ts";
+import { planArrivals } from "../../src/core/load/arrivals.ts";
+import { parseStagesSpec } from "../../src/core/load/schedule.ts";
+import { createRng } from "../../src/core/util/rng.ts";
 import { runLoad, withEmulator } from "./helpers.ts";
 
 const STAGES = parseStagesSpec("10s@20rps");

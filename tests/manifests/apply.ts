@@ -6,7 +6,7 @@
  * @module
  */
 import { parseAllDocuments } from "yaml";
-import type { KubeTransport } from "../../src/cluster/kube/mod.ts";
+import type { KubeTransport } from "../../src/adapters/kubernetes/kube/mod.ts";
 
 /** A Kubernetes object as read from a manifest. */
 export interface Manifest {

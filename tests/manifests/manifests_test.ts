@@ -10,7 +10,7 @@ import {
   parseVariantAutoscaling,
   setCondition,
   type VariantAutoscalingStatus,
-} from "../../src/api/v1alpha1.ts";
+} from "../../src/core/api/v1alpha1.ts";
 import { clusterTest, startTestCluster, waitFor } from "../helpers/testcluster.ts";
 import { apply, applyResponse, type Manifest, message, readManifests, repoPath } from "./apply.ts";
 

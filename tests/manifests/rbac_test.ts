@@ -4,7 +4,7 @@
  * then real requests made with a token of that ServiceAccount.
  */
 import assert from "node:assert/strict";
-import { isForbidden, loadKube } from "../../src/cluster/kube/mod.ts";
+import { isForbidden, loadKube } from "../../src/adapters/kubernetes/kube/mod.ts";
 import { clusterTest, startTestCluster } from "../helpers/testcluster.ts";
 import { apply, readManifests } from "./apply.ts";
 
@@ -194,7 +194,7 @@ Deno.test(
             allowed: true,
           },
           {
-            name: "read a VA and write its status (PUT, as src/actuator does)",
+            name: "read a VA and write its status (PUT, as src/adapters/kubernetes/actuator does)",
             run: async () => {
               const cur = await sa.transport.json<Record<string, unknown>>(vaPath);
               return sa.transport.json(`${vaPath}/status`, {

@@ -15,8 +15,8 @@ import {
   scaleToZeroFor,
   serviceClassFor,
   unitCostOf,
-} from "../../src/api/mod.ts";
-import { DEFAULT_SATURATION_CONFIG } from "../../src/analyzers/saturation_config.ts";
+} from "../../src/core/api/mod.ts";
+import { DEFAULT_SATURATION_CONFIG } from "../../src/core/analyze/saturation_config.ts";
 import { readManifests, repoPath } from "./apply.ts";
 
 async function configMaps(): Promise<Map<string, Record<string, string>>> {

@@ -8,8 +8,8 @@
  */
 import { parse } from "yaml";
 import { applyGpuNodes } from "../../../scripts/gpu_nodes.ts";
-import { API_VERSION, PLURAL } from "../../../src/api/v1alpha1.ts";
-import type { Kube } from "../../../src/cluster/kube/mod.ts";
+import { API_VERSION, PLURAL } from "../../../src/core/api/v1alpha1.ts";
+import type { Kube } from "../../../src/adapters/kubernetes/kube/mod.ts";
 import { type PrometheusHandle, startPrometheus } from "../../helpers/prometheus.ts";
 import { startTestCluster, type TestCluster, waitFor } from "../../helpers/testcluster.ts";
 import { type PodFollower, startPodFollower } from "./pod_follower.ts";

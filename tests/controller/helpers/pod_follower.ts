@@ -8,7 +8,7 @@
  * @module
  */
 import { type EmulatorHandle, type EmulatorOptions, startEmulator } from "../../../emulator/mod.ts";
-import type { Kube } from "../../../src/cluster/kube/mod.ts";
+import type { Kube } from "../../../src/adapters/kubernetes/kube/mod.ts";
 import type { PrometheusHandle } from "../../helpers/prometheus.ts";
 
 /** Emulator settings for the tests: small batches so a few clients saturate a replica. */

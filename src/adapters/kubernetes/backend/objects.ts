@@ -1,0 +1,181 @@
+/**
+ * Projections of the Kubernetes objects the backend caches: only the fields the controller
+ * reads, so watching every Deployment, Pod and Node of a large cluster stays cheap. Pure; the
+ * raw objects are the apiserver's JSON.
+ *
+ * @module
+ */
+import type { PodTemplateLike } from "../../../core/api/accelerator.ts";
+import { GPU_VENDORS, type NodeLike } from "../../../core/api/gpu_vendors.ts";
+import type { LabelSelector, LabelSelectorRequirement } from "./selector.ts";
+
+/** GPU extended resource names of every vendor: the only resources the projections keep. */
+const GPU_RESOURCES: ReadonlySet<string> = new Set(GPU_VENDORS.map((v) => v.resource));
+
+type Json = Record<string, unknown>;
+
+function obj(x: unknown): Json {
+  return x !== null && typeof x === "object" && !Array.isArray(x) ? x as Json : {};
+}
+
+function arr(x: unknown): unknown[] {
+  return Array.isArray(x) ? x : [];
+}
+
+function strings(x: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(obj(x))) if (typeof v === "string") out[k] = v;
+  return out;
+}
+
+function int(x: unknown, fallback: number): number {
+  return typeof x === "number" && Number.isFinite(x) ? x : fallback;
+}
+
+/** A Deployment or StatefulSet, as far as the controller cares. */
+export interface WorkloadInfo {
+  readonly kind: "Deployment" | "StatefulSet";
+  readonly namespace: string;
+  readonly name: string;
+  /** `spec.replicas` (Kubernetes defaults an unset value to 1). */
+  readonly specReplicas: number;
+  readonly statusReplicas: number;
+  readonly readyReplicas: number;
+  readonly selector: LabelSelector;
+  /** `spec.template`, reduced to what the accelerator resolution reads. */
+  readonly template: PodTemplateLike;
+  readonly deleting: boolean;
+}
+
+/** A pod: enough to map it to its workload and count it. */
+export interface PodInfo {
+  readonly namespace: string;
+  readonly name: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly phase: string;
+  readonly ready: boolean;
+  /** When the pod last became Ready (epoch ms); undefined when unknown or not ready. */
+  readonly readySinceMs: number | undefined;
+  readonly deleting: boolean;
+}
+
+function requirements(x: unknown): LabelSelectorRequirement[] {
+  return arr(x).map((r) => {
+    const o = obj(r);
+    return {
+      key: String(o.key ?? ""),
+      operator: String(o.operator ?? ""),
+      values: arr(o.values).map(String),
+    };
+  });
+}
+
+function gpuResources(x: unknown): Record<string, string | number> {
+  const out: Record<string, string | number> = {};
+  for (const [k, v] of Object.entries(obj(x))) {
+    if (GPU_RESOURCES.has(k) && (typeof v === "string" || typeof v === "number")) out[k] = v;
+  }
+  return out;
+}
+
+function containers(x: unknown) {
+  return arr(x).map((c) => {
+    const res = obj(obj(c).resources);
+    return {
+      resources: { limits: gpuResources(res.limits), requests: gpuResources(res.requests) },
+    };
+  });
+}
+
+/**
+ * Reduces a pod template to what the accelerator resolution (src/core/api/accelerator.ts) reads:
+ * the node selector, node affinity, and the GPU resources of the (init) containers.
+ */
+export function projectTemplate(template: unknown): PodTemplateLike {
+  const spec = obj(obj(template).spec);
+  const nodeAffinity = obj(obj(spec.affinity).nodeAffinity);
+  const terms = (x: unknown) => ({ matchExpressions: requirements(obj(x).matchExpressions) });
+  return {
+    spec: {
+      nodeSelector: strings(spec.nodeSelector),
+      affinity: {
+        nodeAffinity: {
+          requiredDuringSchedulingIgnoredDuringExecution: {
+            nodeSelectorTerms: arr(
+              obj(nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution).nodeSelectorTerms,
+            ).map(terms),
+          },
+          preferredDuringSchedulingIgnoredDuringExecution: arr(
+            nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution,
+          ).map((p) => ({ weight: int(obj(p).weight, 0), preference: terms(obj(p).preference) })),
+        },
+      },
+      containers: containers(spec.containers),
+      initContainers: containers(spec.initContainers),
+    },
+  };
+}
+
+/** Projects a Deployment or StatefulSet. */
+export function projectWorkload(
+  kind: "Deployment" | "StatefulSet",
+  raw: unknown,
+): WorkloadInfo | undefined {
+  const o = obj(raw);
+  const meta = obj(o.metadata);
+  const spec = obj(o.spec);
+  const status = obj(o.status);
+  if (typeof meta.name !== "string") return undefined;
+  const sel = obj(spec.selector);
+  return {
+    kind,
+    namespace: String(meta.namespace ?? ""),
+    name: meta.name,
+    specReplicas: int(spec.replicas, 1),
+    statusReplicas: int(status.replicas, 0),
+    readyReplicas: int(status.readyReplicas, 0),
+    selector: {
+      matchLabels: strings(sel.matchLabels),
+      matchExpressions: requirements(sel.matchExpressions),
+    },
+    template: projectTemplate(spec.template),
+    deleting: meta.deletionTimestamp !== undefined,
+  };
+}
+
+/** Projects a Pod. */
+export function projectPod(raw: unknown): PodInfo | undefined {
+  const o = obj(raw);
+  const meta = obj(o.metadata);
+  const status = obj(o.status);
+  if (typeof meta.name !== "string") return undefined;
+  const readyCond = arr(status.conditions).map(obj).find((c) => c.type === "Ready");
+  const ready = readyCond?.status === "True";
+  const since = ready ? Date.parse(String(readyCond?.lastTransitionTime ?? "")) : NaN;
+  return {
+    namespace: String(meta.namespace ?? ""),
+    name: meta.name,
+    labels: strings(meta.labels),
+    phase: String(status.phase ?? "Unknown"),
+    ready,
+    readySinceMs: Number.isFinite(since) ? since : undefined,
+    deleting: meta.deletionTimestamp !== undefined,
+  };
+}
+
+/** Projects a Node to what the GPU inventory reads (labels, capacity, allocatable). */
+export function projectNode(raw: unknown): NodeLike | undefined {
+  const o = obj(raw);
+  const meta = obj(o.metadata);
+  const status = obj(o.status);
+  if (typeof meta.name !== "string") return undefined;
+  const keep = (m: Record<string, string>) =>
+    Object.fromEntries(Object.entries(m).filter(([k]) => GPU_RESOURCES.has(k)));
+  return {
+    metadata: { name: meta.name, labels: strings(meta.labels) },
+    status: {
+      capacity: keep(strings(status.capacity)),
+      allocatable: keep(strings(status.allocatable)),
+    },
+  };
+}

@@ -1,0 +1,113 @@
+/**
+ * In-memory implementations of the cycle's ports, for unit tests and benchmarks: a cluster that
+ * serves a snapshot you set, a metrics source that serves samples you set, and a sink that
+ * records every report. They implement only the narrow ports, nothing else.
+ *
+ * @module
+ */
+import type {
+  ActuationResult,
+  ClusterReader,
+  ClusterSnapshot,
+  CycleReport,
+  DecisionSink,
+  MetricsRequest,
+  MetricsSource,
+  ModelMetrics,
+  VariantSnapshot,
+} from "../../core/contract/ports.ts";
+
+/** A cluster whose snapshot is whatever was set last. */
+export interface MemoryCluster extends ClusterReader {
+  set(snapshot: ClusterSnapshot): void;
+  /** Makes the next `snapshot()` calls throw `error` (undefined to stop). */
+  fail(error: Error | undefined): void;
+}
+
+/** Creates a {@linkcode MemoryCluster}. */
+export function memoryCluster(initial: ClusterSnapshot = { variants: [] }): MemoryCluster {
+  let current = initial;
+  let failure: Error | undefined;
+  return {
+    snapshot() {
+      return failure ? Promise.reject(failure) : Promise.resolve(current);
+    },
+    set(snapshot) {
+      current = snapshot;
+    },
+    fail(error) {
+      failure = error;
+    },
+  };
+}
+
+/** A metrics source answering with a function of the request (may throw to simulate an outage). */
+export interface MemoryMetrics extends MetricsSource {
+  /** Every request received, in order. */
+  readonly requests: MetricsRequest[];
+}
+
+/** Creates a {@linkcode MemoryMetrics} from an answer function. */
+export function memoryMetrics(
+  answer: (request: MetricsRequest) => readonly ModelMetrics[],
+): MemoryMetrics {
+  const requests: MetricsRequest[] = [];
+  return {
+    requests,
+    collect(request) {
+      requests.push(request);
+      try {
+        return Promise.resolve(answer(request));
+      } catch (err) {
+        return Promise.reject(err);
+      }
+    },
+  };
+}
+
+/** A sink that records the reports it receives. */
+export interface MemorySink extends DecisionSink {
+  readonly reports: CycleReport[];
+  /** Makes the next `apply()` calls throw `error` (undefined to stop). */
+  fail(error: Error | undefined): void;
+}
+
+/** Creates a {@linkcode MemorySink}. */
+export function memorySink(): MemorySink {
+  const reports: CycleReport[] = [];
+  let failure: Error | undefined;
+  return {
+    reports,
+    apply(report): Promise<ActuationResult> {
+      if (failure) return Promise.reject(failure);
+      reports.push(report);
+      const applied = report.variants.filter((v) => v.desiredReplicas !== undefined).length;
+      return Promise.resolve({ applied, errors: [] });
+    },
+    fail(error) {
+      failure = error;
+    },
+  };
+}
+
+/** A variant snapshot with test-friendly defaults (1 ready replica `<name>-0`, cost 10, A100). */
+export function variantSnapshot(
+  fields: Partial<VariantSnapshot> & { readonly name: string },
+): VariantSnapshot {
+  const current = fields.currentReplicas ?? 1;
+  return {
+    namespace: "default",
+    modelId: "m",
+    accelerator: "A100",
+    costPerReplica: 10,
+    gpusPerReplica: 1,
+    minReplicas: 1,
+    maxReplicas: 10,
+    currentReplicas: current,
+    readyReplicas: fields.readyReplicas ?? current,
+    pendingReplicas: 0,
+    replicaIds: Array.from({ length: current }, (_, i) => `${fields.name}-${i}`),
+    problems: [],
+    ...fields,
+  };
+}

@@ -1,0 +1,91 @@
+import assert from "node:assert/strict";
+import type { CycleReport, VariantOutcome } from "../../core/contract/ports.ts";
+import { createControllerMetrics } from "./wva_gauges.ts";
+
+function variant(name: string, accelerator: string, current: number, desired: number | undefined) {
+  return {
+    namespace: "ns",
+    name,
+    modelId: "m",
+    accelerator,
+    gpusPerReplica: 1,
+    costPerReplica: 10,
+    minReplicas: 0,
+    maxReplicas: 9,
+    currentReplicas: current,
+    readyReplicas: current,
+    desiredReplicas: desired,
+    reason: "hold",
+    steps: [],
+    metrics: {
+      available: true,
+      reason: "MetricsFound",
+      message: "",
+      freshReplicas: current,
+      staleReplicas: 0,
+    },
+    conditions: [],
+  } satisfies VariantOutcome;
+}
+
+function report(variants: VariantOutcome[]): CycleReport {
+  return { nowMs: 0, models: [], variants };
+}
+
+Deno.test("createControllerMetrics() publishes the HPA gauges", async (t) => {
+  const m = createControllerMetrics();
+  await t.step("desired, current and ratio per variant; excluded variants get none", async () => {
+    m.publish(
+      report([
+        variant("a", "A100", 2, 3),
+        variant("b", "H100", 0, 1),
+        variant("x", "A100", 1, undefined),
+      ]),
+    );
+    const { body, contentType } = await m.render();
+    assert.match(contentType, /text\/plain/);
+    assert.match(
+      body,
+      /wva_desired_replicas\{variant_name="a",namespace="ns",accelerator_type="A100"\} 3/,
+    );
+    assert.match(
+      body,
+      /wva_current_replicas\{variant_name="a",namespace="ns",accelerator_type="A100"\} 2/,
+    );
+    assert.match(
+      body,
+      /wva_desired_ratio\{variant_name="a",namespace="ns",accelerator_type="A100"\} 1\.5/,
+    );
+    assert.match(
+      body,
+      /wva_desired_ratio\{variant_name="b",namespace="ns",accelerator_type="H100"\} 1\n/,
+    );
+    assert.doesNotMatch(body, /variant_name="x"/);
+    assert.doesNotMatch(body, /process_cpu|nodejs_/);
+  });
+  await t.step("a vanished variant or a changed accelerator drops the old series", async () => {
+    m.publish(report([variant("a", "L40S", 2, 2)]));
+    const { body } = await m.render();
+    assert.doesNotMatch(body, /accelerator_type="A100"/);
+    assert.doesNotMatch(body, /variant_name="b"/);
+    assert.match(
+      body,
+      /wva_desired_replicas\{variant_name="a",namespace="ns",accelerator_type="L40S"\} 2/,
+    );
+  });
+  await t.step("inventory and leadership gauges", async () => {
+    m.setInventory([{
+      accelerator: "A100",
+      vendor: "nvidia",
+      product: "NVIDIA-A100-PCIE-80GB",
+      gpus: 16,
+    }]);
+    m.setLeader(true);
+    const { body } = await m.render();
+    assert.match(
+      body,
+      /wva_available_gpus\{accelerator_vendor="nvidia",accelerator_model="NVIDIA-A100-PCIE-80GB",accelerator_type="A100"\} 16/,
+    );
+    assert.match(body, /wva_leader 1/);
+  });
+});

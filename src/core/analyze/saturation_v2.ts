@@ -1,0 +1,271 @@
+/**
+ * Saturation analyzer V2: token demand against token capacity (model.md §11, controller.md §3.5).
+ *
+ * Per replica: demand d = tokens in use + waiting requests × (i + o) tokens. Capacity is the
+ * smaller of k1 = ⌊kvCacheThreshold × KV capacity⌋ (memory bound) and k2 (compute bound, first
+ * available of: tokens in use when the queue is at `queueLengthThreshold` (recorded in a rolling
+ * history), the history mean, a value derived from engine arguments, k1). Per variant the
+ * per-replica capacity PRC is the median over its replicas; supply = ready × PRC and anticipated
+ * supply = (ready + pending) × PRC. Then RC = max(0, D/scaleUp − anticipated) and
+ * SC = max(0, supply − D/scaleDown). Units are tokens.
+ *
+ * @module
+ */
+import type {
+  CapacityAnalysis,
+  DecisionStep,
+  EngineParams,
+  ModelObservation,
+  ReplicaMetrics,
+  VariantCapacity,
+  VariantObservation,
+} from "../contract/types.ts";
+import type { SaturationConfig } from "./saturation_config.ts";
+import {
+  capacityKey,
+  evictStale,
+  historyMean,
+  k2Key,
+  pushK2,
+  type SaturationV2State,
+  type StoredCapacity,
+} from "./saturation_v2_state.ts";
+import { capacitySignals } from "./capacity_signals.ts";
+import { medianOf, step } from "../contract/steps.ts";
+
+export { capacitySignals } from "./capacity_signals.ts";
+
+/** Where a replica's k2 came from. */
+export type K2Source = "observed" | "history" | "derived" | "k1";
+
+/** Capacity breakdown of one replica (tokens). */
+export interface ReplicaCapacity {
+  readonly replicaId: string;
+  readonly demand: number;
+  readonly k1: number;
+  readonly k2: number;
+  readonly k2Source: K2Source | "stored";
+  readonly capacity: number;
+  readonly kvCapacityTokens: number;
+  readonly saturated: boolean;
+}
+
+/**
+ * Compute-bound capacity from engine arguments: n_ss = min(B·o/(i+o), S) steady-state sequences,
+ * k2 = ⌊n_ss·(i + o/2)⌋ tokens; 0 when o ≤ 0 or no arguments are known.
+ */
+export function derivedK2(
+  engine: EngineParams | undefined,
+  inTokens: number,
+  outTokens: number,
+): number {
+  if (!engine || !(outTokens > 0)) return 0;
+  const nSteady = Math.min(
+    (engine.maxNumBatchedTokens * outTokens) / (inTokens + outTokens),
+    engine.maxNumSeqs,
+  );
+  return Math.floor(nSteady * (inTokens + outTokens / 2));
+}
+
+/**
+ * Demand (tokens) of requests queued upstream: input tokens max(bytes/4, n·ī)·(1 − prefix hit)
+ * plus output tokens n·ō; the prefill role sees only the input part.
+ */
+export function schedulerQueueDemand(
+  queue: { readonly requests: number; readonly bytes: number; readonly prefixHitRate01: number },
+  avgInTokens: number,
+  avgOutTokens: number,
+): { readonly prefill: number; readonly decode: number; readonly both: number } {
+  const input = Math.max(queue.bytes / 4, queue.requests * avgInTokens) *
+    (1 - queue.prefixHitRate01);
+  const total = input + queue.requests * avgOutTokens;
+  return { prefill: input, decode: total, both: total };
+}
+
+interface ReplicaContext {
+  readonly cfg: SaturationConfig;
+  readonly perRequestTokens: number;
+  readonly inTokens: number;
+  readonly outTokens: number;
+  readonly engine: EngineParams | undefined;
+  readonly storedKvTokens: number | undefined;
+}
+
+/** The replica's KV capacity in tokens as reported (cache_config_info), if any. */
+function reportedKvTokens(m: ReplicaMetrics): number | undefined {
+  if (m.kvCapacityTokens !== undefined && m.kvCapacityTokens > 0) return m.kvCapacityTokens;
+  if (m.numGpuBlocks && m.blockSize) return m.numGpuBlocks * m.blockSize;
+  return undefined;
+}
+
+/**
+ * Capacity of one replica; `history` is the k2 history for its key (updated copy returned).
+ * Returns `undefined` when neither the replica nor the store knows the KV capacity.
+ */
+export function replicaCapacityV2(
+  m: ReplicaMetrics,
+  ctx: ReplicaContext,
+  history: { samples: readonly number[]; updatedMs: number } | undefined,
+  nowMs: number,
+): { capacity: ReplicaCapacity; history: typeof history } | undefined {
+  const queueCharge = Math.round(m.queueLength) * ctx.perRequestTokens;
+  const kvTokens = reportedKvTokens(m);
+  if (kvTokens === undefined) {
+    if (!ctx.storedKvTokens) return undefined;
+    const c = Math.floor(ctx.cfg.kvCacheThreshold * ctx.storedKvTokens);
+    const demand = Math.floor(m.kvUsage01 * c) + queueCharge;
+    const capacity: ReplicaCapacity = {
+      replicaId: m.replicaId,
+      demand,
+      k1: c,
+      k2: c,
+      k2Source: "stored",
+      capacity: c,
+      kvCapacityTokens: ctx.storedKvTokens,
+      saturated: demand >= c,
+    };
+    return { capacity, history };
+  }
+  const inUse = m.tokensInUse ?? Math.round(m.kvUsage01 * kvTokens);
+  const demand = inUse + queueCharge;
+  const k1 = Math.floor(ctx.cfg.kvCacheThreshold * kvTokens);
+  let k2: number;
+  let source: K2Source;
+  let nextHistory = history;
+  if (m.queueLength >= ctx.cfg.queueLengthThreshold && inUse > 0) {
+    k2 = inUse;
+    source = "observed";
+    nextHistory = pushK2(history, inUse, nowMs);
+  } else if (historyMean(history) > 0) {
+    k2 = Math.floor(historyMean(history));
+    source = "history";
+  } else {
+    const derived = derivedK2(ctx.engine, ctx.inTokens, ctx.outTokens);
+    [k2, source] = derived > 0 ? [derived, "derived"] : [k1, "k1"];
+  }
+  const c = Math.min(k1, k2);
+  return {
+    capacity: {
+      replicaId: m.replicaId,
+      demand,
+      k1,
+      k2,
+      k2Source: source,
+      capacity: c,
+      kvCapacityTokens: kvTokens,
+      saturated: demand >= c,
+    },
+    history: nextHistory,
+  };
+}
+
+/** Result of {@linkcode analyzeSaturationV2}: the signals and the next state. */
+export interface V2Result {
+  readonly analysis: CapacityAnalysis;
+  readonly state: SaturationV2State;
+}
+
+/** Computes token capacity signals for one model; pure (state in, state out). */
+export function analyzeSaturationV2(
+  obs: ModelObservation,
+  cfg: SaturationConfig,
+  options: { readonly state: SaturationV2State; readonly nowMs: number },
+): V2Result {
+  const nowMs = options.nowMs;
+  const fresh = evictStale(options.state, nowMs);
+  const k2History = { ...fresh.k2History };
+  const capacityStore: Record<string, StoredCapacity> = { ...fresh.capacity };
+  const inTokens = Math.round(obs.load?.avgInputTokens ?? 0);
+  const outTokens = Math.round(obs.load?.avgOutputTokens ?? 0);
+  const variants: VariantCapacity[] = [];
+  for (const v of obs.variants) {
+    const key = capacityKey(obs.namespace, obs.modelId, v.name);
+    const historyKey = k2Key(obs.modelId, v.accelerator, v.gpusPerReplica, outTokens);
+    const ctx: ReplicaContext = {
+      cfg,
+      perRequestTokens: inTokens + outTokens,
+      inTokens,
+      outTokens,
+      engine: v.engine,
+      storedKvTokens: capacityStore[key]?.kvCapacityTokens ?? v.kvCapacityTokens,
+    };
+    const replicas: ReplicaCapacity[] = [];
+    for (const m of v.replicas) {
+      const r = replicaCapacityV2(m, ctx, k2History[historyKey], nowMs);
+      if (!r) continue;
+      replicas.push(r.capacity);
+      if (r.history) k2History[historyKey] = r.history;
+    }
+    const live = replicas.filter((r) => r.k2Source !== "stored");
+    if (live.length > 0) {
+      capacityStore[key] = {
+        effectiveCapacity: medianOf(live.map((r) => r.capacity)),
+        kvCapacityTokens: medianOf(live.map((r) => r.kvCapacityTokens)),
+        updatedMs: nowMs,
+      };
+    }
+    variants.push(variantCapacity(v, replicas, capacityStore[key], ctx));
+  }
+  const queue = obs.schedulerQueue
+    ? schedulerQueueDemand(obs.schedulerQueue, inTokens, outTokens).both
+    : 0;
+  const analysis = capacitySignals({
+    analyzer: "saturation-v2",
+    unit: "tokens",
+    variants,
+    extraDemand: queue,
+    scaleUp: cfg.scaleUpThreshold,
+    scaleDown: cfg.scaleDownBoundary,
+  });
+  return { analysis, state: { k2History, capacity: capacityStore } };
+}
+
+function variantCapacity(
+  v: VariantObservation,
+  replicas: readonly ReplicaCapacity[],
+  stored: StoredCapacity | undefined,
+  ctx: ReplicaContext,
+): VariantCapacity {
+  let prc: number;
+  let how: string;
+  if (replicas.length > 0) {
+    prc = medianOf(replicas.map((r) => r.capacity));
+    how = `median of ${replicas.length} replica capacities`;
+  } else if (stored && stored.effectiveCapacity > 0) {
+    prc = stored.effectiveCapacity;
+    how = "stored capacity (no replica reported)";
+  } else if (v.kvCapacityTokens) {
+    const k1 = Math.floor(ctx.cfg.kvCacheThreshold * v.kvCapacityTokens);
+    const k2 = derivedK2(ctx.engine, ctx.inTokens, ctx.outTokens);
+    prc = k2 > 0 ? Math.min(k1, k2) : k1;
+    how = "declared KV capacity (no replica reported)";
+  } else {
+    prc = 0;
+    how = "unknown: no replica reported and no stored or declared capacity";
+  }
+  const demand = replicas.reduce((a, r) => a + r.demand, 0);
+  const sources = [...new Set(replicas.map((r) => r.k2Source))].join(",") || null;
+  const steps: DecisionStep[] = [
+    step("v2.variant-capacity", `${v.name}: per-replica capacity ${prc} tokens (${how})`, {
+      variant: v.name,
+      perReplicaCapacity: prc,
+      medianK1: replicas.length ? medianOf(replicas.map((r) => r.k1)) : null,
+      medianK2: replicas.length ? medianOf(replicas.map((r) => r.k2)) : null,
+      k2Sources: sources,
+      demand,
+      saturatedReplicas: replicas.filter((r) => r.saturated).length,
+      readyReplicas: v.readyReplicas,
+      pendingReplicas: v.pendingReplicas,
+    }),
+  ];
+  return {
+    variant: v.name,
+    perReplicaCapacity: prc,
+    readyReplicas: v.readyReplicas,
+    pendingReplicas: v.pendingReplicas,
+    demand,
+    supply: v.readyReplicas * prc,
+    hasData: prc > 0,
+    steps,
+  };
+}

@@ -1,0 +1,140 @@
+/**
+ * ConfigMap `wva-saturation-scaling-config`: the saturation analyzers' thresholds. Key
+ * `default` holds the global entry (every field optional, the shipped defaults fill the rest);
+ * every other key is a per-model override naming its model inside the entry:
+ *
+ * ```yaml
+ * data:
+ *   default: |
+ *     kvCacheThreshold: 0.80
+ *     queueLengthThreshold: 5
+ *   llama-8b-prod: |
+ *     modelID: meta/llama-3.1-8b
+ *     namespace: prod          # optional: without it the override applies in every namespace
+ *     kvCacheThreshold: 0.70
+ * ```
+ *
+ * Upstream keyed overrides `"{modelID}#{namespace}"`, but ConfigMap keys may only contain
+ * `[-._a-zA-Z0-9]` (the apiserver rejects `#` and `/`), so the key is free-form here and the
+ * entry carries `modelID` and `namespace`. The fields and their validation are the decision
+ * core's (`SaturationConfigSchema` in src/core/analyze/saturation_config.ts).
+ *
+ * @module
+ */
+import { z } from "zod";
+import {
+  DEFAULT_SATURATION_CONFIG,
+  mergeSaturationConfig,
+  type SaturationConfig,
+  SaturationConfigSchema,
+  type SaturationOverride,
+  SaturationOverrideSchema,
+} from "../../analyze/saturation_config.ts";
+import {
+  type ConfigMapData,
+  type ConfigProblem,
+  dropDuplicateModels,
+  type EntryResult,
+  parseEntries,
+  parseEntryText,
+  type ParseResult,
+  pickModelEntry,
+  validateEntry,
+} from "./entries.ts";
+
+/** Name of the ConfigMap in the controller's namespace. */
+export const SATURATION_CONFIGMAP = "wva-saturation-scaling-config";
+
+/** Data key of the global entry. */
+export const DEFAULT_KEY = "default";
+
+/** A per-model override entry: which model, and the fields it overrides. */
+export const SaturationOverrideEntrySchema = SaturationOverrideSchema.extend({
+  modelID: z.string().min(1),
+  namespace: z.string().min(1).optional(),
+});
+
+/** A parsed override entry. */
+export interface SaturationOverrideEntry {
+  readonly modelID: string;
+  readonly namespace?: string;
+  readonly override: SaturationOverride;
+}
+
+/** The parsed ConfigMap. */
+export interface SaturationConfigMap {
+  /** The global entry (shipped defaults when the key is absent). */
+  readonly default: SaturationConfig;
+  /** Per-model overrides by data key. */
+  readonly overrides: Readonly<Record<string, SaturationOverrideEntry>>;
+}
+
+/** Shipped defaults, no overrides. */
+export const DEFAULT_SATURATION_CONFIGMAP: SaturationConfigMap = Object.freeze({
+  default: DEFAULT_SATURATION_CONFIG,
+  overrides: {},
+});
+
+/**
+ * Parses the ConfigMap's data. An invalid `default` keeps the last good one (or the shipped
+ * defaults); an invalid override (including one that breaks a cross-field rule once merged over
+ * the default, e.g. kvSpareTrigger above kvCacheThreshold) keeps its last good value.
+ */
+export function parseSaturationConfigMap(
+  data: ConfigMapData,
+  lastGood?: SaturationConfigMap,
+): ParseResult<SaturationConfigMap> {
+  const problems: ConfigProblem[] = [];
+  let base = DEFAULT_SATURATION_CONFIG;
+  const text = data?.[DEFAULT_KEY];
+  if (text !== undefined) {
+    const r = parseEntryText(text, SaturationConfigSchema);
+    if (r.ok) base = r.entry;
+    else {
+      base = lastGood?.default ?? DEFAULT_SATURATION_CONFIG;
+      const fallback = lastGood ? "last-good" : "default";
+      for (const issue of r.issues) problems.push({ key: DEFAULT_KEY, fallback, ...issue });
+    }
+  }
+  const parsed = parseEntries(data, lastGood?.overrides, {
+    skip: [DEFAULT_KEY],
+    parseEntry: (_key, entryText) => parseOverride(entryText, base),
+  });
+  const unique = dropDuplicateModels(parsed.entries);
+  return {
+    config: { default: base, overrides: unique.entries },
+    problems: [...problems, ...parsed.problems, ...unique.problems],
+  };
+}
+
+function parseOverride(text: string, base: SaturationConfig): EntryResult<SaturationOverrideEntry> {
+  const r = parseEntryText(text, SaturationOverrideEntrySchema);
+  if (!r.ok) return r;
+  const { modelID, namespace, ...fields } = r.entry;
+  const override = Object.fromEntries(
+    Object.entries(fields).filter(([, v]) => v !== undefined),
+  ) as SaturationOverride;
+  const merged = validateEntry({ ...base, ...override }, SaturationConfigSchema);
+  if (!merged.ok) {
+    return {
+      ok: false,
+      issues: merged.issues.map((i) => ({ ...i, message: `${i.message} (merged over default)` })),
+    };
+  }
+  return {
+    ok: true,
+    entry: { modelID, ...(namespace !== undefined ? { namespace } : {}), override },
+  };
+}
+
+/**
+ * The thresholds of one model: the override naming the model and its namespace, else the one
+ * naming only the model, merged over the default entry (src/core/analyze' merge rules).
+ */
+export function saturationConfigFor(
+  config: SaturationConfigMap,
+  model: { readonly modelId: string; readonly namespace: string },
+): SaturationConfig {
+  const entry = pickModelEntry(config.overrides, model);
+  return mergeSaturationConfig(config.default, entry?.override);
+}

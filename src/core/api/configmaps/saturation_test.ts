@@ -1,0 +1,92 @@
+import assert from "node:assert/strict";
+import { DEFAULT_SATURATION_CONFIG } from "../../analyze/saturation_config.ts";
+import { parseSaturationConfigMap, saturationConfigFor } from "./saturation.ts";
+
+const PROD = { modelId: "meta/llama-3.1-8b", namespace: "prod" };
+const DEV = { modelId: "meta/llama-3.1-8b", namespace: "dev" };
+
+Deno.test("parseSaturationConfigMap() merges the default entry and per-model overrides", async (t) => {
+  const r = parseSaturationConfigMap({
+    default: "kvCacheThreshold: 0.75\nqueueLengthThreshold: 4",
+    "llama-any": "modelID: meta/llama-3.1-8b\nkvSpareTrigger: 0.2",
+    "llama-prod": "modelID: meta/llama-3.1-8b\nnamespace: prod\nkvCacheThreshold: 0.6",
+  });
+  assert.deepEqual(r.problems, []);
+  await t.step("default entry fills the rest from the shipped defaults", () => {
+    assert.deepEqual(r.config.default, {
+      ...DEFAULT_SATURATION_CONFIG,
+      kvCacheThreshold: 0.75,
+      queueLengthThreshold: 4,
+    });
+  });
+  await t.step("namespace-specific override wins", () => {
+    assert.equal(saturationConfigFor(r.config, PROD).kvCacheThreshold, 0.6);
+    assert.equal(saturationConfigFor(r.config, PROD).kvSpareTrigger, 0.1);
+  });
+  await t.step("model-wide override applies in other namespaces", () => {
+    const c = saturationConfigFor(r.config, DEV);
+    assert.equal(c.kvSpareTrigger, 0.2);
+    assert.equal(c.kvCacheThreshold, 0.75);
+  });
+  await t.step("other models get the default entry", () => {
+    assert.deepEqual(
+      saturationConfigFor(r.config, { modelId: "x", namespace: "prod" }),
+      r.config.default,
+    );
+  });
+  await t.step("no ConfigMap: shipped defaults", () => {
+    assert.deepEqual(parseSaturationConfigMap(undefined).config.default, DEFAULT_SATURATION_CONFIG);
+  });
+});
+
+Deno.test("parseSaturationConfigMap() reports invalid entries and keeps the last good ones", async (t) => {
+  const good = parseSaturationConfigMap({
+    default: "kvCacheThreshold: 0.75",
+    o: "modelID: m\nqueueLengthThreshold: 8",
+  }).config;
+  const cases = [
+    {
+      name: "default out of range keeps the last good default",
+      data: { default: "kvCacheThreshold: 1.5", o: "modelID: m\nqueueLengthThreshold: 8" },
+      want: { key: "default", field: "kvCacheThreshold", value: 1.5, fallback: "last-good" },
+    },
+    {
+      name: "override with an unknown field (upstream's enableRescale)",
+      data: { default: "kvCacheThreshold: 0.75", o: "modelID: m\nenableRescale: true" },
+      want: { key: "o", field: "enableRescale", value: true, fallback: "last-good" },
+    },
+    {
+      name: "override without modelID",
+      data: { default: "kvCacheThreshold: 0.75", o: "queueLengthThreshold: 2" },
+      want: { key: "o", field: "modelID", value: undefined, fallback: "last-good" },
+    },
+    {
+      name: "override breaking kvSpareTrigger ≤ kvCacheThreshold once merged",
+      data: { default: "kvCacheThreshold: 0.75", o: "modelID: m\nkvSpareTrigger: 0.9" },
+      want: { key: "o", field: "kvSpareTrigger", value: 0.9, fallback: "last-good" },
+    },
+  ];
+  for (const c of cases) {
+    await t.step(c.name, () => {
+      const r = parseSaturationConfigMap(c.data, good);
+      assert.equal(r.problems.length, 1, JSON.stringify(r.problems));
+      const p = r.problems[0]!;
+      assert.deepEqual(
+        { key: p.key, field: p.field, value: p.value, fallback: p.fallback },
+        c.want,
+      );
+      assert.deepEqual(r.config.default, good.default);
+      assert.equal(
+        saturationConfigFor(r.config, { modelId: "m", namespace: "n" }).queueLengthThreshold,
+        8,
+      );
+    });
+  }
+  await t.step("first parse with a bad default falls back to the shipped defaults", () => {
+    const r = parseSaturationConfigMap({
+      default: "scaleUpThreshold: 0.5\nscaleDownBoundary: 0.6",
+    });
+    assert.equal(r.problems[0]!.fallback, "default");
+    assert.deepEqual(r.config.default, DEFAULT_SATURATION_CONFIG);
+  });
+});

@@ -1,0 +1,237 @@
+/**
+ * The ports of one control cycle, owned by the cycle (src/runtime/run_cycle.ts) and implemented by
+ * each backend: the Kubernetes controller (watch caches, Prometheus, gauges/status/`/scale`) and
+ * the local demo (a replica pool, direct scraping of the replicas, resizing the pool).
+ *
+ * | port | what the cycle asks | Kubernetes | demo |
+ * |---|---|---|---|
+ * | {@linkcode ClusterReader} | the variants, their replicas and the GPU inventory | VA + target + pod + node watches | replica pool |
+ * | {@linkcode MetricsSource} | per-replica metrics and per-model load | Prometheus HTTP API | scrape each replica's `/metrics` |
+ * | {@linkcode DecisionSink} | apply the outcome of the cycle | gauges, status, events, `/scale` | resize the pool |
+ *
+ * Everything crossing a port is plain readonly data; times are epoch (or virtual) milliseconds.
+ *
+ * @module
+ */
+import type { AnalyzerName, DecisionStep, EngineParams, PerfParams } from "./types.ts";
+import type { GpuInventory } from "../optimize/gpu_limiter.ts";
+
+/** Identifies a variant (a VariantAutoscaling object, or a pool of the demo). */
+export interface VariantRef {
+  readonly namespace: string;
+  readonly name: string;
+}
+
+/** Map key of a variant: `namespace/name`. */
+export function variantKey(ref: VariantRef): string {
+  return `${ref.namespace}/${ref.name}`;
+}
+
+/** Map key of a model: `namespace/modelId`. */
+export function modelKey(m: { readonly namespace: string; readonly modelId: string }): string {
+  return `${m.namespace}/${m.modelId}`;
+}
+
+/**
+ * Something wrong with a variant's definition or target, reported as a condition.
+ * A blocking problem leaves the variant out of the cycle (no decision, no gauges) while every
+ * other variant keeps being served.
+ */
+export interface VariantProblem {
+  /** Condition type the problem is reported under, e.g. `TargetResolved`. */
+  readonly condition: string;
+  /** Typed reason, e.g. `TargetNotFound`, `AcceleratorUnresolved`, `InvalidSpec`. */
+  readonly reason: string;
+  readonly message: string;
+  /** True: the variant is left out of the cycle. */
+  readonly blocking: boolean;
+  /** Condition status. @default "False" (`Unknown` e.g. when the target could not be read) */
+  readonly status?: "False" | "Unknown" | undefined;
+}
+
+/** One variant as the backend sees it before metrics: its definition and its replicas now. */
+export interface VariantSnapshot extends VariantRef {
+  readonly modelId: string;
+  /** Accelerator name (e.g. `A100`); `unresolved` when the backend could not tell. */
+  readonly accelerator: string;
+  /** Cost of one replica per unit time (e.g. cents/hour). */
+  readonly costPerReplica: number;
+  readonly gpusPerReplica: number;
+  readonly minReplicas: number;
+  readonly maxReplicas: number;
+  /** Replicas the target asks for now (spec), ready or not. */
+  readonly currentReplicas: number;
+  /** Ready replicas whose effect on the metrics can be trusted (warm-up passed). */
+  readonly readyReplicas: number;
+  /** Replicas created but not ready yet, or ready but still warming up (currentReplicas − ready). */
+  readonly pendingReplicas: number;
+  /** The desired count the last cycle published (e.g. from the VA status); optional. */
+  readonly previousDesiredReplicas?: number | undefined;
+  /** Ids of the replicas (pod names) that belong to the variant; metrics are matched on them. */
+  readonly replicaIds: readonly string[];
+  /** Per-variant analyzer choice; absent = the global one. */
+  readonly analyzer?: AnalyzerName | undefined;
+  /** Service class name (SLOs and priority); absent = the default class. */
+  readonly serviceClass?: string | undefined;
+  /** Queueing-model parameters (ms). */
+  readonly perf?: PerfParams | undefined;
+  readonly engine?: EngineParams | undefined;
+  /** KV capacity per replica in tokens when no replica reports it. */
+  readonly kvCapacityTokens?: number | undefined;
+  /** Backend's object generation (Kubernetes `metadata.generation`), echoed in the outcome. */
+  readonly generation?: number | undefined;
+  readonly problems: readonly VariantProblem[];
+}
+
+/** What the backend knows at the start of a cycle. */
+export interface ClusterSnapshot {
+  readonly variants: readonly VariantSnapshot[];
+  /** GPUs per accelerator name usable by the managed variants; absent = unknown (unlimited). */
+  readonly inventory?: GpuInventory | undefined;
+}
+
+/** Port: reads the variants (cheap: backends serve it from a cache). */
+export interface ClusterReader {
+  snapshot(nowMs: number): Promise<ClusterSnapshot>;
+}
+
+/** What the cycle asks about one model. */
+export interface ModelQuery {
+  readonly modelId: string;
+  readonly namespace: string;
+  /** The served variants of the model and their replica ids (pods). */
+  readonly variants: readonly { readonly name: string; readonly replicaIds: readonly string[] }[];
+  /** Count the requests served in this window (scale-to-zero); absent = not needed. */
+  readonly requestWindowMs?: number | undefined;
+}
+
+/** One metrics request: every served model of the cycle. */
+export interface MetricsRequest {
+  readonly nowMs: number;
+  readonly models: readonly ModelQuery[];
+}
+
+/** The latest metrics of one replica. Missing fields were not reported. */
+export interface ReplicaSample {
+  /** Pod name or replica id; matched against {@linkcode VariantSnapshot.replicaIds}. */
+  readonly replicaId: string;
+  /** The variant, when the source knows it (e.g. the `llm_d_ai_variant` label); wins over ids. */
+  readonly variant?: string | undefined;
+  readonly kvUsage01?: number | undefined;
+  readonly queueLength?: number | undefined;
+  readonly runningRequests?: number | undefined;
+  readonly numGpuBlocks?: number | undefined;
+  readonly blockSize?: number | undefined;
+  /** When the newest raw sample was taken (ms). Absent = unknown, treated as stale. */
+  readonly sampleMs?: number | undefined;
+}
+
+/** Metrics of one model (all its replicas, any variant). */
+export interface ModelMetrics {
+  readonly modelId: string;
+  readonly namespace: string;
+  /** Set when the source could not be read for this model (e.g. Prometheus down). */
+  readonly error?: string | undefined;
+  readonly replicas: readonly ReplicaSample[];
+  /** Requests per second arriving (absent = no data; 0 = really no traffic). */
+  readonly arrivalRatePerSec?: number | undefined;
+  readonly avgInputTokens?: number | undefined;
+  readonly avgOutputTokens?: number | undefined;
+  /** Mean time to first token (ms) and inter-token latency (ms), for logs and status. */
+  readonly ttftMs?: number | undefined;
+  readonly itlMs?: number | undefined;
+  /** Requests served in {@linkcode ModelQuery.requestWindowMs}. */
+  readonly requestsInWindow?: number | undefined;
+}
+
+/** Port: collects metrics. Must not throw for one bad model: set `error` on it instead. */
+export interface MetricsSource {
+  collect(request: MetricsRequest): Promise<readonly ModelMetrics[]>;
+}
+
+/** A condition as the cycle derives it (the actuator adds times and generations). */
+export interface CycleCondition {
+  readonly type: string;
+  readonly status: "True" | "False" | "Unknown";
+  readonly reason: string;
+  readonly message: string;
+}
+
+/** Per-variant metrics health in this cycle. */
+export interface VariantMetricsStatus {
+  readonly available: boolean;
+  /** `MetricsFound`, `MetricsMissing`, `MetricsStale`, `MetricsSourceError` or `NoReplicas`. */
+  readonly reason: string;
+  readonly message: string;
+  /** Replicas with fresh metrics. */
+  readonly freshReplicas: number;
+  /** Replicas whose newest sample is older than the stale limit (dropped from the analysis). */
+  readonly staleReplicas: number;
+}
+
+/** The cycle's outcome for one variant: what to publish and apply. */
+export interface VariantOutcome extends VariantRef {
+  readonly modelId: string;
+  readonly accelerator: string;
+  readonly gpusPerReplica: number;
+  readonly costPerReplica: number;
+  /** Bounds actually used (minReplicas may have been raised, e.g. scale-to-zero disabled). */
+  readonly minReplicas: number;
+  readonly maxReplicas: number;
+  readonly currentReplicas: number;
+  readonly readyReplicas: number;
+  /** Desired replicas; undefined when the variant was left out (blocking problem). */
+  readonly desiredReplicas: number | undefined;
+  /** Decision reason (`scale-up`, `hold`, `no-metrics`, …) or `excluded`. */
+  readonly reason: string;
+  readonly steps: readonly DecisionStep[];
+  readonly metrics: VariantMetricsStatus | undefined;
+  /** MetricsAvailable, OptimizationReady, ConfigValid, and one per other problem (e.g. TargetResolved). */
+  readonly conditions: readonly CycleCondition[];
+  readonly generation?: number | undefined;
+}
+
+/** The cycle's outcome for one model (the source of the per-model log line). */
+export interface ModelOutcome {
+  readonly modelId: string;
+  readonly namespace: string;
+  readonly analyzer: AnalyzerName;
+  readonly steps: readonly DecisionStep[];
+  readonly variants: readonly {
+    readonly name: string;
+    readonly current: number;
+    readonly desired: number;
+    readonly reason: string;
+  }[];
+  /** Load seen, when known (req/s, tokens, ms). */
+  readonly load?: {
+    readonly arrivalRatePerSec?: number | undefined;
+    readonly avgInputTokens?: number | undefined;
+    readonly avgOutputTokens?: number | undefined;
+    readonly ttftMs?: number | undefined;
+    readonly itlMs?: number | undefined;
+  } | undefined;
+  /** Set when analysis/optimization failed for the model (its variants hold). */
+  readonly error?: string | undefined;
+}
+
+/** Everything one cycle decided. */
+export interface CycleReport {
+  readonly nowMs: number;
+  readonly models: readonly ModelOutcome[];
+  /** Every variant of the snapshot, served or excluded. */
+  readonly variants: readonly VariantOutcome[];
+  readonly inventory?: GpuInventory | undefined;
+}
+
+/** What the sink managed to do; failures are retried by the next cycle (level-based). */
+export interface ActuationResult {
+  /** Variants whose desired count was applied (published or scaled). */
+  readonly applied: number;
+  readonly errors: readonly { readonly variant: string; readonly message: string }[];
+}
+
+/** Port: applies the outcome (publish gauges, write status, scale, emit events…). */
+export interface DecisionSink {
+  apply(report: CycleReport): Promise<ActuationResult>;
+}

@@ -1,0 +1,187 @@
+/**
+ * The per-model optimizer step used by the controller and the demo: from an analysis to a
+ * target per variant, with the reasons and steps.
+ *
+ * Order of rules (each documented in the step it writes):
+ * 1. scale-to-zero: enabled and the caller reports the model idle → every variant to minReplicas;
+ * 2. scale-from-zero: no replica at all → the cheapest variant with room gets 1 replica (unless
+ *    scale-to-zero is enabled and the model is idle);
+ * 3. no metrics: replicas exist but none reported (or no capacity is known) → hold everything;
+ *    missing metrics never cause a scale-down;
+ * 4. guards: a ready variant without metrics, or a variant in transition, blocks scale-down;
+ * 5. the analyzer's rule: V1 ±1 (src/core/optimize/v1_targets.ts) or cost-aware RC/SC
+ *    (src/core/optimize/capacity_targets.ts), within maxReplicas and the GPU budget;
+ * 6. clamp to [minReplicas, maxReplicas].
+ *
+ * @module
+ */
+import { step } from "../contract/steps.ts";
+import type {
+  DecisionStep,
+  ModelAnalysis,
+  ModelDecision,
+  ModelObservation,
+} from "../contract/types.ts";
+import { applyCapacityTargets } from "./capacity_targets.ts";
+import { applyV1Targets } from "./v1_targets.ts";
+import {
+  cheapestFirst,
+  type GpuBudget,
+  grow,
+  headroom,
+  inTransition,
+  note,
+  startWorking,
+  toDecisions,
+  type WorkingVariant,
+} from "./working.ts";
+
+/** Scale-to-zero policy for one model, decided by the caller (retention window, config). */
+export interface ScaleToZero {
+  readonly enabled: boolean;
+  /** True when the model received no request during the retention period. */
+  readonly idle: boolean;
+}
+
+/** Options of {@linkcode optimizeModel}. */
+export interface OptimizeOptions {
+  /** Free GPUs per accelerator for this model's scale-ups; absent = unlimited. */
+  readonly gpuBudget?: Readonly<GpuBudget>;
+  /** Default: disabled (a model never goes to zero replicas). */
+  readonly scaleToZero?: ScaleToZero;
+}
+
+/** Decides the target replicas of every variant of one model. Pure; inputs are not mutated. */
+export function optimizeModel(
+  obs: ModelObservation,
+  analysis: ModelAnalysis,
+  options: OptimizeOptions = {},
+): ModelDecision {
+  const ws = startWorking(obs.variants);
+  const budget: GpuBudget | undefined = options.gpuBudget ? { ...options.gpuBudget } : undefined;
+  const steps: DecisionStep[] = [...analysis.steps];
+  const analyzer = analysis.kind === "saturation-v1" ? "saturation-v1" : analysis.analyzer;
+  const finish = (): ModelDecision => {
+    clamp(ws);
+    for (const w of ws) {
+      if (w.steps.length === 0) {
+        note(w, "hold", `keeps ${w.target} replica(s): ${holdWhy(analysis)}`);
+      }
+    }
+    return {
+      modelId: obs.modelId,
+      namespace: obs.namespace,
+      analyzer,
+      priority: obs.priority,
+      variants: toDecisions(ws),
+      steps,
+    };
+  };
+  const stz = options.scaleToZero ?? { enabled: false, idle: false };
+  if (stz.enabled && stz.idle) {
+    steps.push(
+      step(
+        "enforcer.scale-to-zero",
+        "idle for the retention period: every variant to its minReplicas",
+      ),
+    );
+    for (const w of ws) {
+      if (w.obs.minReplicas < w.target) {
+        note(w, "enforcer.scale-to-zero", `idle: ${w.target} → minReplicas ${w.obs.minReplicas}`);
+        w.target = w.obs.minReplicas;
+        w.reason = "scale-to-zero";
+      }
+    }
+    return finish();
+  }
+  if (ws.every((w) => w.obs.currentReplicas === 0)) {
+    const pick = ws.filter((w) => headroom(w, budget) >= 1).sort(cheapestFirst)[0];
+    if (pick) {
+      grow(pick, 1, budget);
+      pick.reason = "scale-from-zero";
+      note(
+        pick,
+        "enforcer.scale-from-zero",
+        "model has no replica: the cheapest variant with room gets 1",
+        {
+          costPerReplica: pick.obs.costPerReplica,
+        },
+      );
+    } else {
+      steps.push(step("enforcer.scale-from-zero", "model has no replica and no variant has room"));
+    }
+    return finish();
+  }
+  const reported = ws.reduce((a, w) => a + w.obs.replicas.length, 0);
+  const qm = analyzer === "queueing-model";
+  const noCapacity = analysis.kind === "capacity" && analysis.variants.every((v) => !v.hasData);
+  // The queueing model needs the model's load, not per-replica metrics.
+  const why = qm && !obs.load
+    ? "no load observed"
+    : !qm && reported === 0
+    ? "no replica reported metrics"
+    : noCapacity
+    ? "no variant has a known capacity"
+    : undefined;
+  if (why) {
+    steps.push(
+      step("guard.no-metrics", `hold every variant: ${why}`, { reportedReplicas: reported }),
+    );
+    for (const w of ws) {
+      w.reason = "no-metrics";
+      note(w, "guard.no-metrics", `holds ${w.target} replica(s): ${why}`);
+    }
+    return finish();
+  }
+  const silent = qm ? [] : ws.filter((w) => w.obs.readyReplicas > 0 && w.obs.replicas.length === 0);
+  const moving = ws.filter((w) => inTransition(w.obs));
+  let blockScaleDown: string | undefined;
+  if (silent.length > 0) {
+    blockScaleDown = `scale-down blocked: ${
+      silent.map((w) => w.obs.name).join(", ")
+    } report no metrics`;
+  } else if (moving.length > 0 && analysis.kind === "capacity") {
+    blockScaleDown = `scale-down blocked: ${
+      moving.map((w) => w.obs.name).join(", ")
+    } in transition`;
+  }
+  if (blockScaleDown) steps.push(step("guard.scale-down", blockScaleDown));
+  if (analysis.kind === "saturation-v1") {
+    applyV1Targets(ws, analysis, {
+      ...(budget ? { budget } : {}),
+      ...(blockScaleDown ? { blockScaleDown } : {}),
+    });
+  } else {
+    applyCapacityTargets(ws, analysis, {
+      ...(budget ? { budget } : {}),
+      ...(blockScaleDown ? { blockScaleDown } : {}),
+    });
+  }
+  return finish();
+}
+
+function holdWhy(a: ModelAnalysis): string {
+  if (a.kind === "saturation-v1") {
+    if (a.scaleUp) return "another variant takes the scale-up";
+    if (a.scaleDownSafe) return "another variant takes the scale-down";
+    return "spare above the triggers and scale-down not safe";
+  }
+  if (a.requiredCapacity > 0) return "another variant adds the capacity";
+  if (a.spareCapacity > 0) return "the spare capacity is taken elsewhere or too small";
+  return "demand within the scale-up and scale-down thresholds";
+}
+
+function clamp(ws: WorkingVariant[]): void {
+  for (const w of ws) {
+    const { minReplicas, maxReplicas } = w.obs;
+    const bounded = Math.min(Math.max(w.target, minReplicas), maxReplicas);
+    if (bounded === w.target) continue;
+    note(w, "clamp", `target ${w.target} outside [${minReplicas}, ${maxReplicas}]: ${bounded}`, {
+      wanted: w.target,
+      minReplicas,
+      maxReplicas,
+    });
+    w.target = bounded;
+    w.reason = "clamped";
+  }
+}

@@ -1,0 +1,95 @@
+/**
+ * Saturation V1 targets (model.md §10 step 5): at most one replica per model per cycle.
+ *
+ * - Any variant in transition (pods pending, or the last target not reached) → hold every variant
+ *   (a variant whose previous target is not reached keeps that target).
+ * - Scale-up → the cheapest variant (ties: name ascending) without pending pods and with room
+ *   (below maxReplicas and within the GPU budget) gets +1. The reference skipped only pending
+ *   variants and clamped afterwards, so a cheapest variant at its maximum blocked scale-up; we move
+ *   on to the next cheapest instead.
+ * - Scale-down safe (and not blocked) → the most expensive variant (ties: name descending) whose
+ *   target is above max(1, minReplicas) gets −1.
+ *
+ * @module
+ */
+import type { V1Analysis } from "../contract/types.ts";
+import {
+  cheapestFirst,
+  type GpuBudget,
+  grow,
+  headroom,
+  inTransition,
+  note,
+  type WorkingVariant,
+} from "./working.ts";
+
+/** Applies the V1 rules to the working set. */
+export function applyV1Targets(
+  ws: WorkingVariant[],
+  analysis: V1Analysis,
+  options: { readonly budget?: GpuBudget; readonly blockScaleDown?: string },
+): void {
+  const moving = ws.filter((w) => inTransition(w.obs));
+  if (moving.length > 0) {
+    for (const w of ws) {
+      const d = w.obs.previousDesiredReplicas;
+      if (d !== undefined && d !== 0 && d !== w.obs.currentReplicas) w.target = d;
+      w.reason = "in-transition";
+      note(
+        w,
+        "v1.in-transition",
+        `hold: ${
+          moving.map((m) => m.obs.name).join(", ")
+        } in transition (pending pods or target not reached)`,
+        {
+          pendingReplicas: w.obs.pendingReplicas,
+          previousDesiredReplicas: w.obs.previousDesiredReplicas ?? null,
+          currentReplicas: w.obs.currentReplicas,
+        },
+      );
+    }
+    return;
+  }
+  if (analysis.scaleUp) {
+    const pick = ws.filter((w) => w.obs.pendingReplicas === 0 && headroom(w, options.budget) >= 1)
+      .sort(cheapestFirst)[0];
+    if (!pick) {
+      for (const w of ws) {
+        note(w, "v1.scale-up-blocked", "scale-up wanted but no variant has room (max or GPUs)", {
+          maxReplicas: w.obs.maxReplicas,
+        });
+      }
+      return;
+    }
+    grow(pick, 1, options.budget);
+    pick.reason = "scale-up";
+    note(
+      pick,
+      "v1.scale-up",
+      `cheapest variant with room gets +1 (cost ${pick.obs.costPerReplica})`,
+      {
+        costPerReplica: pick.obs.costPerReplica,
+        from: pick.obs.currentReplicas,
+        to: pick.target,
+      },
+    );
+    return;
+  }
+  if (analysis.scaleDownSafe) {
+    if (options.blockScaleDown) {
+      for (const w of ws) note(w, "v1.scale-down-blocked", options.blockScaleDown);
+      return;
+    }
+    const pick = ws.filter((w) => w.target > Math.max(1, w.obs.minReplicas))
+      .sort((a, b) => -cheapestFirst(a, b))[0];
+    if (!pick) return;
+    pick.target -= 1;
+    pick.reason = "scale-down";
+    note(
+      pick,
+      "v1.scale-down",
+      `most expensive variant above 1 replica gets −1 (cost ${pick.obs.costPerReplica})`,
+      { costPerReplica: pick.obs.costPerReplica, from: pick.obs.currentReplicas, to: pick.target },
+    );
+  }
+}

@@ -1,0 +1,60 @@
+import { strict as assert } from "node:assert";
+import { ConfigError } from "../../runtime/config/load.ts";
+import { parseFlags } from "../../runtime/cli/flags.ts";
+import { emulatorFlagSpecs, envName, loadEmulatorConfig } from "./cli_config.ts";
+
+function flags(argv: string[]) {
+  return parseFlags(argv, emulatorFlagSpecs()).values;
+}
+
+Deno.test("loadEmulatorConfig() layers file < env < flags", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const file = `${dir}/emu.yaml`;
+    await Deno.writeTextFile(
+      file,
+      "alphaMs: 11\nbetaMs: 0.5\nmaxNumSeqs: 8\nfailure:\n  rate01: 0.2\n  types: [stall]\n",
+    );
+    const env = { [envName("beta")]: "0.7", [envName("max-num-seqs")]: "16" };
+    const cfg = await loadEmulatorConfig(
+      flags(["--config", file, "--max-num-seqs", "32", "--failure-types", "rate_limit"]),
+      env,
+    );
+    assert.equal(cfg.alphaMs, 11, "file");
+    assert.equal(cfg.betaMs, 0.7, "env over file");
+    assert.equal(cfg.maxNumSeqs, 32, "flag over env");
+    assert.equal(cfg.failure.rate01, 0.2, "nested keys merge");
+    assert.deepEqual(cfg.failure.types, ["rate_limit"]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("loadEmulatorConfig() maps switches and durations", async () => {
+  const cfg = await loadEmulatorConfig(
+    flags(["--no-preemption", "--deprecated-metrics", "--startup-delay", "1.5s", "--stall", "2s"]),
+    {},
+  );
+  assert.equal(cfg.preemption, false);
+  assert.equal(cfg.deprecatedMetrics, true);
+  assert.equal(cfg.startupDelayMs, 1500);
+  assert.equal(cfg.failure.stallMs, 2000);
+  assert.equal(
+    (await loadEmulatorConfig({}, { [envName("no-preemption")]: "true" })).preemption,
+    false,
+  );
+});
+
+Deno.test("loadEmulatorConfig() names the flag or variable of every bad value", async () => {
+  const err = await loadEmulatorConfig(
+    flags(["--alpha", "fast", "--output-mode", "random"]),
+    { [envName("port")]: "http" },
+  ).catch((e: unknown) => e);
+  assert.ok(err instanceof ConfigError);
+  assert.deepEqual(err.problems.map((p) => p.split(":")[0]), [
+    "WVA_EMULATOR_PORT",
+    "--alpha",
+    "--output-mode",
+  ]);
+  assert.match(err.problems[1]!, /got "fast"/);
+});
