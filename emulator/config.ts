@@ -15,7 +15,7 @@ import {
   type DurationSyntax,
   numberSchema,
 } from "../src/core/util/coerce.ts";
-import { parseOrThrow } from "../src/runtime/config/load.ts";
+import { parseOrThrow } from "../src/core/util/validate.ts";
 import { PRESET_NAMES, PRESETS } from "./presets.ts";
 
 const DURATION: DurationSyntax = { units: ["ms", "s", "m"], bareUnit: "ms" };

@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { ConfigError } from "../src/runtime/config/load.ts";
+import { ConfigError } from "../src/core/util/validate.ts";
 import { resolveEmulatorConfig } from "./config.ts";
 import { PRESETS } from "./presets.ts";
 

@@ -20,7 +20,7 @@ import {
   UsageError,
   writeOut,
 } from "../src/runtime/cli/flags.ts";
-import { parseOrThrow } from "../src/runtime/config/load.ts";
+import { parseOrThrow } from "../src/core/util/validate.ts";
 import {
   formatGpuSummary,
   GPU_MODES,

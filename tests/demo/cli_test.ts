@@ -3,7 +3,8 @@
  * that names the flag or field (before anything is started).
  */
 import assert from "node:assert/strict";
-import { parseOrThrow, readConfigFile } from "../../src/runtime/config/load.ts";
+import { parseOrThrow } from "../../src/core/util/validate.ts";
+import { readConfigFile } from "../../src/runtime/config/load.ts";
 import { DemoConfigSchema } from "../../src/modes/demo/config.ts";
 import { resolveSchedule } from "../../src/modes/demo/schedules.ts";
 

@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { parseOrThrow } from "../../runtime/config/load.ts";
+import { parseOrThrow } from "../../core/util/validate.ts";
 import { type LoadgenInput, LoadgenOptionsSchema } from "../../core/load/options.ts";
 import type { RequestRecord } from "../../core/load/record.ts";
 import { type RunSummary, summarizeRun } from "../../core/load/summary.ts";

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { ConfigError, parseOrThrow } from "../../runtime/config/load.ts";
+import { ConfigError, parseOrThrow } from "../util/validate.ts";
 import {
   DEFAULT_SATURATION_CONFIG,
   mergeSaturationConfig,

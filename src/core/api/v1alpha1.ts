@@ -16,7 +16,7 @@
  * @module
  */
 import { z } from "zod";
-import { describeZodError } from "../../runtime/config/load.ts";
+import { describeZodError } from "../util/validate.ts";
 import { ANALYZER_NAMES } from "../contract/types.ts";
 import { ConditionSchema } from "./conditions.ts";
 

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { ConfigError, parseOrThrow } from "../../runtime/config/load.ts";
+import { ConfigError, parseOrThrow } from "../util/validate.ts";
 import type { SystemSpec } from "./system.ts";
 import { type SystemFile, SystemFileSchema } from "./schema.ts";
 

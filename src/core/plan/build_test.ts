@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { parse } from "yaml";
-import { ConfigError } from "../../runtime/config/load.ts";
+import { ConfigError } from "../util/validate.ts";
 import { solveSystem } from "./solve.ts";
 import { crossCheck, loadSystem } from "./build.ts";
 import { planReport, renderTable } from "./render.ts";

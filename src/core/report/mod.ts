@@ -1,6 +1,6 @@
 /**
- * Reports without a browser: SVG line charts, a self-contained HTML page, number formatting and
- * a live terminal view. Used by `wva loadgen` and `wva demo`.
+ * Reports without a browser (pure): SVG line charts, a self-contained HTML page and number
+ * formatting. Used by `wva loadgen` and `wva demo`; the live terminal view is `src/runtime/tty.ts`.
  *
  * ```ts
  * import { renderHtmlReport, renderLineChart } from "./mod.ts";
@@ -34,13 +34,6 @@ export {
   type ReportSection,
   type TableSpec,
 } from "./html_report.ts";
-export {
-  createLiveView,
-  type LiveView,
-  type LiveViewOptions,
-  type PolledLiveView,
-  startLiveView,
-} from "../../runtime/tty.ts";
 export {
   formatClock,
   formatMs,

@@ -6,7 +6,8 @@
  * @module
  */
 import { KubeConfigError } from "../../adapters/kubernetes/kube/mod.ts";
-import { ConfigError, readConfigFile } from "../../runtime/config/load.ts";
+import { ConfigError } from "../../core/util/validate.ts";
+import { readConfigFile } from "../../runtime/config/load.ts";
 import { startController } from "./controller.ts";
 import { configFromFlags, CONTROLLER_FLAGS } from "./flags.ts";
 import { configFromEnv, resolveControllerConfig } from "./options.ts";

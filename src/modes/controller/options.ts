@@ -8,7 +8,7 @@
  */
 import { z } from "zod";
 import { booleanSchema, durationMsSchema, type DurationSyntax } from "../../core/util/coerce.ts";
-import { mergeLayers, parseOrThrow } from "../../runtime/config/load.ts";
+import { mergeLayers, parseOrThrow } from "../../core/util/validate.ts";
 import { ANALYZER_NAMES } from "../../core/contract/types.ts";
 
 const DURATION: DurationSyntax = { units: ["ms", "s", "m", "h"], bareUnit: "ms" };

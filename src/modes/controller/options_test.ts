@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { ConfigError } from "../../runtime/config/load.ts";
+import { ConfigError } from "../../core/util/validate.ts";
 import { configFromFlags } from "./flags.ts";
 import { configFromEnv, parseAddr, resolveControllerConfig } from "./options.ts";
 

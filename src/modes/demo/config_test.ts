@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { ConfigError, parseOrThrow } from "../../runtime/config/load.ts";
+import { ConfigError, parseOrThrow } from "../../core/util/validate.ts";
 import { DemoConfigSchema, gpusByAccelerator } from "./config.ts";
 import { resolveSchedule } from "./schedules.ts";
 import { poolVariants } from "./variants.ts";

@@ -5,12 +5,8 @@
  *
  * @module
  */
-import {
-  ConfigError,
-  mergeLayers,
-  parseOrThrow,
-  readConfigFile,
-} from "../../runtime/config/load.ts";
+import { ConfigError, mergeLayers, parseOrThrow } from "../../core/util/validate.ts";
+import { readConfigFile } from "../../runtime/config/load.ts";
 import { DemoConfigSchema } from "./config.ts";
 import { writeDemoOutputs } from "./outputs.ts";
 import { runDemo } from "./run_demo.ts";

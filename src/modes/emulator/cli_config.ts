@@ -6,7 +6,8 @@
  * @module
  */
 import type { FlagSpecs, FlagValues } from "../../runtime/cli/flags.ts";
-import { ConfigError, mergeLayers, readConfigFile } from "../../runtime/config/load.ts";
+import { ConfigError, mergeLayers } from "../../core/util/validate.ts";
+import { readConfigFile } from "../../runtime/config/load.ts";
 import {
   type EmulatorConfig,
   EmulatorConfigSchema,

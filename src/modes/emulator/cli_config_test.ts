@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { ConfigError } from "../../runtime/config/load.ts";
+import { ConfigError } from "../../core/util/validate.ts";
 import { parseFlags } from "../../runtime/cli/flags.ts";
 import { emulatorFlagSpecs, envName, loadEmulatorConfig } from "./cli_config.ts";
 

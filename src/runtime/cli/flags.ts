@@ -8,7 +8,7 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { ConfigError } from "../config/load.ts";
+import { ConfigError } from "../../core/util/validate.ts";
 
 /** Exit code for bad input (unknown mode, flag or value, invalid config). */
 export const EXIT_USAGE = 2;

@@ -8,7 +8,7 @@
  */
 import type { z } from "zod";
 import { parse as parseYaml } from "yaml";
-import { formatPath, lookupPath } from "../../../runtime/config/load.ts";
+import { formatPath, lookupPath } from "../../util/validate.ts";
 
 /** What happened to an invalid entry. */
 export type ProblemFallback = "last-good" | "default" | "ignored";

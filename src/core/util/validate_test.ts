@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { z } from "zod";
-import { ConfigError, mergeLayers, parseOrThrow, parseYamlText } from "./load.ts";
+import { ConfigError, mergeLayers, parseOrThrow, parseYamlText } from "./validate.ts";
 
 const Schema = z.object({
   port: z.number().int().positive(),
