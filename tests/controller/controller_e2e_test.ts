@@ -140,7 +140,9 @@ Deno.test({
           "desired back to 1",
           async () =>
             (await gauge(metricsUrl, "wva_desired_replicas", labels)) === 1 &&
-              (await deploymentReplicas(env, "solo")) === 1
+              (await deploymentReplicas(env, "solo")) === 1 &&
+              // The status write follows the gauge within the same cycle, not atomically with it.
+              (await vaStatus(env, "solo")).desiredOptimizedAlloc?.numReplicas === 1
               ? true
               : undefined,
           { timeoutMs: 90_000, intervalMs: 250 },
