@@ -18,7 +18,9 @@ export interface LoopOptions {
   readonly intervalMs: number;
   /** Wait this long after a trigger for more changes. @default 1000 */
   readonly debounceMs?: number;
+  /** Paces the loop (tests pass a `ManualClock`). */
   readonly clock: Clock;
+  /** Aborting stops the loop after the running cycle. */
   readonly signal: AbortSignal;
   /** Runs one cycle; errors are logged and the loop goes on. */
   runCycle(reason: string): Promise<void>;
@@ -29,6 +31,7 @@ export interface LoopOptions {
    * its replicas have only just started and have no metrics yet). @default true
    */
   readonly runAtStart?: boolean;
+  /** Gets `cycle-failed` when `runCycle` throws. @default NULL_LOGGER */
   readonly logger?: Logger;
 }
 

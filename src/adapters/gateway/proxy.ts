@@ -15,7 +15,9 @@ import { createStreamMeter, type MeterResult, type StreamMeter } from "./stream_
 
 /** A replica the router may use now. */
 export interface RouterBackend {
+  /** Replica id (the outstanding count and the failure attribution are keyed by it). */
   readonly id: string;
+  /** The replica's variant, copied into its records. */
   readonly variant: string;
   /** Base URL without `/v1`. */
   readonly url: string;
@@ -23,11 +25,16 @@ export interface RouterBackend {
 
 /** One request as the router saw it (times in ms on the router's clock). */
 export interface RouteRecord {
+  /** The replica that answered last; null when none was tried. */
   readonly replicaId: string | null;
   readonly variant: string | null;
+  /** Arrival at the router. */
   readonly receivedAtMs: number;
+  /** HTTP status sent to the client (the replica's, or the router's own 413/502/503). */
   readonly status: number;
+  /** `cancelled`: the client went away; `failed`: an error status or a stream cut short. */
   readonly outcome: "ok" | "failed" | "cancelled";
+  /** Why it failed. */
   readonly error?: string;
   /** Failed while its replica was draining or stopped. */
   readonly failedByScaleDown: boolean;
@@ -35,6 +42,7 @@ export interface RouteRecord {
   readonly ttftMs: number | null;
   /** Mean gap between content tokens. */
   readonly itlMs: number | null;
+  /** Content tokens relayed (streaming responses; 0 otherwise). */
   readonly tokens: number;
   /** Attempts moved to another replica because the first one was leaving (or unreachable). */
   readonly retries: number;
@@ -51,9 +59,11 @@ export interface RouterState {
   readonly stateOf: ((replicaId: string) => string | undefined) | undefined;
   /** Replicas tried per request. */
   readonly maxAttempts: number;
+  /** Called once per request when it ends. */
   readonly onRecord: ((record: RouteRecord) => void) | undefined;
   /** Monotonic ms for latency. */
   readonly nowMs: () => number;
+  /** Requests that failed on every attempt. */
   readonly log: Logger;
   /** Requests sent to each replica and not finished (the least-outstanding input). */
   readonly outstanding: Map<string, number>;

@@ -17,7 +17,7 @@
 import { type Logger, NULL_LOGGER } from "../../runtime/log.ts";
 import { json, proxy, type RouterBackend, type RouteRecord, type RouterState } from "./proxy.ts";
 
-export type { RouterBackend, RouteRecord, RouterState };
+export type { RouterBackend, RouteRecord };
 
 /** Options of {@linkcode startRouter}. */
 export interface RouterOptions {
@@ -27,15 +27,17 @@ export interface RouterOptions {
   readonly stateOf?: (replicaId: string) => string | undefined;
   /** Served model id for `GET /v1/models`. */
   readonly modelId: string;
-  /** @default "127.0.0.1" */
+  /** Listen address (loopback: the demo's gateway is local). @default "127.0.0.1" */
   readonly host?: string;
-  /** @default 0 (any free port) */
+  /** Listen port. @default 0 (any free port) */
   readonly port?: number;
   /** Replicas tried per request. @default 3 */
   readonly maxAttempts?: number;
+  /** Called once per request when it ends (ok, failed or cancelled), for the demo's report. */
   readonly onRecord?: (record: RouteRecord) => void;
   /** Monotonic ms for latency. @default performance.now */
   readonly nowMs?: () => number;
+  /** Requests that failed on every attempt. @default NULL_LOGGER */
   readonly logger?: Logger;
 }
 
@@ -43,6 +45,7 @@ export interface RouterOptions {
 export interface RouterHandle {
   /** Base URL without `/v1`. */
   readonly url: string;
+  /** The port it listens on (the one chosen when `port` was 0). */
   readonly port: number;
   /** Requests sent to a replica and not finished. */
   outstanding(replicaId: string): number;

@@ -24,8 +24,11 @@ import type { RunOptions } from "./runner.ts";
 
 /** Inputs of {@linkcode renderLoadgenReport}. */
 export interface LoadgenReportInput {
+  /** Whole-run and per-stage figures (headline, stage table, SLO lines). */
   readonly summary: RunSummary;
+  /** Per-bin figures for the charts (x axis in seconds since the start). */
   readonly timeline: readonly TimelineBin[];
+  /** The settings, listed at the end of the page. */
   readonly options: RunOptions;
   /** The command line, shown under the title. */
   readonly command?: string;

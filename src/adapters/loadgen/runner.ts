@@ -32,9 +32,9 @@ export const monotonicClock: Clock = {
 
 /** Injected parts of a run. */
 export interface RunDeps {
-  /** @default monotonicClock */
+  /** Paces sends and times responses (sub-ms readings matter for lag). @default monotonicClock */
   readonly clock?: Clock;
-  /** @default globalThis.fetch */
+  /** The HTTP client (tests inject one). @default globalThis.fetch */
   readonly fetch?: typeof fetch;
   /** Called as each request finishes (or is dropped). */
   readonly onRecord?: (record: RequestRecord) => void;
@@ -42,20 +42,26 @@ export interface RunDeps {
 
 /** What the live view shows; times in ms since the run start. */
 export interface LiveSnapshot {
+  /** `running`: sending on schedule; `draining`: waiting for in-flight requests. */
   readonly phase: "running" | "draining" | "done";
   readonly elapsedMs: number;
   /** Schedule length (Infinity for an open-ended constant rate). */
   readonly totalMs: number;
+  /** Index of the schedule stage now (0-based). */
   readonly stage: number;
   readonly stageCount: number;
+  /** The schedule's rate now, requests per second. */
   readonly targetRatePerSec: number;
   /** Sends per second over the last 5 s. */
   readonly achievedRatePerSec: number;
+  /** Requests sent and not finished. */
   readonly inFlight: number;
+  /** Requests sent so far (dropped ones excluded). */
   readonly sent: number;
   readonly succeeded: number;
   /** Failed requests, cancelled and dropped excluded. */
   readonly failed: number;
+  /** Sends skipped because `maxConcurrency` requests were in flight. */
   readonly dropped: number;
   /** Median TTFT of the last 256 successes; NaN before the first. */
   readonly p50TtftMs: number;
@@ -67,12 +73,15 @@ export interface RunResult {
   readonly records: readonly RequestRecord[];
   /** How far into the schedule sending got (the schedule length unless stopped early). */
   readonly windowMs: number;
+  /** `stop()` ended the run before the schedule did. */
   readonly interrupted: boolean;
 }
 
 /** A run in progress. */
 export interface LoadRun {
+  /** Resolves after the drain with every record; never rejects for request failures. */
   readonly done: Promise<RunResult>;
+  /** Live figures for a progress view; cheap, call it as often as you redraw. */
   snapshot(): LiveSnapshot;
   /** Stops sending and cancels in-flight requests; `done` then resolves promptly. */
   stop(): void;

@@ -41,24 +41,27 @@ import type { LocalVariantSpec } from "./variant_spec.ts";
 
 /** Options of {@linkcode createLocalPool}. */
 export interface LocalPoolOptions {
+  /** The variants, each a set of replicas of one shape (names unique). */
   readonly variants: readonly LocalVariantSpec[];
   /** GPUs per accelerator; absent = unlimited. */
   readonly inventory?: GpuInventory | undefined;
-  /** Model-loading time of a new replica (the emulator's startup delay). */
+  /** Model-loading time of a new replica in ms (the emulator's startup delay). */
   readonly loadingDelayMs: number;
-  /** Readiness probe period. @default 250 */
+  /** Readiness probe period in ms. @default 250 */
   readonly probeIntervalMs?: number;
-  /** Longest wait for in-flight requests when draining. @default 120000 */
+  /** Longest wait for in-flight requests when draining, in ms. @default 120000 */
   readonly drainTimeoutMs?: number;
   /** Seeds the emulators (each replica gets seed + its number). @default 0 */
   readonly seed?: number;
   /** Timestamps of events. @default systemClock */
   readonly clock?: Clock;
+  /** Start and drain failures. @default NULL_LOGGER */
   readonly logger?: Logger;
+  /** Each lifecycle change (scaled, starting, ready, draining, stopped), for the view and report. */
   readonly onEvent?: (event: PoolEvent) => void;
   /** Outstanding requests per replica (from the router), to remove the least busy. */
   readonly outstanding?: (replicaId: string) => number;
-  /** @default startEmulator */
+  /** Starts a replica's server (tests pass a fake). @default startEmulator */
   readonly startReplica?: ReplicaStarter;
   /** Used by the readiness probe. @default globalThis.fetch */
   readonly fetch?: typeof fetch;
@@ -70,14 +73,17 @@ export interface LocalPool extends ClusterReader, DecisionSink {
   start(): void;
   /** Sets a variant's desired replica count and reconciles at once. */
   scale(variant: string, replicas: number): void;
+  /** Every replica ever started, stopped ones included (copies), in creation order. */
   replicas(): readonly ReplicaInfo[];
   /** The replicas a router may send to: ready ones. */
   routable(): readonly ReplicaInfo[];
+  /** A replica's lifecycle state (the router attributes failures with it). */
   stateOf(replicaId: string): ReplicaInfo["state"] | undefined;
+  /** Per-variant counts now (desired, loading, ready, draining, unschedulable, GPUs). */
   variants(): readonly VariantStatus[];
   /** GPUs per accelerator, as configured. */
   readonly inventory: GpuInventory | undefined;
-  /** Resolves true when every desired replica is ready, false after `timeoutMs`. */
+  /** Resolves true when every desired replica is ready, false after `timeoutMs` (ms). */
   whenReady(timeoutMs: number): Promise<boolean>;
   /** Drains and stops every replica; resolves when all have stopped. */
   close(): Promise<void>;

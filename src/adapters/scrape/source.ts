@@ -34,9 +34,13 @@ import {
 
 /** One replica to scrape. */
 export interface ScrapeTarget {
+  /** The replica's id, as the cluster reader lists it in `replicaIds` (the history key). */
   readonly replicaId: string;
+  /** Its variant, copied into each sample. */
   readonly variant: string;
+  /** The served model; selects the vLLM series (`model_name`) and groups load per model. */
   readonly modelId: string;
+  /** With `modelId`, which model of the request this replica serves. */
   readonly namespace: string;
   /** Base URL; the metrics are at `${url}/metrics`. */
   readonly url: string;
@@ -48,12 +52,13 @@ export interface ScrapeSourceOptions {
   readonly targets: () => readonly ScrapeTarget[];
   /** Wall clock (ms) used to stamp scrapes; must match the cycle's `nowMs`. @default Date.now */
   readonly nowMs?: () => number;
-  /** @default globalThis.fetch */
+  /** The HTTP client (tests inject one). @default globalThis.fetch */
   readonly fetch?: typeof fetch;
   /** Per-scrape timeout (ms). @default 2000 */
   readonly timeoutMs?: number;
   /** Window of gauges (max) and rates (ms). @default 10000 */
   readonly windowMs?: number;
+  /** Failed scrapes (debug level). @default NULL_LOGGER */
   readonly logger?: Logger;
 }
 

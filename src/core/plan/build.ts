@@ -10,7 +10,9 @@ import { type SystemFile, SystemFileSchema } from "./schema.ts";
 
 /** Problems found across references: errors stop the plan, warnings are printed. */
 export interface CrossCheck {
+  /** One line per problem, `field.path: what (value)`; any error rejects the file. */
   readonly errors: readonly string[];
+  /** Suspicious but usable entries (e.g. capacity for no accelerator type). */
   readonly warnings: readonly string[];
 }
 

@@ -14,39 +14,53 @@ export { escapeXml, PALETTE };
 
 /** One data point; `y: NaN` leaves a gap. */
 export interface ChartPoint {
+  /** In the caller's x unit (e.g. seconds since the start); the axis maps it to pixels. */
   readonly x: number;
+  /** In the caller's y unit (the axis label names it). */
   readonly y: number;
 }
 
 /** A named series. */
 export interface ChartSeries {
+  /** Shown in the legend and as the path's tooltip. */
   readonly name: string;
+  /** In x order; NaN y breaks the line. */
   readonly points: readonly ChartPoint[];
   /** CSS colour. @default the next colour of {@linkcode PALETTE} */
   readonly color?: string;
   /** `line` joins points; `step` holds each value until the next x; `area` fills under the line. @default "line" */
   readonly style?: "line" | "step" | "area";
+  /** Dashed stroke (reference series such as a target). @default false */
   readonly dashed?: boolean;
 }
 
 /** A vertical line at `x`, labelled at the top (e.g. "stage 2"). */
 export interface ChartMarker {
+  /** Where, in the x unit; markers outside the x range are skipped. */
   readonly x: number;
+  /** Text at the top of the line. */
   readonly label?: string;
 }
 
 /** A horizontal reference line at `y` (e.g. an SLO). */
 export interface ChartThreshold {
+  /** Where, in the y unit; the y range is widened to include it. */
   readonly y: number;
+  /** Text at the right end of the line. */
   readonly label?: string;
+  /** CSS colour. @default "#C00" */
   readonly color?: string;
 }
 
 /** Options of {@linkcode renderLineChart}. */
 export interface LineChartOptions {
+  /** Heading and accessible name of the chart. */
   readonly title: string;
+  /** Drawn in order (later on top), coloured from {@linkcode PALETTE} unless given. */
   readonly series: readonly ChartSeries[];
+  /** X axis title (with units, e.g. "time since start (s)"). */
   readonly xLabel?: string;
+  /** Y axis title (with units). */
   readonly yLabel?: string;
   /** Pixels. @default 720 */
   readonly width?: number;
@@ -54,13 +68,19 @@ export interface LineChartOptions {
   readonly height?: number;
   /** Axis range; defaults cover the data, and y starts at 0 unless data goes below. */
   readonly xMin?: number;
+  /** Upper end of the x axis. */
   readonly xMax?: number;
+  /** Lower end of the y axis. */
   readonly yMin?: number;
+  /** Upper end of the y axis. */
   readonly yMax?: number;
+  /** Vertical lines (stage changes, scaling events). */
   readonly markers?: readonly ChartMarker[];
+  /** Horizontal lines (SLOs). */
   readonly thresholds?: readonly ChartThreshold[];
-  /** Tick label formatters. @default formatNumber */
+  /** Tick label formatter of the x axis. @default formatNumber */
   readonly formatX?: (x: number) => string;
+  /** Tick label formatter of the y axis. @default formatNumber */
   readonly formatY?: (y: number) => string;
 }
 

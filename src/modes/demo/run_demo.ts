@@ -41,7 +41,9 @@ import { eventLine, renderPlainLine, renderViewLines, stamp, type ViewState } fr
 
 /** Options of {@linkcode runDemo}. */
 export interface RunDemoOptions {
+  /** Variants, GPUs, controller and load settings (validated). */
   readonly config: DemoConfig;
+  /** The load schedule the run follows; it ends when the schedule (and its drain) ends. */
   readonly schedule: ResolvedSchedule;
   /** Read a real Prometheus instead of scraping the replicas. */
   readonly prometheusUrl?: string | undefined;
@@ -53,6 +55,7 @@ export interface RunDemoOptions {
   readonly view?: LiveViewOptions;
   /** Where the controller's JSON log lines go. @default dropped */
   readonly logSink?: (line: string) => void;
+  /** Paces the loops and stamps the timeline (wall ms). @default systemClock */
   readonly clock?: Clock;
 }
 
