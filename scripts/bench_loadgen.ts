@@ -81,10 +81,9 @@ async function baseline(base: string, ratePerSec: number, seconds: number): Prom
   return pending.length;
 }
 
-/** Starts the emulator, steps the rate up, prints the table and the figures. */
-async function main(): Promise<void> {
-  const port = freePort();
-  const emulator = new Deno.Command(Deno.execPath(), {
+/** Starts `wva emulator` in its own process: fast steps, a large batch and queue. */
+function spawnEmulator(port: number): Deno.ChildProcess {
+  return new Deno.Command(Deno.execPath(), {
     args: [
       "run",
       "-A",
@@ -110,70 +109,100 @@ async function main(): Promise<void> {
     stdout: "null",
     stderr: "inherit",
   }).spawn();
-  const base = `http://127.0.0.1:${port}`;
+}
+
+/** One measured run: the analysed result plus CPU ms of both processes and wall ms. */
+type Measured = Awaited<ReturnType<typeof measureRun>>;
+
+/** Runs the load generator at a constant `rate` for `seconds`; CPU time measured around it. */
+async function measureRun(base: string, emulatorPid: number, rate: number, seconds: number) {
+  const options = await prepareRun({
+    url: `${base}/v1`,
+    model: "default/default",
+    stages: [{ durationMs: seconds * 1000, fromRatePerSec: rate, toRatePerSec: rate }],
+    arrival: "constant",
+    promptTokens: { kind: "fixed", tokens: PROMPT_TOKENS },
+    outputTokens: { kind: "fixed", tokens: OUTPUT_TOKENS },
+    drainMs: 5000,
+    timeoutMs: 10_000,
+  });
+  const emuCpu0 = procCpuMs(emulatorPid), cpu0 = selfCpuMs(), t0 = performance.now();
+  const result = await startLoadRun(options).done;
+  const wallMs = performance.now() - t0;
+  const cpuMs = selfCpuMs() - cpu0, emuCpuMs = procCpuMs(emulatorPid) - emuCpu0;
+  return { ...analyzeRun(options, result), cpuMs, emuCpuMs, wallMs };
+}
+
+function printHeader(): void {
+  const load = (() => {
+    try {
+      return Deno.readTextFileSync("/proc/loadavg").split(" ").slice(0, 3).join(" ");
+    } catch {
+      return "unknown";
+    }
+  })();
+  console.log(`machine: ${navigator.hardwareConcurrency} CPUs, load average ${load}`);
+  console.log(
+    `loadgen benchmark: constant arrivals, ${stepSec} s per step, ${PROMPT_TOKENS} prompt / ${OUTPUT_TOKENS} output tokens, streaming`,
+  );
+  console.log(
+    "rate/s  sent   ok     err   lag p50  lag p99  lag max  loadgen CPU ms/1k req  loadgen CPU %  emulator CPU %",
+  );
+}
+
+/** One table row; true when the step passed (p99 lag under the limit, ≤ 1 % errors). */
+function printStep(rate: number, attempt: number, r: Measured): { passed: boolean; perK: number } {
+  const s = r.summary;
+  const perK = (r.cpuMs / Math.max(1, s.sent)) * 1000;
+  const row = [
+    `${rate}${attempt > 1 ? "*" : ""}`.padEnd(6),
+    String(s.sent).padEnd(6),
+    String(s.succeeded).padEnd(6),
+    String(s.failed + s.cancelled).padEnd(5),
+    s.scheduleLagMs.p50.toFixed(2).padStart(7),
+    s.scheduleLagMs.p99.toFixed(2).padStart(8),
+    s.scheduleLagMs.max.toFixed(1).padStart(8),
+    perK.toFixed(0).padStart(22),
+    ((100 * r.cpuMs) / r.wallMs).toFixed(0).padStart(14),
+    ((100 * r.emuCpuMs) / r.wallMs).toFixed(0).padStart(15),
+  ].join(" ");
+  console.log(row);
+  const passed = s.scheduleLagMs.p99 < LAG_LIMIT_MS && s.failed + s.cancelled <= 0.01 * s.sent;
+  return { passed, perK };
+}
+
+/** Steps the rate up until a step fails twice; the highest passing rate and its CPU per 1k. */
+async function stepRates(
+  run: (rate: number, seconds: number) => Promise<Measured>,
+): Promise<{ best: number; cpuAtBest: number }> {
   let best = 0;
   let cpuAtBest = NaN;
+  for (const rate of RATES.filter((r) => r <= maxRate)) {
+    // A step that misses the limit is tried once more: on a shared machine a neighbour's burst
+    // can stall any process for tens of ms, and one stall is enough to spoil a 3 s p99.
+    let passed = false;
+    for (let attempt = 1; attempt <= 2 && !passed; attempt++) {
+      const step = printStep(rate, attempt, await run(rate, stepSec));
+      passed = step.passed;
+      if (passed) [best, cpuAtBest] = [rate, step.perK];
+    }
+    if (!passed) break;
+  }
+  console.log("(* = second attempt after a miss)");
+  return { best, cpuAtBest };
+}
+
+/** Starts the emulator, steps the rate up, prints the table and the figures. */
+async function main(): Promise<void> {
+  const port = freePort();
+  const emulator = spawnEmulator(port);
+  const base = `http://127.0.0.1:${port}`;
   try {
     await waitForHttp(`${base}/health`, 20_000);
-    const run = async (rate: number, seconds: number) => {
-      const options = await prepareRun({
-        url: `${base}/v1`,
-        model: "default/default",
-        stages: [{ durationMs: seconds * 1000, fromRatePerSec: rate, toRatePerSec: rate }],
-        arrival: "constant",
-        promptTokens: { kind: "fixed", tokens: PROMPT_TOKENS },
-        outputTokens: { kind: "fixed", tokens: OUTPUT_TOKENS },
-        drainMs: 5000,
-        timeoutMs: 10_000,
-      });
-      const emuCpu0 = procCpuMs(emulator.pid), cpu0 = selfCpuMs(), t0 = performance.now();
-      const result = await startLoadRun(options).done;
-      const wallMs = performance.now() - t0;
-      const cpuMs = selfCpuMs() - cpu0, emuCpuMs = procCpuMs(emulator.pid) - emuCpu0;
-      return { ...analyzeRun(options, result), cpuMs, emuCpuMs, wallMs };
-    };
+    const run = (rate: number, seconds: number) => measureRun(base, emulator.pid, rate, seconds);
     await run(100, 1); // warm-up (JIT, connection pool)
-    const load = (() => {
-      try {
-        return Deno.readTextFileSync("/proc/loadavg").split(" ").slice(0, 3).join(" ");
-      } catch {
-        return "unknown";
-      }
-    })();
-    console.log(`machine: ${navigator.hardwareConcurrency} CPUs, load average ${load}`);
-    console.log(
-      `loadgen benchmark: constant arrivals, ${stepSec} s per step, ${PROMPT_TOKENS} prompt / ${OUTPUT_TOKENS} output tokens, streaming`,
-    );
-    console.log(
-      "rate/s  sent   ok     err   lag p50  lag p99  lag max  loadgen CPU ms/1k req  loadgen CPU %  emulator CPU %",
-    );
-    for (const rate of RATES.filter((r) => r <= maxRate)) {
-      // A step that misses the limit is tried once more: on a shared machine a neighbour's burst
-      // can stall any process for tens of ms, and one stall is enough to spoil a 3 s p99.
-      let passed = false;
-      for (let attempt = 1; attempt <= 2 && !passed; attempt++) {
-        const r = await run(rate, stepSec);
-        const s = r.summary;
-        const perK = (r.cpuMs / Math.max(1, s.sent)) * 1000;
-        const row = [
-          `${rate}${attempt > 1 ? "*" : ""}`.padEnd(6),
-          String(s.sent).padEnd(6),
-          String(s.succeeded).padEnd(6),
-          String(s.failed + s.cancelled).padEnd(5),
-          s.scheduleLagMs.p50.toFixed(2).padStart(7),
-          s.scheduleLagMs.p99.toFixed(2).padStart(8),
-          s.scheduleLagMs.max.toFixed(1).padStart(8),
-          perK.toFixed(0).padStart(22),
-          ((100 * r.cpuMs) / r.wallMs).toFixed(0).padStart(14),
-          ((100 * r.emuCpuMs) / r.wallMs).toFixed(0).padStart(15),
-        ].join(" ");
-        console.log(row);
-        passed = s.scheduleLagMs.p99 < LAG_LIMIT_MS && s.failed + s.cancelled <= 0.01 * s.sent;
-        if (passed) [best, cpuAtBest] = [rate, perK];
-      }
-      if (!passed) break;
-    }
-    console.log("(* = second attempt after a miss)");
+    printHeader();
+    const { best, cpuAtBest } = await stepRates(run);
     const baseRate = Math.max(100, best / 2);
     const c0 = selfCpuMs();
     const n = await baseline(base, baseRate, stepSec);

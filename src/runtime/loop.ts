@@ -3,6 +3,10 @@
  * changes (`trigger`), debounced so a burst of changes costs one cycle. Cycles never overlap and
  * run only while `active()` (the leader). Clock-driven, so tests step it with a `ManualClock`.
  *
+ * The one loop of every mode that runs cycles: the controller (Kubernetes backend; triggers from
+ * watches, `active` from leader election) and the demo (local pool; a fixed interval, the first
+ * cycle one interval after the start).
+ *
  * @module
  */
 import { type Logger, NULL_LOGGER } from "./log.ts";
@@ -10,15 +14,24 @@ import type { Clock } from "./clock.ts";
 
 /** Options of {@linkcode startLoop}. */
 export interface LoopOptions {
+  /** Time from the start of one cycle to the start of the next, in ms. */
   readonly intervalMs: number;
   /** Wait this long after a trigger for more changes. @default 1000 */
   readonly debounceMs?: number;
+  /** Paces the loop (tests pass a `ManualClock`). */
   readonly clock: Clock;
+  /** Aborting stops the loop after the running cycle. */
   readonly signal: AbortSignal;
   /** Runs one cycle; errors are logged and the loop goes on. */
   runCycle(reason: string): Promise<void>;
   /** Cycles run only while this is true. @default always */
   active?(): boolean;
+  /**
+   * Run the first cycle right away (reason `start`); false waits one interval first (the demo:
+   * its replicas have only just started and have no metrics yet). @default true
+   */
+  readonly runAtStart?: boolean;
+  /** Gets `cycle-failed` when `runCycle` throws. @default NULL_LOGGER */
   readonly logger?: Logger;
 }
 
@@ -32,12 +45,14 @@ export interface Loop {
   readonly done: Promise<void>;
 }
 
-/** Starts the loop; the first cycle runs right away (if active). */
+/** Starts the loop; the first cycle runs right away (if active) unless `runAtStart` is false. */
 export function startLoop(options: LoopOptions): Loop {
   const { clock, signal } = options;
   const log = options.logger ?? NULL_LOGGER;
   const debounceMs = options.debounceMs ?? 1000;
-  let pending: string | undefined = "start";
+  const runAtStart = options.runAtStart ?? true;
+  const startMs = clock.nowMs();
+  let pending: string | undefined = runAtStart ? "start" : undefined;
   let wake: AbortController | undefined;
   let cycles = 0;
   /** Sleeps; only an interval sleep (`wakeable`) ends early on a trigger. */
@@ -50,7 +65,7 @@ export function startLoop(options: LoopOptions): Loop {
     wake = undefined;
   }
   async function run(): Promise<void> {
-    let lastRunMs = -Infinity;
+    let lastRunMs = runAtStart ? -Infinity : startMs;
     while (!signal.aborted) {
       if (pending === undefined) {
         const due = lastRunMs + options.intervalMs - clock.nowMs();

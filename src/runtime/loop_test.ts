@@ -30,6 +30,30 @@ Deno.test("startLoop() paces cycles", async (t) => {
     await loop.done;
     assert.equal(loop.cycles, 3);
   });
+  await t.step("runAtStart false: the first cycle one interval after the start", async () => {
+    const clock = new ManualClock(1000);
+    const ctrl = new AbortController();
+    const runs: Array<[string, number]> = [];
+    const loop = startLoop({
+      intervalMs: 5000,
+      runAtStart: false,
+      clock,
+      signal: ctrl.signal,
+      runCycle: (reason) => {
+        runs.push([reason, clock.nowMs()]);
+        return Promise.resolve();
+      },
+    });
+    await settle();
+    await clock.advance(4999);
+    assert.deepEqual(runs, []);
+    await clock.advance(1);
+    await clock.advance(5000);
+    assert.deepEqual(runs, [["interval", 6000], ["interval", 11_000]]);
+    ctrl.abort();
+    await loop.done;
+    assert.equal(loop.cycles, 2);
+  });
   await t.step("a burst of triggers costs one debounced cycle", async () => {
     const clock = new ManualClock(0);
     const ctrl = new AbortController();

@@ -24,8 +24,11 @@ import type { RunOptions } from "./runner.ts";
 
 /** Inputs of {@linkcode renderLoadgenReport}. */
 export interface LoadgenReportInput {
+  /** Whole-run and per-stage figures (headline, stage table, SLO lines). */
   readonly summary: RunSummary;
+  /** Per-bin figures for the charts (x axis in seconds since the start). */
   readonly timeline: readonly TimelineBin[];
+  /** The settings, listed at the end of the page. */
   readonly options: RunOptions;
   /** The command line, shown under the title. */
   readonly command?: string;
@@ -102,104 +105,9 @@ function settingsTable(o: RunOptions): TableSpec {
 /** Renders the whole report page. Pure. */
 export function renderLoadgenReport(input: LoadgenReportInput): string {
   const { summary: s, timeline: bins } = input;
-  const markers = s.stages.slice(1).map((st) => ({
-    x: st.startSec,
-    label: `stage ${st.index + 1}`,
-  }));
-  const xLabel = "time since start (s)";
-  const xMax = bins.at(-1)?.endSec ?? 1;
-  const slo = (ms: number | undefined, name: string): ChartThreshold[] =>
-    ms === undefined ? [] : [{ y: ms, label: `SLO ${name} ${formatNumber(ms)} ms` }];
-  const pct = (pick: (b: TimelineBin) => { p50: number; p90: number; p99: number }) => [
-    { name: "p50", points: line(bins, (b) => pick(b).p50) },
-    { name: "p90", points: line(bins, (b) => pick(b).p90) },
-    { name: "p99", points: line(bins, (b) => pick(b).p99), dashed: true },
-  ];
-  const charts = [
-    renderLineChart({
-      title: "Request rate: target vs achieved",
-      xLabel,
-      xMin: 0,
-      xMax,
-      yLabel: "requests/s",
-      markers,
-      series: [
-        {
-          name: "target",
-          points: line(bins, (b) => b.targetRatePerSec),
-          color: "#888",
-          dashed: true,
-        },
-        { name: "sent", points: line(bins, (b) => b.sentPerSec) },
-        { name: "completed", points: line(bins, (b) => b.completedPerSec) },
-      ],
-    }),
-    renderLineChart({
-      title: "Time to first token (by send time)",
-      xLabel,
-      xMin: 0,
-      xMax,
-      yLabel: "ms",
-      markers,
-      thresholds: slo(s.slo.ttftMs, "ttft"),
-      series: pct((b) => b.ttftMs),
-    }),
-    renderLineChart({
-      title: "Inter-token latency (by send time)",
-      xLabel,
-      xMin: 0,
-      xMax,
-      yLabel: "ms",
-      markers,
-      thresholds: slo(s.slo.itlMs ?? s.slo.tpotMs, s.slo.itlMs !== undefined ? "itl" : "tpot"),
-      series: pct((b) => b.itlMs),
-    }),
-    renderLineChart({
-      title: "Errors (by send time) and requests in flight",
-      xLabel,
-      xMin: 0,
-      xMax,
-      yLabel: "requests",
-      markers,
-      series: [
-        {
-          name: "errors per bin",
-          points: line(bins, (b) => b.errors),
-          style: "area",
-          color: "#D55E00",
-        },
-        { name: "in flight", points: line(bins, (b) => b.inFlight), color: "#0072B2" },
-      ],
-    }),
-  ];
   const sections: ReportSection[] = [
-    {
-      title: "Summary",
-      figures: [
-        { label: "sent", value: String(s.sent), note: `of ${s.total} planned` },
-        {
-          label: "achieved rate",
-          value: `${formatNumber(s.achievedRatePerSec)}/s`,
-          note: `target ${formatNumber(s.targetRatePerSec)}/s`,
-        },
-        {
-          label: "succeeded",
-          value: String(s.succeeded),
-          note: `${s.failed} failed, ${s.dropped} dropped`,
-        },
-        {
-          label: "goodput",
-          value: formatPercent(s.goodput.fraction01),
-          note: `${formatNumber(s.goodput.ratePerSec)}/s, SLO ${formatSlo(s.slo)}`,
-        },
-        { label: "TTFT p50 / p99", value: `${formatMs(s.ttftMs.p50)} / ${formatMs(s.ttftMs.p99)}` },
-        { label: "ITL p50 / p99", value: `${formatMs(s.itlMs.p50)} / ${formatMs(s.itlMs.p99)}` },
-        { label: "E2E p99", value: formatMs(s.e2eMs.p99) },
-      ],
-      paragraphs: s.interrupted ? ["The run was interrupted before the schedule ended."] : [],
-      tables: [stageTable(s)],
-    },
-    { title: "Over time", charts },
+    summarySection(s),
+    { title: "Over time", charts: loadgenCharts(s, bins) },
     {
       title: "Errors",
       paragraphs: [
@@ -216,4 +124,98 @@ export function renderLoadgenReport(input: LoadgenReportInput): string {
     sections,
     ...(input.footer ? { footer: input.footer } : {}),
   });
+}
+
+/** Headline figures (counts, rates in requests/s, latencies in ms) and the per-stage table. */
+function summarySection(s: RunSummary): ReportSection {
+  return {
+    title: "Summary",
+    figures: [
+      { label: "sent", value: String(s.sent), note: `of ${s.total} planned` },
+      {
+        label: "achieved rate",
+        value: `${formatNumber(s.achievedRatePerSec)}/s`,
+        note: `target ${formatNumber(s.targetRatePerSec)}/s`,
+      },
+      {
+        label: "succeeded",
+        value: String(s.succeeded),
+        note: `${s.failed} failed, ${s.dropped} dropped`,
+      },
+      {
+        label: "goodput",
+        value: formatPercent(s.goodput.fraction01),
+        note: `${formatNumber(s.goodput.ratePerSec)}/s, SLO ${formatSlo(s.slo)}`,
+      },
+      { label: "TTFT p50 / p99", value: `${formatMs(s.ttftMs.p50)} / ${formatMs(s.ttftMs.p99)}` },
+      { label: "ITL p50 / p99", value: `${formatMs(s.itlMs.p50)} / ${formatMs(s.itlMs.p99)}` },
+      { label: "E2E p99", value: formatMs(s.e2eMs.p99) },
+    ],
+    paragraphs: s.interrupted ? ["The run was interrupted before the schedule ended."] : [],
+    tables: [stageTable(s)],
+  };
+}
+
+type Percentiles = { p50: number; p90: number; p99: number };
+
+/** The four charts over time (seconds since start), stage changes marked on each. */
+function loadgenCharts(s: RunSummary, bins: readonly TimelineBin[]): string[] {
+  const axes = {
+    xLabel: "time since start (s)",
+    xMin: 0,
+    xMax: bins.at(-1)?.endSec ?? 1,
+    markers: s.stages.slice(1).map((st) => ({ x: st.startSec, label: `stage ${st.index + 1}` })),
+  };
+  const slo = (ms: number | undefined, name: string): ChartThreshold[] =>
+    ms === undefined ? [] : [{ y: ms, label: `SLO ${name} ${formatNumber(ms)} ms` }];
+  const pct = (pick: (b: TimelineBin) => Percentiles) => [
+    { name: "p50", points: line(bins, (b) => pick(b).p50) },
+    { name: "p90", points: line(bins, (b) => pick(b).p90) },
+    { name: "p99", points: line(bins, (b) => pick(b).p99), dashed: true },
+  ];
+  return [
+    renderLineChart({
+      ...axes,
+      title: "Request rate: target vs achieved",
+      yLabel: "requests/s",
+      series: [
+        {
+          name: "target",
+          points: line(bins, (b) => b.targetRatePerSec),
+          color: "#888",
+          dashed: true,
+        },
+        { name: "sent", points: line(bins, (b) => b.sentPerSec) },
+        { name: "completed", points: line(bins, (b) => b.completedPerSec) },
+      ],
+    }),
+    renderLineChart({
+      ...axes,
+      title: "Time to first token (by send time)",
+      yLabel: "ms",
+      thresholds: slo(s.slo.ttftMs, "ttft"),
+      series: pct((b) => b.ttftMs),
+    }),
+    renderLineChart({
+      ...axes,
+      title: "Inter-token latency (by send time)",
+      yLabel: "ms",
+      thresholds: slo(s.slo.itlMs ?? s.slo.tpotMs, s.slo.itlMs !== undefined ? "itl" : "tpot"),
+      series: pct((b) => b.itlMs),
+    }),
+    renderLineChart({
+      ...axes,
+      title: "Errors (by send time) and requests in flight",
+      yLabel: "requests",
+      series: [
+        {
+          name: "errors per bin",
+          points: line(bins, (b) => b.errors),
+          style: "area",
+          color: "#D55E00",
+        },
+        { name: "in flight", points: line(bins, (b) => b.inFlight), color: "#0072B2" },
+      ],
+    }),
+  ];
 }

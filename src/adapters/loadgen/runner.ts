@@ -11,7 +11,7 @@
  * @module
  */
 import { type Clock, systemClock } from "../../runtime/clock.ts";
-import { createRng } from "../../core/util/rng.ts";
+import { createRng, type Rng } from "../../core/util/rng.ts";
 import { type Arrival, arrivals } from "../../core/load/arrivals.ts";
 import { sampleLength } from "../../core/load/lengths.ts";
 import type { LoadgenOptions } from "../../core/load/options.ts";
@@ -32,9 +32,9 @@ export const monotonicClock: Clock = {
 
 /** Injected parts of a run. */
 export interface RunDeps {
-  /** @default monotonicClock */
+  /** Paces sends and times responses (sub-ms readings matter for lag). @default monotonicClock */
   readonly clock?: Clock;
-  /** @default globalThis.fetch */
+  /** The HTTP client (tests inject one). @default globalThis.fetch */
   readonly fetch?: typeof fetch;
   /** Called as each request finishes (or is dropped). */
   readonly onRecord?: (record: RequestRecord) => void;
@@ -42,20 +42,26 @@ export interface RunDeps {
 
 /** What the live view shows; times in ms since the run start. */
 export interface LiveSnapshot {
+  /** `running`: sending on schedule; `draining`: waiting for in-flight requests. */
   readonly phase: "running" | "draining" | "done";
   readonly elapsedMs: number;
   /** Schedule length (Infinity for an open-ended constant rate). */
   readonly totalMs: number;
+  /** Index of the schedule stage now (0-based). */
   readonly stage: number;
   readonly stageCount: number;
+  /** The schedule's rate now, requests per second. */
   readonly targetRatePerSec: number;
   /** Sends per second over the last 5 s. */
   readonly achievedRatePerSec: number;
+  /** Requests sent and not finished. */
   readonly inFlight: number;
+  /** Requests sent so far (dropped ones excluded). */
   readonly sent: number;
   readonly succeeded: number;
   /** Failed requests, cancelled and dropped excluded. */
   readonly failed: number;
+  /** Sends skipped because `maxConcurrency` requests were in flight. */
   readonly dropped: number;
   /** Median TTFT of the last 256 successes; NaN before the first. */
   readonly p50TtftMs: number;
@@ -67,12 +73,15 @@ export interface RunResult {
   readonly records: readonly RequestRecord[];
   /** How far into the schedule sending got (the schedule length unless stopped early). */
   readonly windowMs: number;
+  /** `stop()` ended the run before the schedule did. */
   readonly interrupted: boolean;
 }
 
 /** A run in progress. */
 export interface LoadRun {
+  /** Resolves after the drain with every record; never rejects for request failures. */
   readonly done: Promise<RunResult>;
+  /** Live figures for a progress view; cheap, call it as often as you redraw. */
   snapshot(): LiveSnapshot;
   /** Stops sending and cancels in-flight requests; `done` then resolves promptly. */
   stop(): void;
@@ -139,6 +148,39 @@ function droppedRecord(a: Arrival, promptTokens: number, maxTokens: number): Req
 }
 
 /**
+ * Everything a run holds while it sends: the settings, the seeded RNG streams, the abort
+ * controllers (stop sending; cancel in-flight), the records and requests in flight, and the
+ * live counters behind {@linkcode LoadRun.snapshot}. Times in ms on `clock`.
+ */
+interface RunState {
+  readonly options: RunOptions;
+  readonly deps: RunDeps;
+  readonly clock: Clock;
+  readonly arrivalRng: Rng;
+  readonly lengthRng: Rng;
+  /** Schedule length (Infinity for an open-ended constant rate). */
+  readonly totalMs: number;
+  readonly endpoint: string;
+  /** Aborted by `stop()`: no more sends, no drain wait. */
+  readonly stopCtl: AbortController;
+  /** Aborted after the drain (or by `stop()`): in-flight requests are cancelled. */
+  readonly cancelCtl: AbortController;
+  readonly records: RequestRecord[];
+  readonly pending: Set<Promise<void>>;
+  readonly sendRate: WindowRate;
+  readonly ttfts: RecentValues;
+  readonly counts: { sent: number; succeeded: number; failed: number; dropped: number };
+  phase: LiveSnapshot["phase"];
+  /** When `stop()` was called, ms since the start; null while not stopped. */
+  stoppedAtMs: number | null;
+  /** Called when the last in-flight request finishes (set while draining). */
+  onIdle: (() => void) | undefined;
+  readonly startMs: number;
+  /** When the send loop last yielded to I/O. */
+  lastYieldMs: number;
+}
+
+/**
  * Starts a run. The returned {@linkcode LoadRun.done} never rejects for request failures; they
  * are records.
  */
@@ -147,131 +189,147 @@ export function startLoadRun(options: RunOptions, deps: RunDeps = {}): LoadRun {
   const rng = createRng(options.seed);
   const arrivalRng = rng.fork();
   const lengthRng = rng.fork();
-  const totalMs = scheduleDurationMs(options.stages);
-  const endpoint = options.url + apiPath(options.api);
-  const stopCtl = new AbortController();
-  const cancelCtl = new AbortController();
-  const records: RequestRecord[] = [];
-  const pending = new Set<Promise<void>>();
-  const sendRate = new WindowRate();
-  const ttfts = new RecentValues();
-  const counts = { sent: 0, succeeded: 0, failed: 0, dropped: 0 };
-  let phase: LiveSnapshot["phase"] = "running";
-  let stoppedAtMs: number | null = null;
-  let onIdle: (() => void) | undefined;
   const startMs = clock.nowMs();
+  const s: RunState = {
+    options,
+    deps,
+    clock,
+    arrivalRng,
+    lengthRng,
+    totalMs: scheduleDurationMs(options.stages),
+    endpoint: options.url + apiPath(options.api),
+    stopCtl: new AbortController(),
+    cancelCtl: new AbortController(),
+    records: [],
+    pending: new Set(),
+    sendRate: new WindowRate(),
+    ttfts: new RecentValues(),
+    counts: { sent: 0, succeeded: 0, failed: 0, dropped: 0 },
+    phase: "running",
+    stoppedAtMs: null,
+    onIdle: undefined,
+    startMs,
+    lastYieldMs: startMs,
+  };
+  return { done: run(s), stop: () => stop(s), snapshot: () => snapshot(s) };
+}
 
-  function finish(record: RequestRecord): void {
-    records.push(record);
-    if (record.ok) {
-      counts.succeeded++;
-      if (record.ttftMs !== null) ttfts.add(record.ttftMs);
-    } else if (record.errorClass === "dropped") counts.dropped++;
-    else if (record.errorClass !== "cancelled") counts.failed++;
-    deps.onRecord?.(record);
+/** Keeps a finished (or dropped) request's record and counts it. */
+function finish(s: RunState, record: RequestRecord): void {
+  s.records.push(record);
+  if (record.ok) {
+    s.counts.succeeded++;
+    if (record.ttftMs !== null) s.ttfts.add(record.ttftMs);
+  } else if (record.errorClass === "dropped") s.counts.dropped++;
+  else if (record.errorClass !== "cancelled") s.counts.failed++;
+  s.deps.onRecord?.(record);
+}
+
+/** Sends one planned request (or drops it when the concurrency cap is full). */
+function launch(s: RunState, a: Arrival): void {
+  const { options, clock } = s;
+  const promptTokens = sampleLength(options.promptTokens, s.lengthRng);
+  const maxTokens = sampleLength(options.outputTokens, s.lengthRng);
+  if (options.maxConcurrency !== undefined && s.pending.size >= options.maxConcurrency) {
+    finish(s, droppedRecord(a, promptTokens, maxTokens));
+    return;
   }
-
-  function launch(a: Arrival): void {
-    const promptTokens = sampleLength(options.promptTokens, lengthRng);
-    const maxTokens = sampleLength(options.outputTokens, lengthRng);
-    if (options.maxConcurrency !== undefined && pending.size >= options.maxConcurrency) {
-      finish(droppedRecord(a, promptTokens, maxTokens));
-      return;
-    }
-    const body = buildRequestBody({
-      api: options.api,
-      model: options.model,
-      promptTokens,
-      maxTokens,
+  const body = buildRequestBody({
+    api: options.api,
+    model: options.model,
+    promptTokens,
+    maxTokens,
+    stream: options.stream,
+    variant: a.index,
+  });
+  s.counts.sent++;
+  s.sendRate.add(clock.nowMs() - s.startMs);
+  const p = sendRequest(
+    {
+      url: s.endpoint,
+      headers: options.headers,
+      body: JSON.stringify(body),
       stream: options.stream,
-      variant: a.index,
-    });
-    counts.sent++;
-    sendRate.add(clock.nowMs() - startMs);
-    const p = sendRequest(
-      {
-        url: endpoint,
-        headers: options.headers,
-        body: JSON.stringify(body),
-        stream: options.stream,
-      },
-      {
-        clock,
-        timeoutMs: options.timeoutMs,
-        cancel: cancelCtl.signal,
-        ...(deps.fetch ? { fetch: deps.fetch } : {}),
-      },
-    ).then((m) => {
-      pending.delete(p);
-      finish(toRecord(a, m, { startMs, promptTokens, maxTokens }));
-      if (pending.size === 0) onIdle?.();
-    });
-    pending.add(p);
-  }
+    },
+    {
+      clock,
+      timeoutMs: options.timeoutMs,
+      cancel: s.cancelCtl.signal,
+      ...(s.deps.fetch ? { fetch: s.deps.fetch } : {}),
+    },
+  ).then((m) => {
+    s.pending.delete(p);
+    finish(s, toRecord(a, m, { startMs: s.startMs, promptTokens, maxTokens }));
+    if (s.pending.size === 0) s.onIdle?.();
+  });
+  s.pending.add(p);
+}
 
-  let lastYieldMs = startMs;
-  /** Sleeps until `atMs`; when running behind, still yields to I/O every few ms. */
-  async function sleepUntil(atMs: number): Promise<void> {
-    const now = clock.nowMs();
-    const wait = startMs + atMs - now;
-    if (wait <= 0.5 && now - lastYieldMs < MAX_BUSY_MS) return;
-    await clock.sleep(Math.max(0, wait), stopCtl.signal).catch(() => {});
-    lastYieldMs = clock.nowMs();
-  }
+/** Sleeps until `atMs` (since the start); when running behind, still yields to I/O every few ms. */
+async function sleepUntil(s: RunState, atMs: number): Promise<void> {
+  const now = s.clock.nowMs();
+  const wait = s.startMs + atMs - now;
+  if (wait <= 0.5 && now - s.lastYieldMs < MAX_BUSY_MS) return;
+  await s.clock.sleep(Math.max(0, wait), s.stopCtl.signal).catch(() => {});
+  s.lastYieldMs = s.clock.nowMs();
+}
 
-  async function drain(): Promise<void> {
-    if (pending.size === 0 || stopCtl.signal.aborted) return;
-    const idleCtl = new AbortController();
-    const idle = new Promise<void>((resolve) => (onIdle = resolve));
-    const signal = AbortSignal.any([stopCtl.signal, idleCtl.signal]);
-    const cutoff = clock.sleep(options.drainMs, signal).catch(() => {});
-    await Promise.race([idle, cutoff]);
-    idleCtl.abort();
-  }
+/** Waits up to `drainMs` for the requests in flight (not at all once stopped). */
+async function drain(s: RunState): Promise<void> {
+  if (s.pending.size === 0 || s.stopCtl.signal.aborted) return;
+  const idleCtl = new AbortController();
+  const idle = new Promise<void>((resolve) => (s.onIdle = resolve));
+  const signal = AbortSignal.any([s.stopCtl.signal, idleCtl.signal]);
+  const cutoff = s.clock.sleep(s.options.drainMs, signal).catch(() => {});
+  await Promise.race([idle, cutoff]);
+  idleCtl.abort();
+}
 
-  async function run(): Promise<RunResult> {
-    const plan = { process: options.arrival, cv: options.cv, rng: arrivalRng };
-    for (const a of arrivals(options.stages, plan)) {
-      await sleepUntil(a.atMs);
-      if (stopCtl.signal.aborted) break;
-      launch(a);
-    }
-    if (!stopCtl.signal.aborted && Number.isFinite(totalMs)) await sleepUntil(totalMs);
-    phase = "draining";
-    await drain();
-    cancelCtl.abort();
-    await Promise.all(pending);
-    phase = "done";
-    records.sort((x, y) => x.index - y.index);
-    const windowMs = Math.min(totalMs, stoppedAtMs ?? totalMs);
-    return { records, windowMs, interrupted: stoppedAtMs !== null };
+/** The send loop, then the drain, the cancel and the result. */
+async function run(s: RunState): Promise<RunResult> {
+  const { options, totalMs } = s;
+  const plan = { process: options.arrival, cv: options.cv, rng: s.arrivalRng };
+  for (const a of arrivals(options.stages, plan)) {
+    await sleepUntil(s, a.atMs);
+    if (s.stopCtl.signal.aborted) break;
+    launch(s, a);
   }
+  if (!s.stopCtl.signal.aborted && Number.isFinite(totalMs)) await sleepUntil(s, totalMs);
+  s.phase = "draining";
+  await drain(s);
+  s.cancelCtl.abort();
+  await Promise.all(s.pending);
+  s.phase = "done";
+  s.records.sort((x, y) => x.index - y.index);
+  const windowMs = Math.min(totalMs, s.stoppedAtMs ?? totalMs);
+  return { records: s.records, windowMs, interrupted: s.stoppedAtMs !== null };
+}
 
+/** Stops sending and cancels in-flight requests (idempotent). */
+function stop(s: RunState): void {
+  if (s.stopCtl.signal.aborted) return;
+  s.stoppedAtMs = s.clock.nowMs() - s.startMs;
+  s.stopCtl.abort();
+  s.cancelCtl.abort();
+}
+
+/** The live view's figures now. */
+function snapshot(s: RunState): LiveSnapshot {
+  const { options } = s;
+  const elapsedMs = s.clock.nowMs() - s.startMs;
   return {
-    done: run(),
-    stop(): void {
-      if (stopCtl.signal.aborted) return;
-      stoppedAtMs = clock.nowMs() - startMs;
-      stopCtl.abort();
-      cancelCtl.abort();
-    },
-    snapshot(): LiveSnapshot {
-      const elapsedMs = clock.nowMs() - startMs;
-      return {
-        phase,
-        elapsedMs,
-        totalMs,
-        stage: stageIndexAt(options.stages, elapsedMs),
-        stageCount: options.stages.length,
-        targetRatePerSec: targetRateAt(options.stages, elapsedMs),
-        achievedRatePerSec: sendRate.ratePerSec(elapsedMs),
-        inFlight: pending.size,
-        sent: counts.sent,
-        succeeded: counts.succeeded,
-        failed: counts.failed,
-        dropped: counts.dropped,
-        p50TtftMs: ttfts.median(),
-      };
-    },
+    phase: s.phase,
+    elapsedMs,
+    totalMs: s.totalMs,
+    stage: stageIndexAt(options.stages, elapsedMs),
+    stageCount: options.stages.length,
+    targetRatePerSec: targetRateAt(options.stages, elapsedMs),
+    achievedRatePerSec: s.sendRate.ratePerSec(elapsedMs),
+    inFlight: s.pending.size,
+    sent: s.counts.sent,
+    succeeded: s.counts.succeeded,
+    failed: s.counts.failed,
+    dropped: s.counts.dropped,
+    p50TtftMs: s.ttfts.median(),
   };
 }

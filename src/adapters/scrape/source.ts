@@ -34,9 +34,13 @@ import {
 
 /** One replica to scrape. */
 export interface ScrapeTarget {
+  /** The replica's id, as the cluster reader lists it in `replicaIds` (the history key). */
   readonly replicaId: string;
+  /** Its variant, copied into each sample. */
   readonly variant: string;
+  /** The served model; selects the vLLM series (`model_name`) and groups load per model. */
   readonly modelId: string;
+  /** With `modelId`, which model of the request this replica serves. */
   readonly namespace: string;
   /** Base URL; the metrics are at `${url}/metrics`. */
   readonly url: string;
@@ -48,12 +52,13 @@ export interface ScrapeSourceOptions {
   readonly targets: () => readonly ScrapeTarget[];
   /** Wall clock (ms) used to stamp scrapes; must match the cycle's `nowMs`. @default Date.now */
   readonly nowMs?: () => number;
-  /** @default globalThis.fetch */
+  /** The HTTP client (tests inject one). @default globalThis.fetch */
   readonly fetch?: typeof fetch;
   /** Per-scrape timeout (ms). @default 2000 */
   readonly timeoutMs?: number;
   /** Window of gauges (max) and rates (ms). @default 10000 */
   readonly windowMs?: number;
+  /** Failed scrapes (debug level). @default NULL_LOGGER */
   readonly logger?: Logger;
 }
 
@@ -74,127 +79,162 @@ interface History {
   points: ScrapePoint[];
 }
 
+/**
+ * Everything the source holds: the settings with defaults applied, the history per replica, the
+ * failure counts and the scrape in flight (single-flight: concurrent callers share it).
+ */
+interface ScrapeState {
+  readonly targets: () => readonly ScrapeTarget[];
+  /** Wall clock (ms). */
+  readonly now: () => number;
+  readonly fetch: typeof fetch;
+  readonly timeoutMs: number;
+  readonly windowMs: number;
+  readonly log: Logger;
+  readonly histories: Map<string, History>;
+  readonly failures: Map<string, number>;
+  inflight: Promise<void> | undefined;
+}
+
 /** Creates the source. */
 export function createScrapeSource(options: ScrapeSourceOptions): ScrapeSource {
-  const now = options.nowMs ?? Date.now;
-  const doFetch = options.fetch ?? fetch;
-  const timeoutMs = options.timeoutMs ?? 2000;
-  const windowMs = options.windowMs ?? 10_000;
-  const log = options.logger ?? NULL_LOGGER;
-  const histories = new Map<string, History>();
-  const failures = new Map<string, number>();
-  let inflight: Promise<void> | undefined;
+  const s: ScrapeState = {
+    targets: options.targets,
+    now: options.nowMs ?? Date.now,
+    fetch: options.fetch ?? fetch,
+    timeoutMs: options.timeoutMs ?? 2000,
+    windowMs: options.windowMs ?? 10_000,
+    log: options.logger ?? NULL_LOGGER,
+    histories: new Map(),
+    failures: new Map(),
+    inflight: undefined,
+  };
+  return {
+    collect: (request) => collect(s, request),
+    scrape: () => scrape(s),
+    gauges(replicaId, win = s.windowMs) {
+      const h = s.histories.get(replicaId);
+      return h ? windowGauges(h.points, s.now(), win) : undefined;
+    },
+    load(match, win = s.windowMs) {
+      const inc = increases(s, match, s.now(), win);
+      return inc.length > 0 ? estimateLoad(inc) : undefined;
+    },
+    failures: s.failures,
+  };
+}
 
-  async function scrapeOne(t: ScrapeTarget): Promise<void> {
+/** Scrapes one replica and appends the point; a failure is counted and logged, never thrown. */
+async function scrapeOne(s: ScrapeState, t: ScrapeTarget): Promise<void> {
+  try {
+    const res = await s.fetch(`${t.url}/metrics`, { signal: AbortSignal.timeout(s.timeoutMs) });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`HTTP ${res.status}`);
+    const atMs = s.now();
+    const snapshot = readVllmSnapshot(parsePromText(text).samples, t.modelId);
+    const h = s.histories.get(t.replicaId) ?? { target: t, points: [] };
+    h.target = t;
+    h.points.push({ atMs, snapshot });
+    s.histories.set(t.replicaId, h);
+  } catch (err) {
+    s.failures.set(t.replicaId, (s.failures.get(t.replicaId) ?? 0) + 1);
+    s.log.debug("scrape-failed", { replica: t.replicaId, error: (err as Error).message });
+  }
+}
+
+/** Drops points older than three windows (and replicas with none left). */
+function prune(s: ScrapeState): void {
+  const keepMs = 3 * s.windowMs;
+  const cutoff = s.now() - keepMs;
+  for (const [id, h] of s.histories) {
+    const firstKept = h.points.findIndex((p) => p.atMs > cutoff);
+    // Keep one older point as the base of a full-window increase.
+    if (firstKept < 0) s.histories.delete(id);
+    else if (firstKept > 1) h.points.splice(0, firstKept - 1);
+  }
+}
+
+/** Scrapes every target once, joining a scrape already in flight. */
+function scrape(s: ScrapeState): Promise<void> {
+  s.inflight ??= (async () => {
     try {
-      const res = await doFetch(`${t.url}/metrics`, { signal: AbortSignal.timeout(timeoutMs) });
-      const text = await res.text();
-      if (!res.ok) throw new Error(`HTTP ${res.status}`);
-      const atMs = now();
-      const snapshot = readVllmSnapshot(parsePromText(text).samples, t.modelId);
-      const h = histories.get(t.replicaId) ?? { target: t, points: [] };
-      h.target = t;
-      h.points.push({ atMs, snapshot });
-      histories.set(t.replicaId, h);
-    } catch (err) {
-      failures.set(t.replicaId, (failures.get(t.replicaId) ?? 0) + 1);
-      log.debug("scrape-failed", { replica: t.replicaId, error: (err as Error).message });
+      await Promise.all(s.targets().map((t) => scrapeOne(s, t)));
+      prune(s);
+    } finally {
+      s.inflight = undefined;
     }
-  }
+  })();
+  return s.inflight;
+}
 
-  function prune(): void {
-    const keepMs = 3 * windowMs;
-    const cutoff = now() - keepMs;
-    for (const [id, h] of histories) {
-      const firstKept = h.points.findIndex((p) => p.atMs > cutoff);
-      // Keep one older point as the base of a full-window increase.
-      if (firstKept < 0) histories.delete(id);
-      else if (firstKept > 1) h.points.splice(0, firstKept - 1);
-    }
+/** Counter increases over the window ending at `atMs` of the replicas `match` selects. */
+function increases(
+  s: ScrapeState,
+  match: (t: ScrapeTarget) => boolean,
+  atMs: number,
+  win: number,
+): CounterIncrease[] {
+  const out: CounterIncrease[] = [];
+  for (const h of s.histories.values()) {
+    if (!match(h.target)) continue;
+    const newest = h.points.at(-1);
+    if (!newest || newest.atMs <= atMs - win) continue;
+    const inc = counterIncrease(h.points, atMs, win);
+    if (inc) out.push(inc);
   }
+  return out;
+}
 
-  function scrape(): Promise<void> {
-    inflight ??= (async () => {
-      try {
-        await Promise.all(options.targets().map(scrapeOne));
-        prune();
-      } finally {
-        inflight = undefined;
-      }
-    })();
-    return inflight;
+/**
+ * Requests served in the window; undefined when zero could be wrong because the history does
+ * not reach back that far (an unknown count must never make a model look idle).
+ */
+function requestsIn(
+  s: ScrapeState,
+  match: (t: ScrapeTarget) => boolean,
+  atMs: number,
+  win: number,
+): number | undefined {
+  const served = increases(s, match, atMs, win).reduce((a, i) => a + i.deltas.requests, 0);
+  if (served > 0) return served;
+  const mine = [...s.histories.values()].filter((h) => match(h.target));
+  const covered = mine.length > 0 &&
+    mine.every((h) => (h.points[0]?.atMs ?? Infinity) <= atMs - win);
+  return covered ? 0 : undefined;
+}
+
+/** The `MetricsSource` answer: scrape now, then per model its replicas' gauges and its load. */
+async function collect(s: ScrapeState, request: MetricsRequest): Promise<readonly ModelMetrics[]> {
+  await scrape(s);
+  const atMs = s.now();
+  return request.models.map((m) => modelMetrics(s, m, atMs));
+}
+
+/** One model's metrics at `atMs`: gauges of the replicas asked for (sorted by id), load, requests. */
+function modelMetrics(
+  s: ScrapeState,
+  m: MetricsRequest["models"][number],
+  atMs: number,
+): ModelMetrics {
+  const ids = new Set(m.variants.flatMap((v) => v.replicaIds));
+  const replicas: ReplicaSample[] = [];
+  for (const id of [...ids].sort()) {
+    const h = s.histories.get(id);
+    const g = h ? windowGauges(h.points, atMs, s.windowMs) : undefined;
+    if (!h || !g) continue;
+    replicas.push({ replicaId: id, variant: h.target.variant, ...g });
   }
-
-  function increases(
-    match: (t: ScrapeTarget) => boolean,
-    atMs: number,
-    win: number,
-  ): CounterIncrease[] {
-    const out: CounterIncrease[] = [];
-    for (const h of histories.values()) {
-      if (!match(h.target)) continue;
-      const newest = h.points.at(-1);
-      if (!newest || newest.atMs <= atMs - win) continue;
-      const inc = counterIncrease(h.points, atMs, win);
-      if (inc) out.push(inc);
-    }
-    return out;
-  }
-
-  /**
-   * Requests served in the window; undefined when zero could be wrong because the history does
-   * not reach back that far (an unknown count must never make a model look idle).
-   */
-  function requestsIn(
-    match: (t: ScrapeTarget) => boolean,
-    atMs: number,
-    win: number,
-  ): number | undefined {
-    const served = increases(match, atMs, win).reduce((a, i) => a + i.deltas.requests, 0);
-    if (served > 0) return served;
-    const mine = [...histories.values()].filter((h) => match(h.target));
-    const covered = mine.length > 0 &&
-      mine.every((h) => (h.points[0]?.atMs ?? Infinity) <= atMs - win);
-    return covered ? 0 : undefined;
-  }
-
-  function load(match: (t: ScrapeTarget) => boolean, win = windowMs): LoadEstimate | undefined {
-    const inc = increases(match, now(), win);
-    return inc.length > 0 ? estimateLoad(inc) : undefined;
-  }
-
-  function gauges(replicaId: string, win = windowMs): WindowGauges | undefined {
-    const h = histories.get(replicaId);
-    return h ? windowGauges(h.points, now(), win) : undefined;
-  }
-
-  async function collect(request: MetricsRequest): Promise<readonly ModelMetrics[]> {
-    await scrape();
-    const atMs = now();
-    return request.models.map((m): ModelMetrics => {
-      const ids = new Set(m.variants.flatMap((v) => v.replicaIds));
-      const replicas: ReplicaSample[] = [];
-      for (const id of [...ids].sort()) {
-        const h = histories.get(id);
-        const g = h ? windowGauges(h.points, atMs, windowMs) : undefined;
-        if (!h || !g) continue;
-        replicas.push({ replicaId: id, variant: h.target.variant, ...g });
-      }
-      const sameModel = (t: ScrapeTarget) => t.modelId === m.modelId && t.namespace === m.namespace;
-      const inc = increases(sameModel, atMs, windowMs);
-      const est = inc.length > 0 ? estimateLoad(inc) : undefined;
-      const served = m.requestWindowMs !== undefined
-        ? requestsIn(sameModel, atMs, m.requestWindowMs)
-        : undefined;
-      return {
-        modelId: m.modelId,
-        namespace: m.namespace,
-        replicas,
-        ...(est ? est : {}),
-        ...(served !== undefined ? { requestsInWindow: served } : {}),
-      };
-    });
-  }
-
-  return { collect, scrape, gauges, load, failures };
+  const sameModel = (t: ScrapeTarget) => t.modelId === m.modelId && t.namespace === m.namespace;
+  const inc = increases(s, sameModel, atMs, s.windowMs);
+  const est = inc.length > 0 ? estimateLoad(inc) : undefined;
+  const served = m.requestWindowMs !== undefined
+    ? requestsIn(s, sameModel, atMs, m.requestWindowMs)
+    : undefined;
+  return {
+    modelId: m.modelId,
+    namespace: m.namespace,
+    replicas,
+    ...(est ? est : {}),
+    ...(served !== undefined ? { requestsInWindow: served } : {}),
+  };
 }

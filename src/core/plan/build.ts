@@ -10,7 +10,9 @@ import { type SystemFile, SystemFileSchema } from "./schema.ts";
 
 /** Problems found across references: errors stop the plan, warnings are printed. */
 export interface CrossCheck {
+  /** One line per problem, `field.path: what (value)`; any error rejects the file. */
   readonly errors: readonly string[];
+  /** Suspicious but usable entries (e.g. capacity for no accelerator type). */
   readonly warnings: readonly string[];
 }
 
@@ -39,13 +41,33 @@ function duplicates<T>(
 
 /** Checks names that refer to other entries of the file. */
 export function crossCheck(file: SystemFile): CrossCheck {
-  const errors: string[] = [];
-  const warnings: string[] = [];
-  const accNames = new Set(file.accelerators.map((a) => a.name));
-  const accTypes = new Set(file.accelerators.map((a) => a.type));
-  const modelNames = new Set(file.models.map((m) => m.name));
-  const classNames = new Set(file.serviceClasses.map((c) => c.name));
-  errors.push(
+  const names: FileNames = {
+    accelerators: new Set(file.accelerators.map((a) => a.name)),
+    models: new Set(file.models.map((m) => m.name)),
+    classes: new Set(file.serviceClasses.map((c) => c.name)),
+  };
+  const servers = file.servers.map((s, i) => checkServer(file, names, s, `servers[${i}]`));
+  return {
+    errors: [
+      ...duplicateEntries(file),
+      ...priorityConflicts(file),
+      ...unknownModelAccelerators(file, names),
+      ...servers.flatMap((c) => c.errors),
+    ],
+    warnings: [...servers.flatMap((c) => c.warnings), ...unmatchedCapacity(file)],
+  };
+}
+
+/** The names other entries refer to. */
+interface FileNames {
+  readonly accelerators: ReadonlySet<string>;
+  readonly models: ReadonlySet<string>;
+  readonly classes: ReadonlySet<string>;
+}
+
+/** Entries given twice under the same key, in the order of the file's sections. */
+function duplicateEntries(file: SystemFile): string[] {
+  return [
     ...duplicates(file.accelerators, (a) => JSON.stringify(a.name), "accelerators", "name"),
     ...duplicates(
       file.models,
@@ -60,7 +82,12 @@ export function crossCheck(file: SystemFile): CrossCheck {
       "class",
     ),
     ...duplicates(file.servers, (s) => JSON.stringify(s.name), "servers", "name"),
-  );
+  ];
+}
+
+/** A service class has one priority: entries that give another one than the first. */
+function priorityConflicts(file: SystemFile): string[] {
+  const errors: string[] = [];
   const priorities = new Map<string, number>();
   file.serviceClasses.forEach((c, i) => {
     const p = priorities.get(c.name);
@@ -73,72 +100,94 @@ export function crossCheck(file: SystemFile): CrossCheck {
       );
     }
   });
+  return errors;
+}
+
+/** Model entries whose accelerator is not declared. */
+function unknownModelAccelerators(file: SystemFile, names: FileNames): string[] {
+  const errors: string[] = [];
   file.models.forEach((m, i) => {
-    if (!accNames.has(m.acc)) {
+    if (!names.accelerators.has(m.acc)) {
       errors.push(
         `models[${i}].acc: unknown accelerator ${JSON.stringify(m.acc)} (accelerators: ${
-          list(accNames)
+          list(names.accelerators)
         })`,
       );
     }
   });
-  file.servers.forEach((s, i) => {
-    const at = `servers[${i}]`;
-    if (!modelNames.has(s.model)) {
-      errors.push(
-        `${at}.model: unknown model ${JSON.stringify(s.model)} (models: ${list(modelNames)})`,
-      );
-    }
-    if (!classNames.has(s.class)) {
-      errors.push(
-        `${at}.class: unknown service class ${JSON.stringify(s.class)} (serviceClasses: ${
-          list(classNames)
-        })`,
-      );
-    } else if (!file.serviceClasses.some((c) => c.name === s.class && c.model === s.model)) {
-      errors.push(
-        `${at}.model: service class ${JSON.stringify(s.class)} has no SLO entry for model ${
-          JSON.stringify(s.model)
-        }`,
-      );
-    }
-    const cur = s.currentAlloc.accelerator;
-    if (cur !== "" && !accNames.has(cur)) {
-      errors.push(
-        `${at}.currentAlloc.accelerator: unknown accelerator ${
-          JSON.stringify(cur)
-        } (accelerators: ${list(accNames)})`,
-      );
-    } else if (
-      cur !== "" && s.keepAccelerator &&
-      !file.models.some((m) => m.name === s.model && m.acc === cur)
-    ) {
-      warnings.push(
-        `${at}: keepAccelerator with ${JSON.stringify(cur)}, but model ${
-          JSON.stringify(s.model)
-        } has no performance data on it; the server gets no allocation`,
-      );
-    }
-    const load = s.currentAlloc.load;
-    if (
-      file.optimizer.model === "gen2" && load.arrivalRate > 0 && load.avgOutTokens === undefined &&
-      load.avgLength === undefined
-    ) {
-      errors.push(
-        `${at}.currentAlloc.load.avgOutTokens: required by the gen2 model when arrivalRate > 0 (missing)`,
-      );
-    }
-  });
+  return errors;
+}
+
+/** One server's references: model, class (and its SLO for the model), current accelerator, load. */
+function checkServer(
+  file: SystemFile,
+  names: FileNames,
+  s: SystemFile["servers"][number],
+  at: string,
+): CrossCheck {
+  const errors: string[] = [];
+  const warnings: string[] = [];
+  if (!names.models.has(s.model)) {
+    errors.push(
+      `${at}.model: unknown model ${JSON.stringify(s.model)} (models: ${list(names.models)})`,
+    );
+  }
+  if (!names.classes.has(s.class)) {
+    errors.push(
+      `${at}.class: unknown service class ${JSON.stringify(s.class)} (serviceClasses: ${
+        list(names.classes)
+      })`,
+    );
+  } else if (!file.serviceClasses.some((c) => c.name === s.class && c.model === s.model)) {
+    errors.push(
+      `${at}.model: service class ${JSON.stringify(s.class)} has no SLO entry for model ${
+        JSON.stringify(s.model)
+      }`,
+    );
+  }
+  const cur = s.currentAlloc.accelerator;
+  if (cur !== "" && !names.accelerators.has(cur)) {
+    errors.push(
+      `${at}.currentAlloc.accelerator: unknown accelerator ${JSON.stringify(cur)} (accelerators: ${
+        list(names.accelerators)
+      })`,
+    );
+  } else if (
+    cur !== "" && s.keepAccelerator &&
+    !file.models.some((m) => m.name === s.model && m.acc === cur)
+  ) {
+    warnings.push(
+      `${at}: keepAccelerator with ${JSON.stringify(cur)}, but model ${
+        JSON.stringify(s.model)
+      } has no performance data on it; the server gets no allocation`,
+    );
+  }
+  const load = s.currentAlloc.load;
+  if (
+    file.optimizer.model === "gen2" && load.arrivalRate > 0 && load.avgOutTokens === undefined &&
+    load.avgLength === undefined
+  ) {
+    errors.push(
+      `${at}.currentAlloc.load.avgOutTokens: required by the gen2 model when arrivalRate > 0 (missing)`,
+    );
+  }
+  return { errors, warnings };
+}
+
+/** Capacity entries whose type no accelerator has (a warning: they are simply unused). */
+function unmatchedCapacity(file: SystemFile): string[] {
+  const types = new Set(file.accelerators.map((a) => a.type));
+  const warnings: string[] = [];
   file.capacity.forEach((c, i) => {
-    if (!accTypes.has(c.type)) {
+    if (!types.has(c.type)) {
       warnings.push(
         `capacity[${i}].type: ${JSON.stringify(c.type)} matches no accelerator type (types: ${
-          list(accTypes)
+          list(types)
         })`,
       );
     }
   });
-  return { errors, warnings };
+  return warnings;
 }
 
 /** Converts a checked file to the optimizer's system (units in the field names). */

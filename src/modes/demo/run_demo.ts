@@ -3,22 +3,32 @@
  * three loops until the load schedule ends (or `signal` aborts it):
  *
  * - the load generator on the schedule, through the router;
- * - the control cycle every interval — `runCycle` from src/runtime/run_cycle.ts, the same code the
- *   Kubernetes controller runs, with the pool as cluster and sink;
- * - the view every second: scrape the replicas, record a timeline point, redraw.
+ * - the control cycle every interval — `runCycle` from src/runtime/run_cycle.ts, paced by
+ *   `startLoop` from src/runtime/loop.ts: the same code and the same loop the Kubernetes
+ *   controller runs, with the pool as cluster and sink;
+ * - the view every second (the same loop): scrape the replicas, record a timeline point, redraw.
  *
  * Then it drains and stops everything and returns the report document (report.ts).
  *
  * @module
  */
-import { createLogger } from "../../runtime/log.ts";
-import { analyzeRun, prepareRun, startLoadRun } from "../../adapters/loadgen/mod.ts";
+import { createLogger, type Logger } from "../../runtime/log.ts";
+import {
+  analyzeRun,
+  type LiveSnapshot,
+  type LoadRun,
+  prepareRun,
+  type RunOptions,
+  type RunResult,
+  startLoadRun,
+} from "../../adapters/loadgen/mod.ts";
 import { meanItlMs } from "../../core/load/record.ts";
 import { isGood } from "../../core/load/slo.ts";
 import { runCycle } from "../../runtime/run_cycle.ts";
-import { EMPTY_CYCLE_STATE } from "../../core/contract/settings.ts";
+import { type CycleState, EMPTY_CYCLE_STATE } from "../../core/contract/settings.ts";
 import { type Clock, systemClock } from "../../runtime/clock.ts";
-import { createLiveView, type LiveViewOptions } from "../../runtime/tty.ts";
+import { startLoop } from "../../runtime/loop.ts";
+import { createLiveView, type LiveView, type LiveViewOptions } from "../../runtime/tty.ts";
 import type { PoolEvent } from "../../adapters/local/status.ts";
 import type { DemoConfig } from "./config.ts";
 import { type DemoParts, startParts, type TargetGroup } from "./parts.ts";
@@ -31,7 +41,9 @@ import { eventLine, renderPlainLine, renderViewLines, stamp, type ViewState } fr
 
 /** Options of {@linkcode runDemo}. */
 export interface RunDemoOptions {
+  /** Variants, GPUs, controller and load settings (validated). */
   readonly config: DemoConfig;
+  /** The load schedule the run follows; it ends when the schedule (and its drain) ends. */
   readonly schedule: ResolvedSchedule;
   /** Read a real Prometheus instead of scraping the replicas. */
   readonly prometheusUrl?: string | undefined;
@@ -43,9 +55,11 @@ export interface RunDemoOptions {
   readonly view?: LiveViewOptions;
   /** Where the controller's JSON log lines go. @default dropped */
   readonly logSink?: (line: string) => void;
+  /** Paces the loops and stamps the timeline (wall ms). @default systemClock */
   readonly clock?: Clock;
 }
 
+/** View period (ms): one timeline point and one redraw per tick. */
 const TICK_MS = 1000;
 
 /** Runs the demo and returns its report. */
@@ -64,14 +78,9 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoReport> {
     onPoolEvent: (e) => (recorder ? recorder.poolEvent(e) : early.push(e)),
     onRoute: (r) => recorder?.route(r, clock.nowMs()),
   });
-  const { pool, router, scrape } = parts;
+  const { pool, router } = parts;
   try {
-    pool.start();
-    const loading = pool.replicas().map((r) => r.id).join(", ");
-    view.log(`wva demo: loading the model on ${loading} (${config.loadingDelayMs / 1000} s)…`);
-    if (!(await pool.whenReady(config.loadingDelayMs + 60_000))) {
-      throw new Error("the first replicas did not become ready within a minute");
-    }
+    await loadFirstReplicas(parts, config, view);
     const runOptions = await prepareRun({
       url: `${router.url}/v1`,
       model: config.model,
@@ -92,89 +101,20 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoReport> {
         rec.client({ ok: r.ok, good, ttftMs: r.ttftMs, itlMs: meanItlMs(r) }, clock.nowMs());
       },
     });
-    const onAbort = () => load.stop();
-    options.signal?.addEventListener("abort", onAbort, { once: true });
-    if (options.signal?.aborted) load.stop();
-    const stop = new AbortController();
-    let published = "";
-    const tick = async (): Promise<void> => {
-      await scrape.scrape();
-      const now = clock.nowMs();
-      const snap = load.snapshot();
-      const point = timelinePoint({
-        tMs: rec.t(now),
-        variants: pool.variants(),
-        replicas: pool.replicas(),
-        gauges: (id) => scrape.gauges(id, 1500),
-        targetRatePerSec: snap.phase === "running" ? snap.targetRatePerSec : 0,
-        achievedRatePerSec: snap.achievedRatePerSec,
-        inFlight: snap.inFlight,
-      });
-      rec.sample(point);
-      if (options.publishTargets) {
-        const groups = parts.targetGroups();
-        const text = JSON.stringify(groups);
-        if (text !== published) {
-          published = text;
-          await options.publishTargets(groups).catch((err) =>
-            logger.warn("targets-publish-failed", { error: (err as Error).message })
-          );
-        }
-      }
-      const state = viewState(config, schedule, parts, rec, snap, point.tMs, now);
-      view.update(view.isTty ? renderViewLines(state) : [renderPlainLine(state)]);
+    const run: DemoRun = {
+      options,
+      clock,
+      logger,
+      view,
+      parts,
+      rec,
+      load,
+      published: "",
+      cycleState: EMPTY_CYCLE_STATE,
     };
-    const viewLoop = (async () => {
-      while (!stop.signal.aborted) {
-        await tick().catch((err) => logger.warn("view-failed", { error: (err as Error).message }));
-        await clock.sleep(TICK_MS, stop.signal).catch(() => {});
-      }
-    })();
-    const controlLoop = (async () => {
-      let state = EMPTY_CYCLE_STATE;
-      const interval = config.controller.intervalMs;
-      const startMs = clock.nowMs();
-      for (let k = 1; !stop.signal.aborted; k++) {
-        const wait = startMs + k * interval - clock.nowMs();
-        await clock.sleep(Math.max(0, wait), stop.signal).catch(() => {});
-        if (stop.signal.aborted) break;
-        const nowMs = clock.nowMs();
-        const deps = { cluster: pool, metrics: parts.metrics, sink: pool, logger };
-        const r = await runCycle(deps, { nowMs, settings: parts.settings, state });
-        state = r.state;
-        if (r.report) { for (const e of rec.cycle(r.report, nowMs)) view.log(eventLine(e)); }
-        for (const e of r.errors) {
-          view.log(`${stamp(rec.t(nowMs))}  ${e.stage} error: ${e.message}`);
-        }
-      }
-    })();
-    const result = await load.done;
-    options.signal?.removeEventListener("abort", onAbort);
-    stop.abort();
-    await Promise.all([viewLoop, controlLoop]);
-    await tick().catch(() => {});
+    const result = await runLoops(run);
     view.close();
-    const analyzed = analyzeRun(runOptions, result);
-    const costs = Object.fromEntries(config.variants.map((v) => [v.name, v.cost]));
-    return {
-      tool: "wva demo",
-      startedAt: new Date(rec.originMs).toISOString(),
-      config,
-      schedule,
-      metricsSource: parts.metricsName,
-      timeline: rec.timeline,
-      events: rec.events,
-      replicaEvents: rec.replicaEvents,
-      summary: summarizeDemo({
-        run: analyzed.summary,
-        timeline: rec.timeline,
-        events: rec.events,
-        router: rec.router,
-        costs,
-      }),
-      loadgen: { summary: analyzed.summary, timeline: analyzed.timeline },
-      routerFailures: rec.routeFailures,
-    };
+    return demoReport(run, runOptions, result);
   } finally {
     view.close();
     await pool.close();
@@ -182,12 +122,160 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoReport> {
   }
 }
 
+/**
+ * A demo run once the load has started: its parts and what the loops carry from one turn to
+ * the next (the cycle state, the last published targets).
+ */
+interface DemoRun {
+  readonly options: RunDemoOptions;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly view: LiveView;
+  readonly parts: DemoParts;
+  readonly rec: DemoRecorder;
+  readonly load: LoadRun;
+  /** The target groups last published (JSON), so unchanged groups are not written again. */
+  published: string;
+  /** Carried from one control cycle to the next (stabilization windows etc.). */
+  cycleState: CycleState;
+}
+
+/** Starts the initial replicas and waits until they are ready (model loaded). */
+async function loadFirstReplicas(
+  parts: DemoParts,
+  config: DemoConfig,
+  view: LiveView,
+): Promise<void> {
+  const { pool } = parts;
+  pool.start();
+  const loading = pool.replicas().map((r) => r.id).join(", ");
+  view.log(`wva demo: loading the model on ${loading} (${config.loadingDelayMs / 1000} s)…`);
+  if (!(await pool.whenReady(config.loadingDelayMs + 60_000))) {
+    throw new Error("the first replicas did not become ready within a minute");
+  }
+}
+
+/**
+ * Runs the view and control loops (both `startLoop`) until the load run ends (or `signal`
+ * stops it early), then stops them and draws a last view.
+ */
+async function runLoops(run: DemoRun): Promise<RunResult> {
+  const { options, clock, logger, load } = run;
+  const onAbort = () => load.stop();
+  options.signal?.addEventListener("abort", onAbort, { once: true });
+  if (options.signal?.aborted) load.stop();
+  const stop = new AbortController();
+  const viewLoop = startLoop({
+    intervalMs: TICK_MS,
+    clock,
+    signal: stop.signal,
+    logger,
+    runCycle: () =>
+      tick(run).catch((err) => logger.warn("view-failed", { error: (err as Error).message })),
+  });
+  const controlLoop = startLoop({
+    intervalMs: options.config.controller.intervalMs,
+    runAtStart: false,
+    clock,
+    signal: stop.signal,
+    logger,
+    runCycle: () => controlCycle(run),
+  });
+  const result = await load.done;
+  options.signal?.removeEventListener("abort", onAbort);
+  stop.abort();
+  await Promise.all([viewLoop.done, controlLoop.done]);
+  await tick(run).catch(() => {});
+  return result;
+}
+
+/** One control cycle on the pool; its scaling events and errors go to the view. */
+async function controlCycle(run: DemoRun): Promise<void> {
+  const { parts, rec, view } = run;
+  const nowMs = run.clock.nowMs();
+  const deps = {
+    cluster: parts.pool,
+    metrics: parts.metrics,
+    sink: parts.pool,
+    logger: run.logger,
+  };
+  const r = await runCycle(deps, { nowMs, settings: parts.settings, state: run.cycleState });
+  run.cycleState = r.state;
+  if (r.report) { for (const e of rec.cycle(r.report, nowMs)) view.log(eventLine(e)); }
+  for (const e of r.errors) {
+    view.log(`${stamp(rec.t(nowMs))}  ${e.stage} error: ${e.message}`);
+  }
+}
+
+/** One view tick: scrape the replicas, record a timeline point, publish targets, redraw. */
+async function tick(run: DemoRun): Promise<void> {
+  const { parts, rec, options } = run;
+  const { pool, scrape } = parts;
+  await scrape.scrape();
+  const now = run.clock.nowMs();
+  const snap = run.load.snapshot();
+  const point = timelinePoint({
+    tMs: rec.t(now),
+    variants: pool.variants(),
+    replicas: pool.replicas(),
+    gauges: (id) => scrape.gauges(id, 1500),
+    targetRatePerSec: snap.phase === "running" ? snap.targetRatePerSec : 0,
+    achievedRatePerSec: snap.achievedRatePerSec,
+    inFlight: snap.inFlight,
+  });
+  rec.sample(point);
+  if (options.publishTargets) await publishTargets(run, options.publishTargets);
+  const state = viewState(options.config, options.schedule, parts, rec, snap, point.tMs, now);
+  run.view.update(run.view.isTty ? renderViewLines(state) : [renderPlainLine(state)]);
+}
+
+/** Publishes the replicas as file_sd target groups when they changed; a failure is logged. */
+async function publishTargets(
+  run: DemoRun,
+  publish: (groups: readonly TargetGroup[]) => Promise<void>,
+): Promise<void> {
+  const groups = run.parts.targetGroups();
+  const text = JSON.stringify(groups);
+  if (text === run.published) return;
+  run.published = text;
+  await publish(groups).catch((err) =>
+    run.logger.warn("targets-publish-failed", { error: (err as Error).message })
+  );
+}
+
+/** The report document: the recorder's timeline and events, the load run's analysis. */
+function demoReport(run: DemoRun, runOptions: RunOptions, result: RunResult): DemoReport {
+  const { config, schedule } = run.options;
+  const { rec } = run;
+  const analyzed = analyzeRun(runOptions, result);
+  const costs = Object.fromEntries(config.variants.map((v) => [v.name, v.cost]));
+  return {
+    tool: "wva demo",
+    startedAt: new Date(rec.originMs).toISOString(),
+    config,
+    schedule,
+    metricsSource: run.parts.metricsName,
+    timeline: rec.timeline,
+    events: rec.events,
+    replicaEvents: rec.replicaEvents,
+    summary: summarizeDemo({
+      run: analyzed.summary,
+      timeline: rec.timeline,
+      events: rec.events,
+      router: rec.router,
+      costs,
+    }),
+    loadgen: { summary: analyzed.summary, timeline: analyzed.timeline },
+    routerFailures: rec.routeFailures,
+  };
+}
+
 function viewState(
   config: DemoConfig,
   schedule: ResolvedSchedule,
   parts: DemoParts,
   rec: DemoRecorder,
-  snap: ReturnType<ReturnType<typeof startLoadRun>["snapshot"]>,
+  snap: LiveSnapshot,
   tMs: number,
   now: number,
 ): ViewState {
