@@ -9,6 +9,7 @@
  * @module
  */
 import { z } from "zod";
+import { InputError } from "./validate.ts";
 
 /** Milliseconds per duration unit; a {@linkcode DurationSyntax} picks which it accepts. */
 export const DURATION_UNIT_MS = {
@@ -126,10 +127,45 @@ export function readDuration(text: string, syntax: DurationSyntax): DurationRead
   return { ok: true, ms: ms.reduce((a, b) => a + b) };
 }
 
-/** Milliseconds of a duration under `syntax`; `undefined` when the text is not one. */
-export function parseDurationMs(text: string, syntax: DurationSyntax): number | undefined {
+/** The units of `syntax` for messages, aliases left out: `ms, s, m or h`. */
+function unitList(syntax: DurationSyntax): string {
+  const seen = new Set<number>();
+  const names = syntax.units.filter((u) => {
+    const fresh = !seen.has(DURATION_UNIT_MS[u]);
+    seen.add(DURATION_UNIT_MS[u]);
+    return fresh;
+  });
+  return names.length > 1 ? `${names.slice(0, -1).join(", ")} or ${names.at(-1)}` : names.join("");
+}
+
+/**
+ * Milliseconds of a duration under `syntax`, for text a user wrote (flags, schedules, SLOs).
+ * {@linkcode readDuration} is the parser; this adds one error line that names `what`.
+ *
+ * @param what names the value in the error (e.g. `--duration`)
+ * @throws {InputError} on bad syntax, a missing or unknown unit, or a negative value
+ * @example
+ * ```ts
+ * import { parseDurationMs, UNIT_DURATION } from "./coerce.ts";
+ * if (parseDurationMs("2m", UNIT_DURATION, "--duration") !== 120_000) throw new Error("bad");
+ * ```
+ */
+export function parseDurationMs(text: string, syntax: DurationSyntax, what: string): number {
   const r = readDuration(text, syntax);
-  return r.ok ? r.ms : undefined;
+  if (r.ok) return r.ms;
+  const units = unitList(syntax);
+  switch (r.problem) {
+    case "syntax":
+      throw new InputError(`${what}: cannot read duration "${text}" (e.g. 60s, 2m)`);
+    case "no-unit":
+      throw new InputError(`${what}: duration "${text}" needs a unit (${units})`);
+    case "unknown-unit":
+      throw new InputError(
+        `${what}: unknown duration unit "${r.unit}" in "${text}" (use ${units})`,
+      );
+    case "negative":
+      throw new InputError(`${what}: duration must be ≥ 0, got "${text}"`);
+  }
 }
 
 /**
@@ -141,7 +177,10 @@ export function durationMsSchema(
 ) {
   const { syntax, examples, min = 0 } = options;
   return z.preprocess(
-    (v) => (typeof v === "string" ? parseDurationMs(v, syntax) ?? v : v),
+    (v) => {
+      const r = typeof v === "string" ? readDuration(v, syntax) : undefined;
+      return r?.ok ? r.ms : v;
+    },
     z.number({ error: `expected a duration such as ${examples}` }).min(min),
   );
 }

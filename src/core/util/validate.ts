@@ -19,6 +19,17 @@ export class ConfigError extends Error {
   }
 }
 
+/**
+ * Bad text a user wrote (a flag or variable value, a schedule, an SLO): the message is one line
+ * that already names where the text came from (`--duration: …`), so it is printed as it is.
+ */
+export class InputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "InputError";
+  }
+}
+
 /** Renders a zod issue path as `servers[0].currentAlloc.load`. Empty path renders as `(root)`. */
 export function formatPath(path: readonly PropertyKey[]): string {
   let out = "";

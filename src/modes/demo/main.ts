@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { ConfigError, mergeLayers, parseOrThrow } from "../../core/util/validate.ts";
+import { ConfigError, InputError, mergeLayers, parseOrThrow } from "../../core/util/validate.ts";
 import { readConfigFile } from "../../runtime/config/load.ts";
 import { DemoConfigSchema } from "./config.ts";
 import { writeDemoOutputs } from "./outputs.ts";
@@ -13,7 +13,6 @@ import { runDemo } from "./run_demo.ts";
 import { PROFILE_NAMES, resolveSchedule } from "./schedules.ts";
 import { renderSummaryText } from "./summary_text.ts";
 import { parseSlo } from "../../core/load/slo.ts";
-import { PlanInputError } from "../../core/load/units.ts";
 import {
   type FlagSpecs,
   type FlagValues,
@@ -92,7 +91,7 @@ export function flagLayer(values: FlagValues): Record<string, unknown> {
     try {
       slo = parseSlo(sloText, "--slo");
     } catch (err) {
-      if (err instanceof PlanInputError) throw new UsageError(err.message);
+      if (err instanceof InputError) throw new UsageError(err.message);
       throw err;
     }
   }
@@ -139,7 +138,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   try {
     schedule = resolveSchedule(config.load.schedule, "--schedule");
   } catch (err) {
-    if (err instanceof PlanInputError) throw new ConfigError([err.message]);
+    if (err instanceof InputError) throw new ConfigError([err.message]);
     throw err;
   }
   const outDir = stringFlag(v, "out") ?? "out/demo";

@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { readNumber } from "../../core/util/coerce.ts";
+import { parseDurationMs, readNumber, UNIT_DURATION } from "../../core/util/coerce.ts";
+import { InputError } from "../../core/util/validate.ts";
 import { readConfigFile } from "../../runtime/config/load.ts";
 import {
   type FlagSpecs,
@@ -22,7 +23,7 @@ import {
   stagesFromDocument,
 } from "../../core/load/schedule.ts";
 import { parseSlo } from "../../core/load/slo.ts";
-import { parseDurationMs, parseRatePerSec, PlanInputError } from "../../core/load/units.ts";
+import { parseRatePerSec } from "../../core/load/units.ts";
 
 /** The flags of `wva loadgen`. */
 export const LOADGEN_FLAGS: FlagSpecs = {
@@ -180,7 +181,7 @@ async function schedule(values: FlagValues): Promise<readonly Stage[]> {
 }
 
 function positiveDurationMs(text: string, what: string): number {
-  const ms = parseDurationMs(text, what);
+  const ms = parseDurationMs(text, UNIT_DURATION, what);
   if (ms <= 0) throw new UsageError(`${what}: must be longer than 0, got "${text}"`);
   return ms;
 }
@@ -244,12 +245,12 @@ export async function inputFromFlags(values: FlagValues): Promise<LoadgenInput> 
       ...optional("promptTokens", prompt && parseLengthSpec(prompt, "--prompt-tokens")),
       ...optional("outputTokens", output && parseLengthSpec(output, "--output-tokens")),
       ...optional("timeoutMs", timeout && positiveDurationMs(timeout, "--timeout")),
-      ...optional("drainMs", drain && parseDurationMs(drain, "--drain")),
+      ...optional("drainMs", drain && parseDurationMs(drain, UNIT_DURATION, "--drain")),
       ...optional("slo", slo && parseSlo(slo)),
       ...optional("maxConcurrency", num(values, "max-concurrency", "count")),
     } as LoadgenInput;
   } catch (err) {
-    if (err instanceof PlanInputError) throw new UsageError(err.message);
+    if (err instanceof InputError) throw new UsageError(err.message);
     throw err;
   }
 }
