@@ -217,6 +217,32 @@ export function readNumber(text: string): number | undefined {
   return text.trim() !== "" && Number.isFinite(n) ? n : undefined;
 }
 
+/** What a number read by {@linkcode parseNumber} must be, and how the error names it. */
+const NUMBER_RULES = {
+  number: [(_: number) => true, "a number"],
+  integer: [(v: number) => Number.isInteger(v), "an integer"],
+  count: [(v: number) => Number.isInteger(v) && v >= 1, "a whole number ≥ 1"],
+  positive: [(v: number) => v > 0, "a number > 0"],
+} as const;
+
+/** A rule of {@linkcode parseNumber}. */
+export type NumberRule = keyof typeof NUMBER_RULES;
+
+/**
+ * A number written by a user (a flag or variable), checked against `rule`; the error is one
+ * line naming `what` and the text.
+ *
+ * @throws {InputError} `--cv: expected a number > 0, got "0"`
+ */
+export function parseNumber(text: string, rule: NumberRule, what: string): number {
+  const v = readNumber(text);
+  const [check, expected] = NUMBER_RULES[rule];
+  if (v === undefined || !check(v)) {
+    throw new InputError(`${what}: expected ${expected}, got ${JSON.stringify(text)}`);
+  }
+  return v;
+}
+
 /** A number schema that also takes the numeric text {@linkcode readNumber} reads (env, flags). */
 export function numberSchema(schema: z.ZodNumber) {
   return z.preprocess((v) => (typeof v === "string" ? readNumber(v) ?? v : v), schema);

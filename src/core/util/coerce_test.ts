@@ -5,8 +5,10 @@ import {
   durationMsSchema,
   type DurationSyntax,
   GO_DURATION,
+  type NumberRule,
   numberSchema,
   parseDurationMs,
+  parseNumber,
   readBoolean,
   readDuration,
   readNumber,
@@ -179,5 +181,27 @@ Deno.test("readNumber() reads finite numeric text; blank and non-finite text is 
   ];
   for (const [text, want] of cases) {
     await t.step(JSON.stringify(text), () => assert.equal(readNumber(text), want));
+  }
+});
+
+Deno.test("parseNumber() checks a rule and names the flag and the text", async (t) => {
+  const cases: Array<[string, NumberRule, number | RegExp]> = [
+    ["2.5", "number", 2.5],
+    ["-3", "integer", -3],
+    ["1.5", "integer", /^--n: expected an integer, got "1\.5"$/],
+    ["4", "count", 4],
+    ["0", "count", /expected a whole number ≥ 1, got "0"/],
+    ["0.1", "positive", 0.1],
+    ["0", "positive", /^--n: expected a number > 0, got "0"$/],
+    ["", "number", /expected a number, got ""/],
+  ];
+  for (const [text, rule, want] of cases) {
+    await t.step(`${rule} ${JSON.stringify(text)}`, () => {
+      if (typeof want === "number") return assert.equal(parseNumber(text, rule, "--n"), want);
+      assert.throws(
+        () => parseNumber(text, rule, "--n"),
+        (e: unknown) => e instanceof InputError && want.test(e.message),
+      );
+    });
   }
 });

@@ -7,18 +7,12 @@
  */
 import { KubeConfigError } from "../../adapters/kubernetes/kube/mod.ts";
 import { ConfigError } from "../../core/util/validate.ts";
-import { readConfigFile } from "../../runtime/config/load.ts";
+import { loadConfig } from "../../runtime/config/load.ts";
+import { flagSpecs } from "../../runtime/config/table.ts";
 import { startController } from "./controller.ts";
-import { configFromFlags, CONTROLLER_FLAGS } from "./flags.ts";
-import { configFromEnv, resolveControllerConfig } from "./options.ts";
+import { CONTROLLER_CONFIG, CONTROLLER_FLAGS } from "./flags.ts";
 import { createLogger } from "../../runtime/log.ts";
-import {
-  parseFlags,
-  renderHelp,
-  stringFlag,
-  UsageError,
-  writeOut,
-} from "../../runtime/cli/flags.ts";
+import { parseFlags, renderHelp, writeOut } from "../../runtime/cli/flags.ts";
 
 const USAGE = "wva controller --prometheus-url URL [flags]";
 
@@ -37,21 +31,13 @@ const FOOTER = [
 
 /** Entry point of `wva controller`; returns the exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
-  const flags = parseFlags(argv, CONTROLLER_FLAGS);
+  const specs = flagSpecs(CONTROLLER_FLAGS);
+  const flags = parseFlags(argv, specs);
   if (flags.help) {
-    writeOut(renderHelp(USAGE, SUMMARY, CONTROLLER_FLAGS, FOOTER));
+    writeOut(renderHelp(USAGE, SUMMARY, specs, FOOTER));
     return 0;
   }
-  const configPath = stringFlag(flags.values, "config");
-  const file = configPath !== undefined ? await readConfigFile(configPath) : {};
-  if (file === null || typeof file !== "object" || Array.isArray(file)) {
-    throw new UsageError(`--config: ${configPath} must hold a mapping of settings`);
-  }
-  const config = resolveControllerConfig([
-    file as Record<string, unknown>,
-    configFromEnv(Deno.env.toObject()),
-    configFromFlags(flags.values),
-  ]);
+  const config = await loadConfig(CONTROLLER_CONFIG, flags.values, { env: Deno.env.toObject() });
   const logger = createLogger({ level: config.logLevel, base: { mode: "controller" } });
   let handle;
   try {
