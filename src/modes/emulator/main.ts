@@ -6,7 +6,9 @@
  * @module
  */
 import { parseFlags, renderHelp, writeOut } from "../../runtime/cli/flags.ts";
-import { emulatorFlagSpecs, ENV_PREFIX, loadEmulatorConfig } from "./cli_config.ts";
+import { loadConfig } from "../../runtime/config/load.ts";
+import { flagSpecs } from "../../runtime/config/table.ts";
+import { EMULATOR_CONFIG, EMULATOR_ENV_PREFIX as ENV_PREFIX, EMULATOR_FLAGS } from "./flags.ts";
 import { emulatorLogger, startEmulator } from "../../../emulator/serve.ts";
 
 const SUMMARY = [
@@ -23,13 +25,13 @@ const FOOTER = [
 
 /** Entry point of `wva emulator`; returns the exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
-  const specs = emulatorFlagSpecs();
+  const specs = flagSpecs(EMULATOR_FLAGS);
   const flags = parseFlags(argv, specs);
   if (flags.help) {
     writeOut(renderHelp("wva emulator [flags]", SUMMARY, specs, FOOTER));
     return 0;
   }
-  const config = await loadEmulatorConfig(flags.values, Deno.env.toObject());
+  const config = await loadConfig(EMULATOR_CONFIG, flags.values, { env: Deno.env.toObject() });
   const logger = emulatorLogger(config);
   const handle = await startEmulator(config, { logger });
   let interrupts = 0;
