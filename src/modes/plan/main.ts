@@ -6,36 +6,13 @@
  * @module
  */
 import { readConfigFile } from "../../runtime/config/load.ts";
+import { resolveConfig } from "../../runtime/config/resolve.ts";
+import { flagSpecs } from "../../runtime/config/table.ts";
 import { solveSystem } from "../../core/plan/solve.ts";
 import { loadSystem } from "../../core/plan/build.ts";
 import { planReport, renderReport, renderTable } from "../../core/plan/render.ts";
-import {
-  type FlagSpecs,
-  parseFlags,
-  renderHelp,
-  UsageError,
-  writeErr,
-  writeOut,
-} from "../../runtime/cli/flags.ts";
-
-const OUTPUTS = ["table", "json", "yaml"] as const;
-
-const FLAGS: FlagSpecs = {
-  file: {
-    type: "string",
-    short: "f",
-    arg: "FILE",
-    description:
-      "System file (YAML or JSON): accelerators, serviceClasses, models, servers, capacity, optimizer",
-  },
-  output: {
-    type: "string",
-    short: "o",
-    arg: "FORMAT",
-    description: "table (the seed logs' solution lines), json or yaml",
-    defaultText: "table",
-  },
-};
+import { parseFlags, renderHelp, writeErr, writeOut } from "../../runtime/cli/flags.ts";
+import { PLAN_CONFIG, PLAN_FLAGS } from "./flags.ts";
 
 const SUMMARY = [
   "Run the optimizer offline: for each server, size every candidate accelerator with the",
@@ -53,26 +30,20 @@ const FOOTER = [
 
 /** Entry point of `wva plan`; returns the exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
-  const flags = parseFlags(argv, FLAGS);
+  const specs = flagSpecs(PLAN_FLAGS);
+  const flags = parseFlags(argv, specs);
   if (flags.help) {
-    writeOut(renderHelp("wva plan --file FILE [--output table|json|yaml]", SUMMARY, FLAGS, FOOTER));
+    writeOut(renderHelp("wva plan --file FILE [--output table|json|yaml]", SUMMARY, specs, FOOTER));
     return 0;
   }
-  const file = flags.values.file;
-  if (typeof file !== "string" || file === "") throw new UsageError("missing --file FILE");
-  const output = flags.values.output ?? "table";
-  if (typeof output !== "string" || !(OUTPUTS as readonly string[]).includes(output)) {
-    throw new UsageError(
-      `--output must be one of ${OUTPUTS.join(", ")} (got ${JSON.stringify(output)})`,
-    );
-  }
+  const { file, output } = resolveConfig(PLAN_CONFIG, { flags: flags.values });
   const { system, warnings } = loadSystem(await readConfigFile(file), file);
   for (const w of warnings) writeErr(`wva plan: ${w}\n`);
   const solution = solveSystem(system);
   writeOut(
     output === "table"
       ? renderTable(system, solution)
-      : renderReport(planReport(system, solution), output as "json" | "yaml"),
+      : renderReport(planReport(system, solution), output),
   );
   return 0;
 }
