@@ -12,9 +12,9 @@
  * @module
  */
 import { z } from "zod";
-import { exitCodeForError, parseFlags, renderHelp, writeOut } from "../src/runtime/cli/flags.ts";
+import { exitCodeForError, writeOut } from "../src/runtime/cli/flags.ts";
 import { type ConfigSpec, resolveConfig } from "../src/runtime/config/resolve.ts";
-import { type FlagRow, flagSpecs } from "../src/runtime/config/table.ts";
+import { type FlagRow, parseCommandLine } from "../src/runtime/config/table.ts";
 import { numberSchema } from "../src/core/util/coerce.ts";
 import {
   formatGpuSummary,
@@ -195,18 +195,11 @@ const CONFIG: ConfigSpec<typeof CliSchema> = {
 /** CLI entry: returns the exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
   try {
-    const specs = flagSpecs(FLAGS);
-    const { values, help } = parseFlags(argv, specs);
-    if (help) {
-      writeOut(
-        renderHelp(
-          "gpu_nodes.ts [flags]",
-          "Give nodes fake GPU capacity and labels, then print the summary.",
-          specs,
-        ),
-      );
-      return 0;
-    }
+    const values = parseCommandLine(argv, FLAGS, {
+      usage: "gpu_nodes.ts [flags]",
+      summary: "Give nodes fake GPU capacity and labels, then print the summary.",
+    });
+    if (values === undefined) return 0;
     const opts = resolveConfig(CONFIG, { flags: values });
     const kube = loadKube({ kubeconfigPath: opts.kubeconfig });
     try {

@@ -6,13 +6,22 @@
  * @module
  */
 import { loadConfig } from "../../runtime/config/load.ts";
-import { flagSpecs } from "../../runtime/config/table.ts";
+import { parseCommandLine } from "../../runtime/config/table.ts";
 import { DEMO_CONFIG, DEMO_FLAGS } from "./flags.ts";
 import { writeDemoOutputs } from "./outputs.ts";
 import { runDemo } from "./run_demo.ts";
 import { resolveSchedule } from "./schedules.ts";
 import { renderSummaryText } from "./summary_text.ts";
-import { parseFlags, renderHelp, stringFlag, writeErr, writeOut } from "../../runtime/cli/flags.ts";
+import { stringFlag, writeErr, writeOut } from "../../runtime/cli/flags.ts";
+
+const HELP = {
+  usage: "wva demo [flags]",
+  summary:
+    "Runs the whole system on this machine, no Kubernetes: emulated A100 and H100 replicas\n" +
+    "behind a router, the controller's cycle scaling them within a GPU inventory, a load\n" +
+    "schedule that ramps up, holds, spikes and falls back, a live view and a report.",
+  footer: "Example: wva demo --quick --out out/demo   (then open out/demo/report.html)",
+};
 
 /** Writes JSON through a temporary file and a rename, so Prometheus never reads half a file. */
 async function writeAtomically(path: string, value: unknown): Promise<void> {
@@ -22,20 +31,8 @@ async function writeAtomically(path: string, value: unknown): Promise<void> {
 
 /** Entry point of `wva demo`; returns the exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
-  const specs = flagSpecs(DEMO_FLAGS);
-  const flags = parseFlags(argv, specs);
-  if (flags.help) {
-    writeOut(renderHelp(
-      "wva demo [flags]",
-      "Runs the whole system on this machine, no Kubernetes: emulated A100 and H100 replicas\n" +
-        "behind a router, the controller's cycle scaling them within a GPU inventory, a load\n" +
-        "schedule that ramps up, holds, spikes and falls back, a live view and a report.",
-      specs,
-      "Example: wva demo --quick --out out/demo   (then open out/demo/report.html)",
-    ));
-    return 0;
-  }
-  const v = flags.values;
+  const v = parseCommandLine(argv, DEMO_FLAGS, HELP);
+  if (v === undefined) return 0;
   const config = await loadConfig(DEMO_CONFIG, v);
   const schedule = resolveSchedule(config.load.schedule, "--schedule");
   const outDir = stringFlag(v, "out") ?? "out/demo";

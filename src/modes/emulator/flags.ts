@@ -9,28 +9,17 @@
  */
 import { EmulatorConfigSchema } from "../../../emulator/config.ts";
 import type { ConfigSpec } from "../../runtime/config/resolve.ts";
-import type { FlagRow } from "../../runtime/config/table.ts";
+import { type FlagRow, switchFlag, valueFlag } from "../../runtime/config/table.ts";
 
 /** Prefix of the environment variables (`WVA_EMULATOR_MAX_NUM_SEQS=512`). */
 export const EMULATOR_ENV_PREFIX = "WVA_EMULATOR_";
 
-const value = (
-  flag: string,
-  path: string,
-  arg: string,
-  description: string,
-  defaultText?: string,
-) => ({ flag, path, arg, description, ...(defaultText ? { defaultText } : {}) }) satisfies FlagRow;
-const toggle = (flag: string, path: string, description: string, sets = true) =>
-  ({ flag, path, kind: "switch", sets, description }) satisfies FlagRow;
+const value = (flag: string, path: string, arg: string, description: string, defaultText: string) =>
+  valueFlag(flag, path, arg, description, { defaultText });
 
 /** Every flag of `wva emulator`. */
 export const EMULATOR_FLAGS: readonly FlagRow[] = [
-  {
-    flag: "config",
-    arg: "FILE",
-    description: "YAML or JSON config file (keys as in docs/emulator.md)",
-  },
+  valueFlag("config", undefined, "FILE", "YAML or JSON config file (keys as in docs/emulator.md)"),
   value("port", "port", "N", "Port to listen on (0 = any free port)", "8000"),
   value("host", "host", "ADDR", "Address to bind (0.0.0.0 in a container)", "127.0.0.1"),
   value("model", "model", "NAME", "Served model name", "default/default"),
@@ -39,7 +28,7 @@ export const EMULATOR_FLAGS: readonly FlagRow[] = [
   value("beta", "betaMs", "MS", "Decode step time per sequence in the batch (ms)", "preset"),
   value("gamma", "gammaMs", "MS", "Prefill fixed time (ms)", "preset"),
   value("delta", "deltaMs", "MS", "Prefill time per prompt token (ms)", "preset"),
-  toggle(
+  switchFlag(
     "prefill-scales-with-batch",
     "prefillScalesWithBatch",
     "Multiply the prefill token term by the running count",
@@ -61,11 +50,11 @@ export const EMULATOR_FLAGS: readonly FlagRow[] = [
   ),
   value("kv-cache-blocks", "kvCacheBlocks", "N", "KV cache size in blocks", "preset"),
   value("block-size", "blockSize", "N", "Tokens per KV block (8, 16, 32, 64, 128)", "16"),
-  toggle(
+  switchFlag(
     "no-preemption",
     "preemption",
     "Reserve prompt + output KV at admission instead of preempting",
-    false,
+    { sets: false },
   ),
   value(
     "max-waiting-queue",
@@ -134,7 +123,7 @@ export const EMULATOR_FLAGS: readonly FlagRow[] = [
     "How long a 'stall' failure holds back the first token",
     "10s",
   ),
-  toggle(
+  switchFlag(
     "deprecated-metrics",
     "deprecatedMetrics",
     "Also export gpu_cache_usage_perc and time_per_output_token_seconds",

@@ -10,7 +10,7 @@
 import { InputError } from "../../core/util/validate.ts";
 import { createLiveView, startLiveView } from "../../runtime/tty.ts";
 import { LOADGEN_FLAGS, loadgenConfig } from "./flags.ts";
-import { flagSpecs } from "../../runtime/config/table.ts";
+import { parseCommandLine } from "../../runtime/config/table.ts";
 import {
   analyzeRun,
   formatProgress,
@@ -21,21 +21,21 @@ import {
   writeOutputs,
 } from "../../adapters/loadgen/mod.ts";
 import { summaryDocument } from "../../adapters/loadgen/write_outputs.ts";
-import { parseFlags, renderHelp, writeErr, writeOut } from "../../runtime/cli/flags.ts";
+import { writeErr, writeOut } from "../../runtime/cli/flags.ts";
 
-const USAGE = "wva loadgen (--rate RATE [--duration DUR] | --stages SPEC|FILE) [flags]";
-
-const SUMMARY =
-  "Open-loop load generator for OpenAI-compatible endpoints (vLLM, the emulator, a router).\n" +
-  "Sends on an absolute schedule, measures TTFT, every inter-token gap, TPOT and E2E over\n" +
-  "streaming, and reports achieved rate and goodput per stage.";
-
-const FOOTER = [
-  "Examples:",
-  "  wva loadgen --url http://localhost:8000/v1 --rate '[[120, 60], [120, 80]]'",
-  "  wva loadgen --stages 30s@2rps,1m@2..20rps --slo ttft=500ms,itl=50ms --out run1",
-  "  wva loadgen --rate 5rps --duration 2m --arrival gamma --cv 2 --output-tokens 64..256",
-].join("\n");
+const HELP = {
+  usage: "wva loadgen (--rate RATE [--duration DUR] | --stages SPEC|FILE) [flags]",
+  summary:
+    "Open-loop load generator for OpenAI-compatible endpoints (vLLM, the emulator, a router).\n" +
+    "Sends on an absolute schedule, measures TTFT, every inter-token gap, TPOT and E2E over\n" +
+    "streaming, and reports achieved rate and goodput per stage.",
+  footer: [
+    "Examples:",
+    "  wva loadgen --url http://localhost:8000/v1 --rate '[[120, 60], [120, 80]]'",
+    "  wva loadgen --stages 30s@2rps,1m@2..20rps --slo ttft=500ms,itl=50ms --out run1",
+    "  wva loadgen --rate 5rps --duration 2m --arrival gamma --cv 2 --output-tokens 64..256",
+  ].join("\n"),
+};
 
 function quoteArg(a: string): string {
   return /^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replaceAll("'", `'\\''`)}'`;
@@ -56,13 +56,9 @@ async function ensureWritableDir(dir: string): Promise<void> {
 
 /** Entry point of `wva loadgen`; returns the exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
-  const specs = flagSpecs(LOADGEN_FLAGS);
-  const flags = parseFlags(argv, specs);
-  if (flags.help) {
-    writeOut(renderHelp(USAGE, SUMMARY, specs, FOOTER));
-    return 0;
-  }
-  const config = await loadgenConfig(flags.values);
+  const flags = parseCommandLine(argv, LOADGEN_FLAGS, HELP);
+  if (flags === undefined) return 0;
+  const config = await loadgenConfig(flags);
   const { progress: mode, out } = config;
   if (out !== undefined) await ensureWritableDir(out);
   let options;

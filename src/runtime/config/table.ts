@@ -8,7 +8,7 @@
  *
  * @module
  */
-import type { FlagSpecs } from "../cli/flags.ts";
+import { type FlagSpecs, type FlagValues, parseFlags, renderHelp, writeOut } from "../cli/flags.ts";
 
 /** How a flag takes its value on the command line. */
 export type FlagKind = "value" | "switch" | "list";
@@ -68,4 +68,53 @@ export function flagSpecs(rows: readonly FlagRow[]): FlagSpecs {
     };
   }
   return specs;
+}
+
+/** The optional fields of a row, for {@linkcode valueFlag} and {@linkcode switchFlag}. */
+export type RowExtras = Omit<FlagRow, "flag" | "path" | "kind" | "arg" | "description">;
+
+/** A row for a flag that takes a value (`path` undefined: the mode reads the flag itself). */
+export function valueFlag(
+  flag: string,
+  path: string | undefined,
+  arg: string,
+  description: string,
+  extra: RowExtras = {},
+): FlagRow {
+  return { flag, ...(path !== undefined ? { path } : {}), arg, description, ...extra };
+}
+
+/** A row for a switch (a flag without a value). */
+export function switchFlag(
+  flag: string,
+  path: string | undefined,
+  description: string,
+  extra: RowExtras = {},
+): FlagRow {
+  return { flag, kind: "switch", ...(path !== undefined ? { path } : {}), description, ...extra };
+}
+
+/** The help text of a command around its flag rows. */
+export interface HelpText {
+  readonly usage: string;
+  readonly summary: string;
+  readonly footer?: string;
+}
+
+/**
+ * Parses `argv` against the rows; on `--help` writes the help text and returns `undefined`
+ * (the command then exits 0).
+ *
+ * @throws {import("../cli/flags.ts").UsageError} on an unknown flag or a missing value
+ */
+export function parseCommandLine(
+  argv: readonly string[],
+  rows: readonly FlagRow[],
+  help: HelpText,
+): FlagValues | undefined {
+  const specs = flagSpecs(rows);
+  const parsed = parseFlags(argv, specs);
+  if (!parsed.help) return parsed.values;
+  writeOut(renderHelp(help.usage, help.summary, specs, help.footer));
+  return undefined;
 }
