@@ -4,6 +4,12 @@
  * input keeping its own grammar through a {@linkcode DurationSyntax} or an option (so `1h30m`
  * stays a ConfigMap form and a bare `500` stays milliseconds only where it always was).
  *
+ * Each kind has one parser and thin forms around it: `readX` says what the text is or that it is
+ * not one (for callers that word their own errors), `parseX(text, …, what)` throws an
+ * `InputError` line naming `what` (flags, schedules), `xSchema` lets zod take the text.
+ * Booleans: {@linkcode readBoolean}; durations: {@linkcode readDuration}; numbers:
+ * {@linkcode readNumber}. Kubernetes quantities are in `./quantity.ts`.
+ *
  * Pure (no I/O, no clock): the pure folders (`src/core/load`) import it.
  *
  * @module
