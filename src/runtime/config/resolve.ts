@@ -78,7 +78,7 @@ function newLayer(): Layer {
 }
 
 /** The variable a row reads, if any. */
-export function envOf(spec: Pick<ConfigSpec<z.ZodType>, "envPrefix">, row: FlagRow) {
+function envOf(spec: Pick<ConfigSpec<z.ZodType>, "envPrefix">, row: FlagRow) {
   if (row.path === undefined) return undefined;
   if (row.env !== undefined) return row.env;
   return spec.envPrefix === undefined ? undefined : prefixedEnv(spec.envPrefix, row.flag);
