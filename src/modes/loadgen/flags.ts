@@ -13,7 +13,7 @@ import { InputError } from "../../core/util/validate.ts";
 import { type FlagValues, stringFlag } from "../../runtime/cli/flags.ts";
 import { loadConfig, readConfigFile } from "../../runtime/config/load.ts";
 import type { ConfigSpec } from "../../runtime/config/resolve.ts";
-import type { FlagRow } from "../../runtime/config/table.ts";
+import { type FlagRow, switchFlag, valueFlag } from "../../runtime/config/table.ts";
 import { parseLengthSpec } from "../../core/load/lengths.ts";
 import { BaseUrlSchema, LoadgenOptionsSchema } from "../../core/load/options.ts";
 import {
@@ -50,147 +50,84 @@ const number = (rule: "integer" | "count" | "positive") => (text: string, what: 
 
 /** Every flag of `wva loadgen`. */
 export const LOADGEN_FLAGS: readonly FlagRow[] = [
-  {
-    flag: "url",
-    path: "url",
-    arg: "URL",
-    description: "API base URL ending in /v1",
+  valueFlag("url", "url", "URL", "API base URL ending in /v1", {
     defaultText: "http://localhost:8000/v1",
-  },
-  {
-    flag: "model",
-    path: "model",
-    arg: "NAME",
-    description: "Model name to send",
+  }),
+  valueFlag("model", "model", "NAME", "Model name to send", {
     defaultText: "the first model of GET <url>/models",
-  },
-  {
-    flag: "api",
-    path: "api",
-    arg: "chat|completions",
-    description: "Endpoint",
-    defaultText: "chat",
-  },
-  {
-    flag: "rate",
-    arg: "RATE",
-    description:
-      "Constant rate (2rps, 120rpm; a bare number is per MINUTE as in loadgen.py) or the seeds' list '[[seconds, rpm], ...]'",
-  },
-  {
-    flag: "duration",
-    arg: "DUR",
-    description: "Length of a constant --rate (e.g. 5m)",
+  }),
+  valueFlag("api", "api", "chat|completions", "Endpoint", { defaultText: "chat" }),
+  valueFlag(
+    "rate",
+    undefined,
+    "RATE",
+    "Constant rate (2rps, 120rpm; a bare number is per MINUTE as in loadgen.py) or the seeds' list '[[seconds, rpm], ...]'",
+  ),
+  valueFlag("duration", undefined, "DUR", "Length of a constant --rate (e.g. 5m)", {
     defaultText: "until Ctrl-C",
-  },
-  {
-    flag: "stages",
-    arg: "SPEC|FILE",
-    description: "Stages '60s@2rps,2m@2..10rps' (ramps with ..) or a YAML/JSON file",
-  },
-  {
-    flag: "arrival",
-    path: "arrival",
+  }),
+  valueFlag(
+    "stages",
+    undefined,
+    "SPEC|FILE",
+    "Stages '60s@2rps,2m@2..10rps' (ramps with ..) or a YAML/JSON file",
+  ),
+  valueFlag("arrival", "arrival", "KIND", "constant (alias deterministic) | poisson | gamma", {
     read: (text) => (text === "deterministic" ? "constant" : text),
-    arg: "KIND",
-    description: "constant (alias deterministic) | poisson | gamma",
     defaultText: "poisson",
-  },
-  {
-    flag: "cv",
-    path: "cv",
+  }),
+  valueFlag("cv", "cv", "N", "Burstiness for gamma: CV of gaps (1 = poisson)", {
     read: number("positive"),
-    arg: "N",
-    description: "Burstiness for gamma: CV of gaps (1 = poisson)",
     defaultText: "1",
-  },
-  {
-    flag: "seed",
-    path: "seed",
+  }),
+  valueFlag("seed", "seed", "N", "Seed for arrivals and lengths", {
     read: number("integer"),
-    arg: "N",
-    description: "Seed for arrivals and lengths",
     defaultText: "0",
-  },
-  {
-    flag: "prompt-tokens",
-    path: "promptTokens",
+  }),
+  valueFlag("prompt-tokens", "promptTokens", "DIST", "128 | 64..256 | normal:128:32[:MIN:MAX]", {
     read: parseLengthSpec,
-    arg: "DIST",
-    description: "128 | 64..256 | normal:128:32[:MIN:MAX]",
     defaultText: "128",
-  },
-  {
-    flag: "output-tokens",
-    path: "outputTokens",
-    read: parseLengthSpec,
-    arg: "DIST",
-    description: "Same forms; sent as max_tokens with ignore_eos",
-    defaultText: "128",
-  },
-  {
-    flag: "no-stream",
-    kind: "switch",
-    path: "stream",
-    sets: false,
-    description: "Ask for whole answers (TTFT = E2E, no ITL)",
-  },
-  {
-    flag: "timeout",
-    path: "timeoutMs",
+  }),
+  valueFlag(
+    "output-tokens",
+    "outputTokens",
+    "DIST",
+    "Same forms; sent as max_tokens with ignore_eos",
+    {
+      read: parseLengthSpec,
+      defaultText: "128",
+    },
+  ),
+  switchFlag("no-stream", "stream", "Ask for whole answers (TTFT = E2E, no ITL)", { sets: false }),
+  valueFlag("timeout", "timeoutMs", "DUR", "Per-request timeout", {
     read: positiveDurationMs,
-    arg: "DUR",
-    description: "Per-request timeout",
     defaultText: "60s",
-  },
-  {
-    flag: "drain",
-    path: "drainMs",
+  }),
+  valueFlag("drain", "drainMs", "DUR", "Wait this long for in-flight requests after the schedule", {
     read: (text, what) => parseDurationMs(text, UNIT_DURATION, what),
-    arg: "DUR",
-    description: "Wait this long for in-flight requests after the schedule",
     defaultText: "30s",
-  },
-  {
-    flag: "header",
-    kind: "list",
-    arg: "'K: V'",
-    description: "Extra HTTP header (repeatable)",
-  },
-  { flag: "api-key", arg: "KEY", description: "Sends Authorization: Bearer KEY" },
-  {
-    flag: "slo",
-    path: "slo",
-    read: parseSlo,
-    arg: "SPEC",
-    description: "Goodput bounds, e.g. ttft=500ms,itl=50ms (keys ttft itl tpot maxitl e2e)",
-  },
-  {
-    flag: "max-concurrency",
-    path: "maxConcurrency",
-    read: number("count"),
-    arg: "N",
-    description: "Cap on requests in flight; sends that find it full are dropped and counted",
-  },
-  {
-    flag: "out",
-    path: "out",
-    arg: "DIR",
-    description: "Write summary.json, requests.jsonl, report.html",
-  },
-  {
-    flag: "progress",
-    path: "progress",
-    arg: "MODE",
-    description: "auto | tty | plain | none",
-    defaultText: "auto",
-  },
-  {
-    flag: "json",
-    kind: "switch",
-    path: "json",
-    description: "Print summary.json to stdout instead of the table",
-  },
+  }),
+  { flag: "header", kind: "list", arg: "'K: V'", description: "Extra HTTP header (repeatable)" },
+  valueFlag("api-key", undefined, "KEY", "Sends Authorization: Bearer KEY"),
+  valueFlag(
+    "slo",
+    "slo",
+    "SPEC",
+    "Goodput bounds, e.g. ttft=500ms,itl=50ms (keys ttft itl tpot maxitl e2e)",
+    {
+      read: parseSlo,
+    },
+  ),
+  valueFlag(
+    "max-concurrency",
+    "maxConcurrency",
+    "N",
+    "Cap on requests in flight; sends that find it full are dropped and counted",
+    { read: number("count") },
+  ),
+  valueFlag("out", "out", "DIR", "Write summary.json, requests.jsonl, report.html"),
+  valueFlag("progress", "progress", "MODE", "auto | tty | plain | none", { defaultText: "auto" }),
+  switchFlag("json", "json", "Print summary.json to stdout instead of the table"),
 ];
 
 /** How `wva loadgen` resolves its command line (no config file, no environment). */
