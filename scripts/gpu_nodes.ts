@@ -12,15 +12,10 @@
  * @module
  */
 import { z } from "zod";
-import {
-  exitCodeForError,
-  type FlagSpecs,
-  parseFlags,
-  renderHelp,
-  UsageError,
-  writeOut,
-} from "../src/runtime/cli/flags.ts";
-import { parseOrThrow } from "../src/core/util/validate.ts";
+import { exitCodeForError, writeOut } from "../src/runtime/cli/flags.ts";
+import { type ConfigSpec, resolveConfig } from "../src/runtime/config/resolve.ts";
+import { type FlagRow, parseCommandLine } from "../src/runtime/config/table.ts";
+import { numberSchema } from "../src/core/util/coerce.ts";
 import {
   formatGpuSummary,
   GPU_MODES,
@@ -117,82 +112,105 @@ export async function applyGpuNodes(kube: Kube, options: ApplyGpuOptions): Promi
   return gpuInventory((await kube.core.listNode()).items as NodeLike[]);
 }
 
-const FLAGS: FlagSpecs = {
-  kubeconfig: {
-    type: "string",
+const FLAGS: readonly FlagRow[] = [
+  {
+    flag: "kubeconfig",
+    path: "kubeconfig",
     arg: "FILE",
     description: "Kubeconfig to use",
     defaultText: "$KUBECONFIG or ~/.kube/config",
   },
-  type: {
-    type: "string",
+  {
+    flag: "type",
+    path: "type",
     short: "t",
     arg: "MODE",
     description: `GPU mode: ${GPU_MODES.join(", ")}`,
     defaultText: "mix",
   },
-  gpus: { type: "string", short: "g", arg: "N", description: "GPUs per node", defaultText: "2" },
-  product: {
-    type: "string",
+  {
+    flag: "gpus",
+    path: "gpus",
+    short: "g",
+    arg: "N",
+    description: "GPUs per node",
+    defaultText: "2",
+  },
+  {
+    flag: "product",
+    path: "product",
     short: "d",
     arg: "NAME",
     description: "GPU product (single-vendor modes)",
     defaultText: "vendor preset",
   },
-  "memory-mb": {
-    type: "string",
+  {
+    flag: "memory-mb",
+    path: "memoryMb",
     short: "m",
     arg: "MB",
     description: "Memory per GPU in MB (single-vendor modes)",
     defaultText: "vendor preset",
   },
-  selector: {
-    type: "string",
+  {
+    flag: "selector",
+    path: "selector",
     short: "l",
     arg: "SEL",
     description: "Label selector of the nodes",
     defaultText: "all nodes",
   },
-  "summary-only": { type: "boolean", description: "Only print the summary table" },
-};
+  {
+    flag: "summary-only",
+    kind: "switch",
+    path: "summaryOnly",
+    description: "Only print the summary table",
+  },
+];
 
-const CliSchema = z.object({
+const CliSchema = z.strictObject({
+  kubeconfig: z.string().min(1).optional(),
   type: z.enum(GPU_MODES).default("mix"),
-  gpus: z.coerce.number().int().min(0).max(1024).default(2),
+  gpus: numberSchema(z.number().int().min(0).max(1024)).default(2),
   product: z.string().min(1).optional(),
-  "memory-mb": z.coerce.number().int().positive().optional(),
+  memoryMb: numberSchema(z.number().int().positive()).optional(),
+  selector: z.string().optional(),
+  summaryOnly: z.boolean().default(false),
+}).superRefine((o, ctx) => {
+  if (o.type.includes("mix") && (o.product || o.memoryMb)) {
+    ctx.addIssue({
+      code: "custom",
+      path: [o.product ? "product" : "memoryMb"],
+      message: `applies to single-vendor modes only, not '${o.type}'`,
+    });
+  }
 });
+
+const CONFIG: ConfigSpec<typeof CliSchema> = {
+  schema: CliSchema,
+  flags: FLAGS,
+  source: "command line",
+};
 
 /** CLI entry: returns the exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
   try {
-    const { values, help } = parseFlags(argv, FLAGS);
-    if (help) {
-      writeOut(
-        renderHelp(
-          "gpu_nodes.ts [flags]",
-          "Give nodes fake GPU capacity and labels, then print the summary.",
-          FLAGS,
-        ),
-      );
-      return 0;
-    }
-    const opts = parseOrThrow(CliSchema, values, "command line");
-    if (opts.type.includes("mix") && (opts.product || opts["memory-mb"])) {
-      throw new UsageError(
-        `--product/--memory-mb only apply to single-vendor modes, not '${opts.type}'`,
-      );
-    }
-    const kube = loadKube({ kubeconfigPath: values.kubeconfig as string | undefined });
+    const values = parseCommandLine(argv, FLAGS, {
+      usage: "gpu_nodes.ts [flags]",
+      summary: "Give nodes fake GPU capacity and labels, then print the summary.",
+    });
+    if (values === undefined) return 0;
+    const opts = resolveConfig(CONFIG, { flags: values });
+    const kube = loadKube({ kubeconfigPath: opts.kubeconfig });
     try {
-      const rows = values["summary-only"]
+      const rows = opts.summaryOnly
         ? gpuInventory((await kube.core.listNode()).items as NodeLike[])
         : await applyGpuNodes(kube, {
           mode: opts.type,
           gpusPerNode: opts.gpus,
           ...(opts.product ? { product: opts.product } : {}),
-          ...(opts["memory-mb"] ? { memoryMb: opts["memory-mb"] } : {}),
-          labelSelector: values.selector as string | undefined,
+          ...(opts.memoryMb ? { memoryMb: opts.memoryMb } : {}),
+          labelSelector: opts.selector,
         });
       writeOut(formatGpuSummary(rows) + "\n");
     } finally {

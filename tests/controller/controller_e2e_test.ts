@@ -25,7 +25,7 @@ import {
 const LOG = Deno.env.get("WVA_TEST_LOG") === "1";
 
 function controllerFor(env: Env) {
-  const config = resolveControllerConfig([{
+  const config = resolveControllerConfig({
     kubeconfig: env.cluster.kubeconfigPath,
     namespace: "wva-system",
     prometheusUrl: env.prom.url,
@@ -38,7 +38,7 @@ function controllerFor(env: Env) {
     directScale: true,
     metricsAddr: "127.0.0.1:0",
     healthAddr: "127.0.0.1:0",
-  }]);
+  });
   const logger = createLogger({ level: LOG ? "info" : "error", base: { test: "e2e" } });
   return startController(config, { logger });
 }

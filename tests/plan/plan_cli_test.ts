@@ -131,7 +131,7 @@ Deno.test("wva plan rejects bad input: exit 2, the field path and value, no stac
       {
         name: "bad --output",
         args: ["--file", "examples/plan/seed_40rpm.yaml", "-o", "xml"],
-        expect: [/--output must be one of table, json, yaml \(got "xml"\)/],
+        expect: [/--output: must be one of table, json, yaml \(got "xml"\)/],
       },
       {
         name: "file not found",

@@ -31,7 +31,8 @@ import {
   type StoredCapacity,
 } from "./saturation_v2_state.ts";
 import { capacitySignals } from "./capacity_signals.ts";
-import { medianOf, step } from "../contract/steps.ts";
+import { step } from "../contract/steps.ts";
+import { median } from "../util/stats.ts";
 
 export { capacitySignals } from "./capacity_signals.ts";
 
@@ -199,8 +200,8 @@ export function analyzeSaturationV2(
     const live = replicas.filter((r) => r.k2Source !== "stored");
     if (live.length > 0) {
       capacityStore[key] = {
-        effectiveCapacity: medianOf(live.map((r) => r.capacity)),
-        kvCapacityTokens: medianOf(live.map((r) => r.kvCapacityTokens)),
+        effectiveCapacity: median(live.map((r) => r.capacity)),
+        kvCapacityTokens: median(live.map((r) => r.kvCapacityTokens)),
         updatedMs: nowMs,
       };
     }
@@ -229,7 +230,7 @@ function variantCapacity(
   let prc: number;
   let how: string;
   if (replicas.length > 0) {
-    prc = medianOf(replicas.map((r) => r.capacity));
+    prc = median(replicas.map((r) => r.capacity));
     how = `median of ${replicas.length} replica capacities`;
   } else if (stored && stored.effectiveCapacity > 0) {
     prc = stored.effectiveCapacity;
@@ -249,8 +250,8 @@ function variantCapacity(
     step("v2.variant-capacity", `${v.name}: per-replica capacity ${prc} tokens (${how})`, {
       variant: v.name,
       perReplicaCapacity: prc,
-      medianK1: replicas.length ? medianOf(replicas.map((r) => r.k1)) : null,
-      medianK2: replicas.length ? medianOf(replicas.map((r) => r.k2)) : null,
+      medianK1: replicas.length ? median(replicas.map((r) => r.k1)) : null,
+      medianK2: replicas.length ? median(replicas.map((r) => r.k2)) : null,
       k2Sources: sources,
       demand,
       saturatedReplicas: replicas.filter((r) => r.saturated).length,

@@ -24,7 +24,7 @@
  *
  * @module
  */
-import { GPU_VENDORS, type VendorKind } from "./gpu_vendors.ts";
+import { GPU_VENDORS, gpuCount, type VendorKind } from "./gpu_vendors.ts";
 import { type AcceleratorCostsConfig, acceleratorForDevice } from "./configmaps/mod.ts";
 import { ACCELERATOR_LABEL } from "./v1alpha1.ts";
 
@@ -173,21 +173,16 @@ function fromTemplate(
   return pref ? { ...pref, source: "preferredAffinity" } : undefined;
 }
 
-/** A GPU quantity: extended resources are whole numbers, so anything else counts 0. */
-function quantity(v: string | number | undefined): number {
-  const n = typeof v === "number" ? v : Number(v ?? 0);
-  return Number.isInteger(n) && n > 0 ? n : 0;
-}
-
 /**
  * GPUs one pod of the template requests, per vendor (vendor-table order), as Kubernetes counts
  * a pod's effective request: the sum over regular containers of max(limit, request), or the
- * largest init container's when that is larger. Non-integer quantities count 0.
+ * largest init container's when that is larger. Quantities that are not whole numbers count 0
+ * ({@linkcode gpuCount}).
  */
 export function gpusRequested(t: PodTemplateLike | undefined): Map<VendorKind, number> {
   const out = new Map<VendorKind, number>();
   const per = (c: ContainerLike, r: string) =>
-    Math.max(quantity(c.resources?.limits?.[r]), quantity(c.resources?.requests?.[r]));
+    Math.max(gpuCount(c.resources?.limits?.[r]), gpuCount(c.resources?.requests?.[r]));
   for (const v of GPU_VENDORS) {
     const regular = (t?.spec?.containers ?? []).reduce((s, c) => s + per(c, v.resource), 0);
     const init = Math.max(0, ...(t?.spec?.initContainers ?? []).map((c) => per(c, v.resource)));

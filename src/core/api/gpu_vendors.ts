@@ -9,6 +9,7 @@
  *
  * @module
  */
+import { parseQuantity } from "../util/quantity.ts";
 
 /** The vendor kinds, in the order the `mix` emulation mode cycles through them. */
 export const VENDOR_KINDS = ["nvidia", "amd", "intel-gaudi", "intel-i915", "intel-xe"] as const;
@@ -113,16 +114,29 @@ export interface NodeGpus {
   readonly memoryMb: number | undefined;
 }
 
-function quantity(value: string | undefined): number {
-  if (value === undefined) return 0;
-  const n = Number(value);
-  return Number.isFinite(n) && n >= 0 ? Math.floor(n) : 0;
+/**
+ * GPUs in a Kubernetes quantity (a pod's request or limit, a node's capacity): the quantity when
+ * it is a whole number ≥ 0, else 0. Kubernetes admits only whole quantities of extended resources
+ * (a pod asking for `500m` of `nvidia.com/gpu` is refused), so a fraction (`"1.5"`, `"500m"`), a
+ * negative or an unreadable value is malformed: it counts 0, never rounded, because rounding up
+ * would invent demand and rounding down would invent capacity from an object the API server would
+ * not have accepted.
+ *
+ * @example
+ * ```ts
+ * import { gpuCount } from "./gpu_vendors.ts";
+ * if (gpuCount("2") !== 2 || gpuCount("1.5") !== 0 || gpuCount(undefined) !== 0) throw new Error();
+ * ```
+ */
+export function gpuCount(value: string | number | undefined): number {
+  const n = value === undefined ? undefined : parseQuantity(value);
+  return n !== undefined && Number.isInteger(n) && n >= 0 ? n : 0;
 }
 
 /**
  * Reads the GPU inventory from nodes: one entry per node and GPU resource present in its
  * capacity or allocatable, in node order then vendor-table order. Counts of extended resources
- * are integers (`"8"`); anything else counts as 0.
+ * are whole numbers (`"8"`); anything else counts as 0 ({@linkcode gpuCount}).
  */
 export function gpuInventory(nodes: readonly NodeLike[]): NodeGpus[] {
   const out: NodeGpus[] = [];
@@ -140,8 +154,8 @@ export function gpuInventory(nodes: readonly NodeLike[]): NodeGpus[] {
         node: node.metadata?.name ?? "",
         kind: v.kind,
         resource: v.resource,
-        capacity: quantity(cap[v.resource]),
-        allocatable: quantity(alloc[v.resource]),
+        capacity: gpuCount(cap[v.resource]),
+        allocatable: gpuCount(alloc[v.resource]),
         product,
         memoryMb: Number.isFinite(mem) ? mem : undefined,
       });

@@ -3,6 +3,7 @@ import {
   formatGpuSummary,
   GPU_MODES,
   GPU_VENDORS,
+  gpuCount,
   gpuInventory,
   type NodeLike,
   planGpuNodes,
@@ -211,4 +212,23 @@ Deno.test("formatGpuSummary() prints the 6-column table with '-' for missing lab
   assert.equal(lines[2]?.slice(41, 61).trim(), "nvidia.com/gpu");
   assert.ok(lines[2]?.endsWith("81920"));
   assert.deepEqual(lines[3]?.split(/\s+/), ["wva-node-1", "amd.com/gpu", "2", "1", "-", "-"]);
+});
+
+Deno.test("gpuCount() counts whole quantities only", async (t) => {
+  const cases: Array<[string | number | undefined, number]> = [
+    ["2", 2],
+    [4, 4],
+    ["0", 0],
+    ["1k", 1000],
+    ["1.5", 0],
+    ["500m", 0],
+    [0.5, 0],
+    ["-1", 0],
+    ["two", 0],
+    ["", 0],
+    [undefined, 0],
+  ];
+  for (const [given, want] of cases) {
+    await t.step(JSON.stringify(given) ?? "undefined", () => assert.equal(gpuCount(given), want));
+  }
 });

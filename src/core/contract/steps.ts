@@ -24,11 +24,3 @@ export function step(
   }
   return { rule, message, values: rounded };
 }
-
-/** Median of numbers (mean of the two middle values for an even count); 0 for none. */
-export function medianOf(values: readonly number[]): number {
-  if (values.length === 0) return 0;
-  const s = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-}

@@ -15,7 +15,9 @@ import type { Rng } from "../util/rng.ts";
 import type { Stage } from "./schedule.ts";
 
 /** Inter-arrival process names. */
-export const ArrivalProcessSchema = z.enum(["constant", "poisson", "gamma"]);
+export const ArrivalProcessSchema = z.enum(["constant", "poisson", "gamma"], {
+  error: "expected constant, poisson or gamma",
+});
 
 /** `constant` (evenly spaced), `poisson` (exponential gaps) or `gamma` (bursty, CV ≠ 1). */
 export type ArrivalProcess = z.infer<typeof ArrivalProcessSchema>;

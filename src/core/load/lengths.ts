@@ -12,7 +12,7 @@
 import { z } from "zod";
 import { readNumber } from "../util/coerce.ts";
 import type { Rng } from "../util/rng.ts";
-import { PlanInputError } from "./units.ts";
+import { InputError } from "../util/validate.ts";
 
 /** zod schema of a token-length distribution; every draw is an integer ≥ 1. */
 export const LengthDistSchema = z.discriminatedUnion("kind", [
@@ -37,7 +37,7 @@ export type LengthDist = z.infer<typeof LengthDistSchema>;
 function positiveInt(text: string, what: string, whole: string): number {
   const v = readNumber(text);
   if (v === undefined || !Number.isInteger(v) || v < 1) {
-    throw new PlanInputError(`${what}: "${text}" in "${whole}" must be a whole number ≥ 1`);
+    throw new InputError(`${what}: "${text}" in "${whole}" must be a whole number ≥ 1`);
   }
   return v;
 }
@@ -45,7 +45,7 @@ function positiveInt(text: string, what: string, whole: string): number {
 function nonNegative(text: string, what: string, whole: string): number {
   const v = readNumber(text);
   if (v === undefined || v < 0) {
-    throw new PlanInputError(`${what}: "${text}" in "${whole}" must be a number ≥ 0`);
+    throw new InputError(`${what}: "${text}" in "${whole}" must be a number ≥ 0`);
   }
   return v;
 }
@@ -53,13 +53,13 @@ function nonNegative(text: string, what: string, whole: string): number {
 function uniform(minText: string, maxText: string, what: string, whole: string): LengthDist {
   const min = positiveInt(minText, what, whole);
   const max = positiveInt(maxText, what, whole);
-  if (max < min) throw new PlanInputError(`${what}: "${whole}" has max < min`);
+  if (max < min) throw new InputError(`${what}: "${whole}" has max < min`);
   return { kind: "uniform", min, max };
 }
 
 function normal(args: readonly string[], what: string, whole: string): LengthDist {
   if (args.length !== 2 && args.length !== 4) {
-    throw new PlanInputError(
+    throw new InputError(
       `${what}: "${whole}" must be normal:MEAN:SD or normal:MEAN:SD:MIN:MAX`,
     );
   }
@@ -69,14 +69,14 @@ function normal(args: readonly string[], what: string, whole: string): LengthDis
   const max = args.length === 4
     ? positiveInt(args[3]!, what, whole)
     : Math.max(1, Math.ceil(mean + 4 * sd));
-  if (max < min) throw new PlanInputError(`${what}: "${whole}" has max < min`);
+  if (max < min) throw new InputError(`${what}: "${whole}" has max < min`);
   return { kind: "normal", mean, sd, min, max };
 }
 
 /**
  * Parses a length distribution.
  *
- * @throws {PlanInputError} naming the flag and the bad text
+ * @throws {InputError} naming the flag and the bad text
  * @example
  * ```ts
  * import { parseLengthSpec } from "./lengths.ts";
@@ -88,7 +88,7 @@ export function parseLengthSpec(text: string, what: string): LengthDist {
   const t = text.trim();
   if (t.includes("..")) {
     const [a, b, ...rest] = t.split("..");
-    if (rest.length) throw new PlanInputError(`${what}: cannot read "${text}"`);
+    if (rest.length) throw new InputError(`${what}: cannot read "${text}"`);
     return uniform(a!, b!, what, text);
   }
   const [kind, ...args] = t.split(":");
@@ -98,7 +98,7 @@ export function parseLengthSpec(text: string, what: string): LengthDist {
   }
   if (kind === "uniform" && args.length === 2) return uniform(args[0]!, args[1]!, what, text);
   if (kind === "normal") return normal(args, what, text);
-  throw new PlanInputError(
+  throw new InputError(
     `${what}: cannot read "${text}" (use 128, 64..256, uniform:64:256 or normal:128:32)`,
   );
 }

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { createRng } from "../util/rng.ts";
 import { mean } from "../util/stats.ts";
 import { parseLengthSpec, sampleLength } from "./lengths.ts";
-import { PlanInputError } from "./units.ts";
+import { InputError } from "../util/validate.ts";
 
 Deno.test("parseLengthSpec() reads fixed, uniform and normal forms", async (t) => {
   const cases: Array<[string, unknown]> = [
@@ -23,7 +23,7 @@ Deno.test("parseLengthSpec() rejects bad text naming the flag", async (t) => {
     await t.step(text, () => {
       assert.throws(
         () => parseLengthSpec(text, "--output-tokens"),
-        (e: unknown) => e instanceof PlanInputError && e.message.startsWith("--output-tokens:"),
+        (e: unknown) => e instanceof InputError && e.message.startsWith("--output-tokens:"),
       );
     });
   }

@@ -11,7 +11,9 @@
 import { z } from "zod";
 
 /** Which OpenAI endpoint to call: `/chat/completions` or `/completions`. */
-export const ApiKindSchema = z.enum(["chat", "completions"]);
+export const ApiKindSchema = z.enum(["chat", "completions"], {
+  error: "expected chat or completions",
+});
 
 /** `chat` or `completions`. */
 export type ApiKind = z.infer<typeof ApiKindSchema>;

@@ -10,7 +10,9 @@
  * @module
  */
 import { z } from "zod";
-import { parseDurationMs, parseRatePerSec, PlanInputError } from "./units.ts";
+import { parseDurationMs, UNIT_DURATION } from "../util/coerce.ts";
+import { InputError } from "../util/validate.ts";
+import { parseRatePerSec } from "./units.ts";
 
 /** One stage of a schedule. Rates in requests per second; a ramp when from ≠ to. */
 export interface Stage {
@@ -28,14 +30,14 @@ export const StageSchema = z.object({
 });
 
 function checkStages(stages: readonly Stage[], what: string): readonly Stage[] {
-  if (stages.length === 0) throw new PlanInputError(`${what}: the schedule has no stages`);
+  if (stages.length === 0) throw new InputError(`${what}: the schedule has no stages`);
   stages.forEach((s, i) => {
     if (!(s.durationMs > 0)) {
-      throw new PlanInputError(`${what}: stage ${i + 1} has a zero duration`);
+      throw new InputError(`${what}: stage ${i + 1} has a zero duration`);
     }
   });
   if (stages.every((s) => s.fromRatePerSec === 0 && s.toRatePerSec === 0)) {
-    throw new PlanInputError(`${what}: every stage has rate 0, nothing would be sent`);
+    throw new InputError(`${what}: every stage has rate 0, nothing would be sent`);
   }
   return Object.freeze(stages.map((s) => Object.freeze({ ...s })));
 }
@@ -44,24 +46,24 @@ function checkStages(stages: readonly Stage[], what: string): readonly Stage[] {
  * Parses the seeds' JSON form `[[seconds, rpm], ...]` (as WVA's loadgen.py: the rate is per
  * MINUTE, despite that tool's help text).
  *
- * @throws {PlanInputError} when the text is not such a list
+ * @throws {InputError} when the text is not such a list
  */
 export function parseRpmList(text: string, what = "--rate"): readonly Stage[] {
   let doc: unknown;
   try {
     doc = JSON.parse(text);
   } catch {
-    throw new PlanInputError(`${what}: "${text}" is not a JSON list like [[120, 60], [120, 80]]`);
+    throw new InputError(`${what}: "${text}" is not a JSON list like [[120, 60], [120, 80]]`);
   }
   const pairs = z.array(z.tuple([z.number().finite(), z.number().finite()])).safeParse(doc);
   if (!pairs.success) {
-    throw new PlanInputError(
+    throw new InputError(
       `${what}: expected a list of [seconds, requests-per-minute] pairs, got ${text}`,
     );
   }
   const stages = pairs.data.map(([sec, rpm], i) => {
     if (sec <= 0 || rpm < 0) {
-      throw new PlanInputError(
+      throw new InputError(
         `${what}: pair ${i + 1} [${sec}, ${rpm}] needs seconds > 0 and rpm ≥ 0`,
       );
     }
@@ -74,9 +76,13 @@ export function parseRpmList(text: string, what = "--rate"): readonly Stage[] {
 export function parseStageSpec(text: string, what: string): Stage {
   const at = text.indexOf("@");
   if (at < 0) {
-    throw new PlanInputError(`${what}: stage "${text}" must look like 60s@2rps or 60s@2..10rps`);
+    throw new InputError(`${what}: stage "${text}" must look like 60s@2rps or 60s@2..10rps`);
   }
-  const durationMs = parseDurationMs(text.slice(0, at).trim(), `${what}: stage "${text}"`);
+  const durationMs = parseDurationMs(
+    text.slice(0, at).trim(),
+    UNIT_DURATION,
+    `${what}: stage "${text}"`,
+  );
   const rateText = text.slice(at + 1).trim();
   const dots = rateText.indexOf("..");
   if (dots < 0) {
@@ -112,14 +118,14 @@ function stageFromObject(item: Record<string, unknown>, i: number, what: string)
   const where = `${what}: stages[${i}]`;
   const duration = item.duration;
   if (typeof duration !== "string") {
-    throw new PlanInputError(`${where}: "duration" must be text with a unit such as "60s"`);
+    throw new InputError(`${where}: "duration" must be text with a unit such as "60s"`);
   }
-  const durationMs = parseDurationMs(duration, where);
+  const durationMs = parseDurationMs(duration, UNIT_DURATION, where);
   const read = (key: string): number | undefined => {
     const v = item[key];
     if (v === undefined) return undefined;
     if (typeof v !== "string" && typeof v !== "number") {
-      throw new PlanInputError(`${where}: "${key}" must be a rate such as "2rps"`);
+      throw new InputError(`${where}: "${key}" must be a rate such as "2rps"`);
     }
     return parseRatePerSec(String(v), `${where}.${key}`);
   };
@@ -132,14 +138,14 @@ function stageFromObject(item: Record<string, unknown>, i: number, what: string)
   if (rate === undefined && from !== undefined && to !== undefined) {
     return { durationMs, fromRatePerSec: from, toRatePerSec: to };
   }
-  throw new PlanInputError(`${where}: give either "rate" or both "from" and "to"`);
+  throw new InputError(`${where}: give either "rate" or both "from" and "to"`);
 }
 
 /**
  * Reads stages from a parsed YAML/JSON document: a list, or an object with a `stages` list; each
  * item is a stage string (`"60s@2rps"`) or an object `{duration, rate}` / `{duration, from, to}`.
  *
- * @throws {PlanInputError} naming the stage index and field on any problem
+ * @throws {InputError} naming the stage index and field on any problem
  */
 export function stagesFromDocument(doc: unknown, what: string): readonly Stage[] {
   const list = Array.isArray(doc)
@@ -147,13 +153,13 @@ export function stagesFromDocument(doc: unknown, what: string): readonly Stage[]
     : doc !== null && typeof doc === "object" && Array.isArray((doc as { stages?: unknown }).stages)
     ? (doc as { stages: unknown[] }).stages
     : undefined;
-  if (!list) throw new PlanInputError(`${what}: expected a "stages:" list`);
+  if (!list) throw new InputError(`${what}: expected a "stages:" list`);
   const stages = list.map((item: unknown, i: number) => {
     if (typeof item === "string") return parseStageSpec(item, `${what}: stages[${i}]`);
     if (item !== null && typeof item === "object" && !Array.isArray(item)) {
       return stageFromObject(item as Record<string, unknown>, i, what);
     }
-    throw new PlanInputError(`${what}: stages[${i}] must be "60s@2rps" or {duration, rate}`);
+    throw new InputError(`${what}: stages[${i}] must be "60s@2rps" or {duration, rate}`);
   });
   return checkStages(stages, what);
 }

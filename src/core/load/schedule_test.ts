@@ -8,7 +8,7 @@ import {
   stagesFromDocument,
   targetRateAt,
 } from "./schedule.ts";
-import { PlanInputError } from "./units.ts";
+import { InputError } from "../util/validate.ts";
 
 Deno.test("parseRpmList() reads the seeds' [[seconds, rpm], ...] form as requests per minute", () => {
   const stages = parseRpmList("[[120, 60], [120, 80]]");
@@ -52,7 +52,7 @@ Deno.test("schedule parsers reject bad input with one line naming the problem", 
   ];
   for (const [fn, re] of cases) {
     await t.step(String(re), () => {
-      assert.throws(fn, (e: unknown) => e instanceof PlanInputError && re.test(e.message));
+      assert.throws(fn, (e: unknown) => e instanceof InputError && re.test(e.message));
     });
   }
 });

@@ -15,7 +15,8 @@
  */
 import { z } from "zod";
 import { maxItlMs, meanItlMs, type RequestRecord } from "./record.ts";
-import { parseDurationMs, PlanInputError } from "./units.ts";
+import { parseDurationMs, UNIT_DURATION } from "../util/coerce.ts";
+import { InputError } from "../util/validate.ts";
 
 /** zod schema of an SLO: upper bounds in ms; absent keys are not checked. */
 export const SloSchema = z.object({
@@ -41,7 +42,7 @@ const KEYS: Readonly<Record<string, keyof Slo>> = {
 /**
  * Parses `ttft=500ms,itl=50ms` (keys ttft, itl, tpot, maxitl, e2e; a bare number means ms).
  *
- * @throws {PlanInputError} on an unknown key or a bad duration
+ * @throws {InputError} on an unknown key or a bad duration
  * @example
  * ```ts
  * import { parseSlo } from "./slo.ts";
@@ -56,14 +57,14 @@ export function parseSlo(text: string, what = "--slo"): Slo {
     const key = eq < 0 ? item : item.slice(0, eq).trim().toLowerCase();
     const field = KEYS[key];
     if (eq < 0 || field === undefined) {
-      throw new PlanInputError(
+      throw new InputError(
         `${what}: cannot read "${item}" (use ttft=, itl=, tpot=, maxitl= or e2e=, e.g. ttft=500ms)`,
       );
     }
     const value = item.slice(eq + 1).trim();
     out[field] = /^[\d.]+$/.test(value)
-      ? parseDurationMs(`${value}ms`, `${what} ${key}`)
-      : parseDurationMs(value, `${what} ${key}`);
+      ? parseDurationMs(`${value}ms`, UNIT_DURATION, `${what} ${key}`)
+      : parseDurationMs(value, UNIT_DURATION, `${what} ${key}`);
   }
   return out as Slo;
 }

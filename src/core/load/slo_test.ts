@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import type { RequestRecord } from "./record.ts";
 import { okRecord } from "./record_fixture.ts";
 import { formatSlo, isGood, parseSlo } from "./slo.ts";
-import { PlanInputError } from "./units.ts";
+import { InputError } from "../util/validate.ts";
 
 Deno.test("parseSlo() reads keys with units and bare ms", () => {
   assert.deepEqual(parseSlo("ttft=500ms,itl=50ms"), { ttftMs: 500, itlMs: 50 });
@@ -13,7 +13,7 @@ Deno.test("parseSlo() reads keys with units and bare ms", () => {
     maxItlMs: 100,
   });
   assert.equal(formatSlo(parseSlo("itl=50,ttft=500ms")), "ttft=500ms,itl=50ms");
-  assert.throws(() => parseSlo("latency=5ms"), PlanInputError);
+  assert.throws(() => parseSlo("latency=5ms"), InputError);
   assert.throws(() => parseSlo("ttft=5parsecs"), /unknown duration unit/);
 });
 

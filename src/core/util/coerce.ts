@@ -4,11 +4,18 @@
  * input keeping its own grammar through a {@linkcode DurationSyntax} or an option (so `1h30m`
  * stays a ConfigMap form and a bare `500` stays milliseconds only where it always was).
  *
+ * Each kind has one parser and thin forms around it: `readX` says what the text is or that it is
+ * not one (for callers that word their own errors), `parseX(text, …, what)` throws an
+ * `InputError` line naming `what` (flags, schedules), `xSchema` lets zod take the text.
+ * Booleans: {@linkcode readBoolean}; durations: {@linkcode readDuration}; numbers:
+ * {@linkcode readNumber}. Kubernetes quantities are in `./quantity.ts`.
+ *
  * Pure (no I/O, no clock): the pure folders (`src/core/load`) import it.
  *
  * @module
  */
 import { z } from "zod";
+import { InputError } from "./validate.ts";
 
 /** Milliseconds per duration unit; a {@linkcode DurationSyntax} picks which it accepts. */
 export const DURATION_UNIT_MS = {
@@ -126,10 +133,45 @@ export function readDuration(text: string, syntax: DurationSyntax): DurationRead
   return { ok: true, ms: ms.reduce((a, b) => a + b) };
 }
 
-/** Milliseconds of a duration under `syntax`; `undefined` when the text is not one. */
-export function parseDurationMs(text: string, syntax: DurationSyntax): number | undefined {
+/** The units of `syntax` for messages, aliases left out: `ms, s, m or h`. */
+function unitList(syntax: DurationSyntax): string {
+  const seen = new Set<number>();
+  const names = syntax.units.filter((u) => {
+    const fresh = !seen.has(DURATION_UNIT_MS[u]);
+    seen.add(DURATION_UNIT_MS[u]);
+    return fresh;
+  });
+  return names.length > 1 ? `${names.slice(0, -1).join(", ")} or ${names.at(-1)}` : names.join("");
+}
+
+/**
+ * Milliseconds of a duration under `syntax`, for text a user wrote (flags, schedules, SLOs).
+ * {@linkcode readDuration} is the parser; this adds one error line that names `what`.
+ *
+ * @param what names the value in the error (e.g. `--duration`)
+ * @throws {InputError} on bad syntax, a missing or unknown unit, or a negative value
+ * @example
+ * ```ts
+ * import { parseDurationMs, UNIT_DURATION } from "./coerce.ts";
+ * if (parseDurationMs("2m", UNIT_DURATION, "--duration") !== 120_000) throw new Error("bad");
+ * ```
+ */
+export function parseDurationMs(text: string, syntax: DurationSyntax, what: string): number {
   const r = readDuration(text, syntax);
-  return r.ok ? r.ms : undefined;
+  if (r.ok) return r.ms;
+  const units = unitList(syntax);
+  switch (r.problem) {
+    case "syntax":
+      throw new InputError(`${what}: cannot read duration "${text}" (e.g. 60s, 2m)`);
+    case "no-unit":
+      throw new InputError(`${what}: duration "${text}" needs a unit (${units})`);
+    case "unknown-unit":
+      throw new InputError(
+        `${what}: unknown duration unit "${r.unit}" in "${text}" (use ${units})`,
+      );
+    case "negative":
+      throw new InputError(`${what}: duration must be ≥ 0, got "${text}"`);
+  }
 }
 
 /**
@@ -141,7 +183,10 @@ export function durationMsSchema(
 ) {
   const { syntax, examples, min = 0 } = options;
   return z.preprocess(
-    (v) => (typeof v === "string" ? parseDurationMs(v, syntax) ?? v : v),
+    (v) => {
+      const r = typeof v === "string" ? readDuration(v, syntax) : undefined;
+      return r?.ok ? r.ms : v;
+    },
     z.number({ error: `expected a duration such as ${examples}` }).min(min),
   );
 }
@@ -176,6 +221,32 @@ export function booleanSchema(options: { readonly loose?: boolean } = {}) {
 export function readNumber(text: string): number | undefined {
   const n = Number(text);
   return text.trim() !== "" && Number.isFinite(n) ? n : undefined;
+}
+
+/** What a number read by {@linkcode parseNumber} must be, and how the error names it. */
+const NUMBER_RULES = {
+  number: [(_: number) => true, "a number"],
+  integer: [(v: number) => Number.isInteger(v), "an integer"],
+  count: [(v: number) => Number.isInteger(v) && v >= 1, "a whole number ≥ 1"],
+  positive: [(v: number) => v > 0, "a number > 0"],
+} as const;
+
+/** A rule of {@linkcode parseNumber}. */
+export type NumberRule = keyof typeof NUMBER_RULES;
+
+/**
+ * A number written by a user (a flag or variable), checked against `rule`; the error is one
+ * line naming `what` and the text.
+ *
+ * @throws {InputError} `--cv: expected a number > 0, got "0"`
+ */
+export function parseNumber(text: string, rule: NumberRule, what: string): number {
+  const v = readNumber(text);
+  const [check, expected] = NUMBER_RULES[rule];
+  if (v === undefined || !check(v)) {
+    throw new InputError(`${what}: expected ${expected}, got ${JSON.stringify(text)}`);
+  }
+  return v;
 }
 
 /** A number schema that also takes the numeric text {@linkcode readNumber} reads (env, flags). */

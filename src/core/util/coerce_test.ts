@@ -5,15 +5,59 @@ import {
   durationMsSchema,
   type DurationSyntax,
   GO_DURATION,
+  type NumberRule,
   numberSchema,
   parseDurationMs,
+  parseNumber,
   readBoolean,
   readDuration,
   readNumber,
   UNIT_DURATION,
 } from "./coerce.ts";
+import { InputError } from "./validate.ts";
 
-Deno.test("parseDurationMs() reads Go-style durations", async (t) => {
+function msOf(r: ReturnType<typeof readDuration>): number | undefined {
+  return r.ok ? r.ms : undefined;
+}
+
+Deno.test("parseDurationMs() reads schedule text in every unit and rejects missing or unknown ones", async (t) => {
+  const good: Array<[string, number]> = [
+    ["500ms", 500],
+    ["60s", 60_000],
+    ["1.5m", 90_000],
+    [
+      "2min",
+      120_000,
+    ],
+    ["1h", 3_600_000],
+    [" 3s ", 3000],
+  ];
+  for (const [text, want] of good) {
+    await t.step(
+      text,
+      () => assert.equal(parseDurationMs(text, UNIT_DURATION, "--duration"), want),
+    );
+  }
+  const bad: Array<[string, RegExp]> = [
+    ["60", /needs a unit/],
+    ["60x", /unknown duration unit "x"/],
+    ["-5s", /cannot read|≥ 0/],
+    ["abc", /cannot read duration/],
+    ["5d", /unknown duration unit "d" in "5d" \(use ms, s, m or h\)/],
+  ];
+  for (const [text, re] of bad) {
+    await t.step(`rejects ${text}`, () => {
+      assert.throws(() => parseDurationMs(text, UNIT_DURATION, "--duration"), (e: unknown) => {
+        assert.ok(e instanceof InputError);
+        assert.match(e.message, re);
+        assert.match(e.message, /^--duration/);
+        return true;
+      });
+    });
+  }
+});
+
+Deno.test("readDuration() reads Go-style durations", async (t) => {
   const cases: [string, number | undefined][] = [
     ["90s", 90_000],
     ["10m", 600_000],
@@ -33,12 +77,12 @@ Deno.test("parseDurationMs() reads Go-style durations", async (t) => {
   for (const [text, want] of cases) {
     await t.step(
       JSON.stringify(text),
-      () => assert.equal(parseDurationMs(text, GO_DURATION), want),
+      () => assert.equal(msOf(readDuration(text, GO_DURATION)), want),
     );
   }
 });
 
-Deno.test("parseDurationMs() reads one term with a bare-number unit", async (t) => {
+Deno.test("readDuration() reads one term with a bare-number unit", async (t) => {
   const syntax: DurationSyntax = { units: ["ms", "s", "m"], bareUnit: "ms" };
   const cases: [string, number | undefined][] = [
     ["500", 500],
@@ -53,7 +97,7 @@ Deno.test("parseDurationMs() reads one term with a bare-number unit", async (t) 
     ["", undefined],
   ];
   for (const [text, want] of cases) {
-    await t.step(JSON.stringify(text), () => assert.equal(parseDurationMs(text, syntax), want));
+    await t.step(JSON.stringify(text), () => assert.equal(msOf(readDuration(text, syntax)), want));
   }
 });
 
@@ -137,5 +181,27 @@ Deno.test("readNumber() reads finite numeric text; blank and non-finite text is 
   ];
   for (const [text, want] of cases) {
     await t.step(JSON.stringify(text), () => assert.equal(readNumber(text), want));
+  }
+});
+
+Deno.test("parseNumber() checks a rule and names the flag and the text", async (t) => {
+  const cases: Array<[string, NumberRule, number | RegExp]> = [
+    ["2.5", "number", 2.5],
+    ["-3", "integer", -3],
+    ["1.5", "integer", /^--n: expected an integer, got "1\.5"$/],
+    ["4", "count", 4],
+    ["0", "count", /expected a whole number ≥ 1, got "0"/],
+    ["0.1", "positive", 0.1],
+    ["0", "positive", /^--n: expected a number > 0, got "0"$/],
+    ["", "number", /expected a number, got ""/],
+  ];
+  for (const [text, rule, want] of cases) {
+    await t.step(`${rule} ${JSON.stringify(text)}`, () => {
+      if (typeof want === "number") return assert.equal(parseNumber(text, rule, "--n"), want);
+      assert.throws(
+        () => parseNumber(text, rule, "--n"),
+        (e: unknown) => e instanceof InputError && want.test(e.message),
+      );
+    });
   }
 });

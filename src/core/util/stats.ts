@@ -40,7 +40,17 @@ export function mean(values: readonly number[]): number {
   return s / values.length;
 }
 
-/** Median; NaN for empty input. */
+/**
+ * Median (the mean of the two middle values for an even count). NaN for empty input: no sample
+ * has no median, and a 0 would read as a measured value; a caller that needs a number for "no
+ * sample" checks for emptiness itself (saturation V2 does: no replica, no median).
+ *
+ * @example
+ * ```ts
+ * import { median } from "./stats.ts";
+ * if (median([3, 1, 2]) !== 2 || !Number.isNaN(median([]))) throw new Error("bad median");
+ * ```
+ */
 export function median(values: readonly number[]): number {
   return percentile(values, 50);
 }

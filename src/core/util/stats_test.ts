@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { percentile, summarize } from "./stats.ts";
+import { median, percentile, summarize } from "./stats.ts";
 
 Deno.test("percentile() interpolates between closest ranks", async (t) => {
   const cases: Array<[number[], number, number]> = [
@@ -25,4 +25,17 @@ Deno.test("summarize() reports count, mean and tail percentiles", () => {
   assert.equal(s.min, 1);
   assert.equal(s.max, 5);
   assert.equal(s.p50, 3);
+});
+
+Deno.test("median() takes the middle value, or the mean of the two middle ones", async (t) => {
+  const cases: Array<[string, number[], number]> = [
+    ["odd count", [3, 1, 2], 2],
+    ["even count", [4, 1, 3, 2], 2.5],
+    ["one value", [7], 7],
+    ["unsorted with repeats", [5, 5, 1, 9], 5],
+    ["empty input has no median", [], NaN],
+  ];
+  for (const [name, values, want] of cases) {
+    await t.step(name, () => assert.ok(Object.is(median(values), want), String(median(values))));
+  }
 });

@@ -19,6 +19,17 @@ export class ConfigError extends Error {
   }
 }
 
+/**
+ * Bad text a user wrote (a flag or variable value, a schedule, an SLO): the message is one line
+ * that already names where the text came from (`--duration: …`), so it is printed as it is.
+ */
+export class InputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "InputError";
+  }
+}
+
 /** Renders a zod issue path as `servers[0].currentAlloc.load`. Empty path renders as `(root)`. */
 export function formatPath(path: readonly PropertyKey[]): string {
   let out = "";
@@ -47,6 +58,21 @@ export function lookupPath(
   return { found: true, value: cur };
 }
 
+/**
+ * Sets `value` at a dotted `path` (`failure.stallMs`) inside `target`, creating the plain
+ * objects on the way; the inverse of {@linkcode lookupPath} for config layers.
+ */
+export function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
+  const keys = path.split(".");
+  let cur = target;
+  for (const key of keys.slice(0, -1)) {
+    const next = cur[key];
+    if (!isPlainObject(next)) cur[key] = {};
+    cur = cur[key] as Record<string, unknown>;
+  }
+  cur[keys[keys.length - 1]!] = value;
+}
+
 function renderValue(value: unknown): string {
   if (value === undefined) return "undefined";
   try {
@@ -58,6 +84,28 @@ function renderValue(value: unknown): string {
   }
 }
 
+/** One zod issue. */
+export type ZodIssue = z.ZodError["issues"][number];
+
+/**
+ * One line for one zod issue: `<source>: <path>: <message> (got <value>)`, the value quoted from
+ * `input` (`(missing)` when absent). `withPath: false` leaves the path out, for a source that
+ * already names the field (a flag named like it).
+ */
+export function describeIssue(
+  issue: ZodIssue,
+  input: unknown,
+  source?: string,
+  options: { readonly withPath?: boolean } = {},
+): string {
+  const path = issue.path as PropertyKey[];
+  const at = lookupPath(input, path);
+  const got = at.found ? ` (got ${renderValue(at.value)})` : " (missing)";
+  const prefix = source ? `${source}: ` : "";
+  const where = options.withPath === false ? "" : `${formatPath(path)}: `;
+  return `${prefix}${where}${issue.message}${issue.code === "unrecognized_keys" ? "" : got}`;
+}
+
 /**
  * Turns a zod error into one line per issue, naming the path and the offending value.
  *
@@ -66,14 +114,7 @@ function renderValue(value: unknown): string {
  * @param source a prefix such as a file name or `--flags`
  */
 export function describeZodError(error: z.ZodError, input: unknown, source?: string): string[] {
-  return error.issues.map((issue) => {
-    const path = issue.path as PropertyKey[];
-    const at = lookupPath(input, path);
-    const where = formatPath(path);
-    const got = at.found ? ` (got ${renderValue(at.value)})` : " (missing)";
-    const prefix = source ? `${source}: ` : "";
-    return `${prefix}${where}: ${issue.message}${issue.code === "unrecognized_keys" ? "" : got}`;
-  });
+  return error.issues.map((issue) => describeIssue(issue, input, source));
 }
 
 /**

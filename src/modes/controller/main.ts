@@ -7,51 +7,32 @@
  */
 import { KubeConfigError } from "../../adapters/kubernetes/kube/mod.ts";
 import { ConfigError } from "../../core/util/validate.ts";
-import { readConfigFile } from "../../runtime/config/load.ts";
+import { loadConfig } from "../../runtime/config/load.ts";
+import { parseCommandLine } from "../../runtime/config/table.ts";
 import { startController } from "./controller.ts";
-import { configFromFlags, CONTROLLER_FLAGS } from "./flags.ts";
-import { configFromEnv, resolveControllerConfig } from "./options.ts";
+import { CONTROLLER_CONFIG, CONTROLLER_FLAGS } from "./flags.ts";
 import { createLogger } from "../../runtime/log.ts";
-import {
-  parseFlags,
-  renderHelp,
-  stringFlag,
-  UsageError,
-  writeOut,
-} from "../../runtime/cli/flags.ts";
 
-const USAGE = "wva controller --prometheus-url URL [flags]";
-
-const SUMMARY =
-  "Runs the control loop on Kubernetes: watches VariantAutoscalings, their targets, nodes and\n" +
-  "ConfigMaps; reads vLLM metrics from Prometheus; decides replicas per variant; publishes\n" +
-  "wva_desired_replicas for HPA/KEDA, writes each VA's status and, with --direct-scale, scales.\n" +
-  "Precedence: flags > environment [VARS] > --config file > defaults.";
-
-const FOOTER = [
-  "Examples:",
-  "  wva controller --kubeconfig ~/.kube/config --prometheus-url http://localhost:9090",
-  "  wva controller --in-cluster --leader-elect --prometheus-url https://prom:9090 \\",
-  "    --prometheus-ca-file /etc/prom/ca.crt --prometheus-token-file /var/run/secrets/token",
-].join("\n");
+const HELP = {
+  usage: "wva controller --prometheus-url URL [flags]",
+  summary:
+    "Runs the control loop on Kubernetes: watches VariantAutoscalings, their targets, nodes and\n" +
+    "ConfigMaps; reads vLLM metrics from Prometheus; decides replicas per variant; publishes\n" +
+    "wva_desired_replicas for HPA/KEDA, writes each VA's status and, with --direct-scale, scales.\n" +
+    "Precedence: flags > environment [VARS] > --config file > defaults.",
+  footer: [
+    "Examples:",
+    "  wva controller --kubeconfig ~/.kube/config --prometheus-url http://localhost:9090",
+    "  wva controller --in-cluster --leader-elect --prometheus-url https://prom:9090 \\",
+    "    --prometheus-ca-file /etc/prom/ca.crt --prometheus-token-file /var/run/secrets/token",
+  ].join("\n"),
+};
 
 /** Entry point of `wva controller`; returns the exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
-  const flags = parseFlags(argv, CONTROLLER_FLAGS);
-  if (flags.help) {
-    writeOut(renderHelp(USAGE, SUMMARY, CONTROLLER_FLAGS, FOOTER));
-    return 0;
-  }
-  const configPath = stringFlag(flags.values, "config");
-  const file = configPath !== undefined ? await readConfigFile(configPath) : {};
-  if (file === null || typeof file !== "object" || Array.isArray(file)) {
-    throw new UsageError(`--config: ${configPath} must hold a mapping of settings`);
-  }
-  const config = resolveControllerConfig([
-    file as Record<string, unknown>,
-    configFromEnv(Deno.env.toObject()),
-    configFromFlags(flags.values),
-  ]);
+  const flags = parseCommandLine(argv, CONTROLLER_FLAGS, HELP);
+  if (flags === undefined) return 0;
+  const config = await loadConfig(CONTROLLER_CONFIG, flags, { env: Deno.env.toObject() });
   const logger = createLogger({ level: config.logLevel, base: { mode: "controller" } });
   let handle;
   try {

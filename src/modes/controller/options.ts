@@ -1,14 +1,14 @@
 /**
  * `wva controller`'s configuration: one zod schema for the config file, the environment and the
- * flags. Precedence (lowest first): defaults, the config file (`--config`, YAML or JSON, the
- * camelCase keys below), environment variables (the reference controller's names), flags.
- * Durations take `500ms`, `30s`, `2m` or a number of milliseconds.
+ * flags (./flags.ts names them). Precedence (lowest first): defaults, the config file
+ * (`--config`, YAML or JSON, the camelCase keys below), environment variables (the reference
+ * controller's names), flags. Durations take `500ms`, `30s`, `2m` or a number of milliseconds.
  *
  * @module
  */
 import { z } from "zod";
 import { booleanSchema, durationMsSchema, type DurationSyntax } from "../../core/util/coerce.ts";
-import { mergeLayers, parseOrThrow } from "../../core/util/validate.ts";
+import { parseOrThrow } from "../../core/util/validate.ts";
 import { ANALYZER_NAMES } from "../../core/contract/types.ts";
 
 const DURATION: DurationSyntax = { units: ["ms", "s", "m", "h"], bareUnit: "ms" };
@@ -80,48 +80,15 @@ export const ControllerConfigSchema = z.strictObject({
 /** The validated configuration. */
 export type ControllerConfig = z.infer<typeof ControllerConfigSchema>;
 
-/** Environment variables and the keys they set (names as in the reference controller). */
-export const ENV_KEYS: Readonly<Record<string, keyof ControllerConfig>> = {
-  KUBECONFIG: "kubeconfig",
-  POD_NAMESPACE: "namespace",
-  WATCH_NAMESPACE: "watchNamespace",
-  PROMETHEUS_BASE_URL: "prometheusUrl",
-  PROMETHEUS_CA_CERT_PATH: "prometheusCaFile",
-  PROMETHEUS_TLS_INSECURE_SKIP_VERIFY: "prometheusInsecureSkipVerify",
-  PROMETHEUS_BEARER_TOKEN: "prometheusToken",
-  PROMETHEUS_TOKEN_PATH: "prometheusTokenFile",
-  GLOBAL_OPT_INTERVAL: "intervalMs",
-  WVA_ANALYZER: "analyzer",
-  WVA_LIMITED_MODE: "limiter",
-  WVA_SCALE_TO_ZERO: "scaleToZero",
-  WVA_DIRECT_SCALE: "directScale",
-  LEADER_ELECT: "leaderElect",
-  LEADER_ELECTION_ID: "leaseName",
-  POD_NAME: "identity",
-  METRICS_BIND_ADDRESS: "metricsAddr",
-  HEALTH_PROBE_BIND_ADDRESS: "healthAddr",
-  LOG_LEVEL: "logLevel",
-};
-
-/** The environment's settings, by config key (unset variables left out). */
-export function configFromEnv(env: Readonly<Record<string, string>>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, key] of Object.entries(ENV_KEYS)) {
-    const v = env[name];
-    if (v !== undefined && v !== "") out[key] = v;
-  }
-  return out;
-}
-
 /**
- * Validates the merged layers (file, env, flags; later wins) or throws `ConfigError` listing
- * every problem.
+ * Validates a configuration given as one object (library callers and tests; the CLI goes through
+ * `loadConfig` with ./flags.ts) or throws `ConfigError` listing every problem.
  */
 export function resolveControllerConfig(
-  layers: readonly Readonly<Record<string, unknown>>[],
+  input: unknown,
   source = "controller config",
 ): ControllerConfig {
-  return Object.freeze(parseOrThrow(ControllerConfigSchema, mergeLayers(...layers), source));
+  return Object.freeze(parseOrThrow(ControllerConfigSchema, input, source));
 }
 
 /** Splits `host:port` (`:8080` = all interfaces). */

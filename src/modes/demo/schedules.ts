@@ -36,7 +36,7 @@ export interface ResolvedSchedule {
 /**
  * Resolves a profile name or a stage list.
  *
- * @throws {import("../../core/load/units.ts").PlanInputError} when the text is neither
+ * @throws {import("../../core/util/validate.ts").InputError} when the text is neither
  */
 export function resolveSchedule(text: string, what = "--schedule"): ResolvedSchedule {
   const named = Object.hasOwn(SCHEDULE_PROFILES, text.trim())

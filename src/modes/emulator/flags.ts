@@ -1,235 +1,142 @@
 /**
- * The flag table of `wva emulator`: each flag's config path, help text and default shown in
- * help. The same table gives the environment variable names (see `cli_config.ts`).
+ * The flags of `wva emulator`: each flag's config path (keys as in docs/emulator.md), help text
+ * and the default shown in help. Every flag with a path can also be set as the environment
+ * variable `WVA_EMULATOR_<FLAG>`; the schema, defaults and cross-field rules are
+ * `EmulatorConfigSchema` (emulator/config.ts). `loadConfig` (src/runtime/config) layers flags over
+ * the environment over the `--config` file over the preset and the defaults.
  *
  * @module
  */
+import { EmulatorConfigSchema } from "../../../emulator/config.ts";
+import type { ConfigSpec } from "../../runtime/config/resolve.ts";
+import { type FlagRow, switchFlag, valueFlag } from "../../runtime/config/table.ts";
 
-/** One flag: its config path, and whether it is a switch (boolean) or takes a value. */
-export interface FlagRow {
-  readonly flag: string;
-  readonly path: readonly string[];
-  readonly arg?: string;
-  readonly description: string;
-  readonly defaultText?: string;
-  /** For switches: the value written when the switch is given. */
-  readonly switchValue?: boolean;
-}
+/** Prefix of the environment variables (`WVA_EMULATOR_MAX_NUM_SEQS=512`). */
+export const EMULATOR_ENV_PREFIX = "WVA_EMULATOR_";
 
-/** Every emulator flag except `--config`. */
+const value = (flag: string, path: string, arg: string, description: string, defaultText: string) =>
+  valueFlag(flag, path, arg, description, { defaultText });
+
+/** Every flag of `wva emulator`. */
 export const EMULATOR_FLAGS: readonly FlagRow[] = [
-  {
-    flag: "port",
-    path: ["port"],
-    arg: "N",
-    description: "Port to listen on (0 = any free port)",
-    defaultText: "8000",
-  },
-  {
-    flag: "host",
-    path: ["host"],
-    arg: "ADDR",
-    description: "Address to bind (0.0.0.0 in a container)",
-    defaultText: "127.0.0.1",
-  },
-  {
-    flag: "model",
-    path: ["model"],
-    arg: "NAME",
-    description: "Served model name",
-    defaultText: "default/default",
-  },
-  {
-    flag: "preset",
-    path: ["preset"],
-    arg: "GPU",
-    description: "Latency preset: A100, H100, L40S, MI300X, G2",
-    defaultText: "A100",
-  },
-  {
-    flag: "alpha",
-    path: ["alphaMs"],
-    arg: "MS",
-    description: "Decode step fixed time (ms)",
-    defaultText: "preset",
-  },
-  {
-    flag: "beta",
-    path: ["betaMs"],
-    arg: "MS",
-    description: "Decode step time per sequence in the batch (ms)",
-    defaultText: "preset",
-  },
-  {
-    flag: "gamma",
-    path: ["gammaMs"],
-    arg: "MS",
-    description: "Prefill fixed time (ms)",
-    defaultText: "preset",
-  },
-  {
-    flag: "delta",
-    path: ["deltaMs"],
-    arg: "MS",
-    description: "Prefill time per prompt token (ms)",
-    defaultText: "preset",
-  },
-  {
-    flag: "prefill-scales-with-batch",
-    path: ["prefillScalesWithBatch"],
-    switchValue: true,
-    description: "Multiply the prefill token term by the running count",
-  },
-  {
-    flag: "jitter-cv",
-    path: ["jitterCv"],
-    arg: "X",
-    description: "Normal jitter on step and prefill times (coefficient of variation)",
-    defaultText: "0",
-  },
-  {
-    flag: "max-num-seqs",
-    path: ["maxNumSeqs"],
-    arg: "N",
-    description: "Most sequences in the running batch",
-    defaultText: "256",
-  },
-  {
-    flag: "max-model-len",
-    path: ["maxModelLen"],
-    arg: "N",
-    description: "Context length (prompt + max_tokens) in tokens",
-    defaultText: "4096",
-  },
-  {
-    flag: "kv-cache-blocks",
-    path: ["kvCacheBlocks"],
-    arg: "N",
-    description: "KV cache size in blocks",
-    defaultText: "preset",
-  },
-  {
-    flag: "block-size",
-    path: ["blockSize"],
-    arg: "N",
-    description: "Tokens per KV block (8, 16, 32, 64, 128)",
-    defaultText: "16",
-  },
-  {
-    flag: "no-preemption",
-    path: ["preemption"],
-    switchValue: false,
-    description: "Reserve prompt + output KV at admission instead of preempting",
-  },
-  {
-    flag: "max-waiting-queue",
-    path: ["maxWaitingQueue"],
-    arg: "N",
-    description: "Most waiting requests; more get HTTP 429",
-    defaultText: "1000",
-  },
-  {
-    flag: "startup-delay",
-    path: ["startupDelayMs"],
-    arg: "DUR",
-    description: "Model-loading time before ready (e.g. 30s)",
-    defaultText: "0",
-  },
-  {
-    flag: "drain-timeout",
-    path: ["drainTimeoutMs"],
-    arg: "DUR",
-    description: "Longest wait for in-flight requests on SIGTERM",
-    defaultText: "30s",
-  },
-  {
-    flag: "seed",
-    path: ["seed"],
-    arg: "N",
-    description: "Seed for output lengths, jitter, failures and ids",
-    defaultText: "0",
-  },
-  {
-    flag: "output-mode",
-    path: ["outputLength", "mode"],
-    arg: "MODE",
-    description: "exact: output = max_tokens; sample: draw, capped by max_tokens",
-    defaultText: "exact",
-  },
-  {
-    flag: "output-dist",
-    path: ["outputLength", "kind"],
-    arg: "KIND",
-    description: "Output length distribution: fixed, uniform, normal, exponential",
-    defaultText: "normal",
-  },
-  {
-    flag: "output-mean",
-    path: ["outputLength", "meanTokens"],
-    arg: "N",
-    description: "Mean output tokens of the distribution",
-    defaultText: "128",
-  },
-  {
-    flag: "output-sd",
-    path: ["outputLength", "sdTokens"],
-    arg: "N",
-    description: "Standard deviation (normal)",
-    defaultText: "64",
-  },
-  {
-    flag: "output-min",
-    path: ["outputLength", "minTokens"],
-    arg: "N",
-    description: "Smallest drawn output",
-    defaultText: "1",
-  },
-  {
-    flag: "output-max",
-    path: ["outputLength", "maxTokens"],
-    arg: "N",
-    description: "Largest drawn output",
-    defaultText: "1024",
-  },
-  {
-    flag: "failure-rate",
-    path: ["failure", "rate01"],
-    arg: "X",
-    description: "Share of requests (0..1) that fail on purpose",
-    defaultText: "0",
-  },
-  {
-    flag: "failure-types",
-    path: ["failure", "types"],
-    arg: "LIST",
-    description: "Comma list: rate_limit, server_error, overloaded, stall",
-    defaultText: "all",
-  },
-  {
-    flag: "stall",
-    path: ["failure", "stallMs"],
-    arg: "DUR",
-    description: "How long a 'stall' failure holds back the first token",
-    defaultText: "10s",
-  },
-  {
-    flag: "deprecated-metrics",
-    path: ["deprecatedMetrics"],
-    switchValue: true,
-    description: "Also export gpu_cache_usage_perc and time_per_output_token_seconds",
-  },
-  {
-    flag: "engine-label",
-    path: ["engineLabel"],
-    arg: "ID",
-    description: "Value of the engine label",
-    defaultText: "0",
-  },
-  {
-    flag: "log-level",
-    path: ["logLevel"],
-    arg: "LEVEL",
-    description: "debug, info, warn, error",
-    defaultText: "info",
-  },
+  valueFlag("config", undefined, "FILE", "YAML or JSON config file (keys as in docs/emulator.md)"),
+  value("port", "port", "N", "Port to listen on (0 = any free port)", "8000"),
+  value("host", "host", "ADDR", "Address to bind (0.0.0.0 in a container)", "127.0.0.1"),
+  value("model", "model", "NAME", "Served model name", "default/default"),
+  value("preset", "preset", "GPU", "Latency preset: A100, H100, L40S, MI300X, G2", "A100"),
+  value("alpha", "alphaMs", "MS", "Decode step fixed time (ms)", "preset"),
+  value("beta", "betaMs", "MS", "Decode step time per sequence in the batch (ms)", "preset"),
+  value("gamma", "gammaMs", "MS", "Prefill fixed time (ms)", "preset"),
+  value("delta", "deltaMs", "MS", "Prefill time per prompt token (ms)", "preset"),
+  switchFlag(
+    "prefill-scales-with-batch",
+    "prefillScalesWithBatch",
+    "Multiply the prefill token term by the running count",
+  ),
+  value(
+    "jitter-cv",
+    "jitterCv",
+    "X",
+    "Normal jitter on step and prefill times (coefficient of variation)",
+    "0",
+  ),
+  value("max-num-seqs", "maxNumSeqs", "N", "Most sequences in the running batch", "256"),
+  value(
+    "max-model-len",
+    "maxModelLen",
+    "N",
+    "Context length (prompt + max_tokens) in tokens",
+    "4096",
+  ),
+  value("kv-cache-blocks", "kvCacheBlocks", "N", "KV cache size in blocks", "preset"),
+  value("block-size", "blockSize", "N", "Tokens per KV block (8, 16, 32, 64, 128)", "16"),
+  switchFlag(
+    "no-preemption",
+    "preemption",
+    "Reserve prompt + output KV at admission instead of preempting",
+    { sets: false },
+  ),
+  value(
+    "max-waiting-queue",
+    "maxWaitingQueue",
+    "N",
+    "Most waiting requests; more get HTTP 429",
+    "1000",
+  ),
+  value(
+    "startup-delay",
+    "startupDelayMs",
+    "DUR",
+    "Model-loading time before ready (e.g. 30s)",
+    "0",
+  ),
+  value(
+    "drain-timeout",
+    "drainTimeoutMs",
+    "DUR",
+    "Longest wait for in-flight requests on SIGTERM",
+    "30s",
+  ),
+  value("seed", "seed", "N", "Seed for output lengths, jitter, failures and ids", "0"),
+  value(
+    "output-mode",
+    "outputLength.mode",
+    "MODE",
+    "exact: output = max_tokens; sample: draw, capped by max_tokens",
+    "exact",
+  ),
+  value(
+    "output-dist",
+    "outputLength.kind",
+    "KIND",
+    "Output length distribution: fixed, uniform, normal, exponential",
+    "normal",
+  ),
+  value(
+    "output-mean",
+    "outputLength.meanTokens",
+    "N",
+    "Mean output tokens of the distribution",
+    "128",
+  ),
+  value("output-sd", "outputLength.sdTokens", "N", "Standard deviation (normal)", "64"),
+  value("output-min", "outputLength.minTokens", "N", "Smallest drawn output", "1"),
+  value("output-max", "outputLength.maxTokens", "N", "Largest drawn output", "1024"),
+  value(
+    "failure-rate",
+    "failure.rate01",
+    "X",
+    "Share of requests (0..1) that fail on purpose",
+    "0",
+  ),
+  value(
+    "failure-types",
+    "failure.types",
+    "LIST",
+    "Comma list: rate_limit, server_error, overloaded, stall",
+    "all",
+  ),
+  value(
+    "stall",
+    "failure.stallMs",
+    "DUR",
+    "How long a 'stall' failure holds back the first token",
+    "10s",
+  ),
+  switchFlag(
+    "deprecated-metrics",
+    "deprecatedMetrics",
+    "Also export gpu_cache_usage_perc and time_per_output_token_seconds",
+  ),
+  value("engine-label", "engineLabel", "ID", "Value of the engine label", "0"),
+  value("log-level", "logLevel", "LEVEL", "debug, info, warn, error", "info"),
 ];
+
+/** How `wva emulator` resolves its configuration. */
+export const EMULATOR_CONFIG: ConfigSpec<typeof EmulatorConfigSchema> = {
+  schema: EmulatorConfigSchema,
+  flags: EMULATOR_FLAGS,
+  source: "emulator config",
+  envPrefix: EMULATOR_ENV_PREFIX,
+  fileFlag: "config",
+};

@@ -5,31 +5,30 @@
  *
  * @module
  */
-import { parseFlags, renderHelp, writeOut } from "../../runtime/cli/flags.ts";
-import { emulatorFlagSpecs, ENV_PREFIX, loadEmulatorConfig } from "./cli_config.ts";
+import { loadConfig } from "../../runtime/config/load.ts";
+import { parseCommandLine } from "../../runtime/config/table.ts";
+import { EMULATOR_CONFIG, EMULATOR_ENV_PREFIX as ENV_PREFIX, EMULATOR_FLAGS } from "./flags.ts";
 import { emulatorLogger, startEmulator } from "../../../emulator/serve.ts";
 
-const SUMMARY = [
-  "Serve POST /v1/chat/completions and /v1/completions (streaming or not), GET /v1/models,",
-  "/health, /health/ready, /metrics (vllm: metrics) and /admin/config. Decode steps take",
-  "alpha + beta*batch ms; prefill takes gamma + delta*promptTokens ms.",
-].join("\n");
-
-const FOOTER = [
-  `Every flag can also be set as an environment variable ${ENV_PREFIX}<FLAG> (e.g.`,
-  `${ENV_PREFIX}MAX_NUM_SEQS=512) or as a key in --config. Flags win over env, env over the file.`,
-  "Example: wva emulator --port 8000 --preset H100 --max-num-seqs 64 --startup-delay 5s",
-].join("\n");
+const HELP = {
+  usage: "wva emulator [flags]",
+  summary: [
+    "Serve POST /v1/chat/completions and /v1/completions (streaming or not), GET /v1/models,",
+    "/health, /health/ready, /metrics (vllm: metrics) and /admin/config. Decode steps take",
+    "alpha + beta*batch ms; prefill takes gamma + delta*promptTokens ms.",
+  ].join("\n"),
+  footer: [
+    `Every flag can also be set as an environment variable ${ENV_PREFIX}<FLAG> (e.g.`,
+    `${ENV_PREFIX}MAX_NUM_SEQS=512) or as a key in --config. Flags win over env, env over the file.`,
+    "Example: wva emulator --port 8000 --preset H100 --max-num-seqs 64 --startup-delay 5s",
+  ].join("\n"),
+};
 
 /** Entry point of `wva emulator`; returns the exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
-  const specs = emulatorFlagSpecs();
-  const flags = parseFlags(argv, specs);
-  if (flags.help) {
-    writeOut(renderHelp("wva emulator [flags]", SUMMARY, specs, FOOTER));
-    return 0;
-  }
-  const config = await loadEmulatorConfig(flags.values, Deno.env.toObject());
+  const flags = parseCommandLine(argv, EMULATOR_FLAGS, HELP);
+  if (flags === undefined) return 0;
+  const config = await loadConfig(EMULATOR_CONFIG, flags, { env: Deno.env.toObject() });
   const logger = emulatorLogger(config);
   const handle = await startEmulator(config, { logger });
   let interrupts = 0;

@@ -1,13 +1,22 @@
 import assert from "node:assert/strict";
-import { parseFlags, UsageError } from "../../runtime/cli/flags.ts";
-import { inputFromFlags, LOADGEN_FLAGS } from "./flags.ts";
+import { ConfigError, InputError } from "../../core/util/validate.ts";
+import { parseFlags } from "../../runtime/cli/flags.ts";
+import { flagSpecs } from "../../runtime/config/table.ts";
+import { LOADGEN_FLAGS, loadgenConfig } from "./flags.ts";
 import { LoadgenOptionsSchema } from "../../core/load/options.ts";
 
 function input(argv: string[]) {
-  return inputFromFlags(parseFlags(argv, LOADGEN_FLAGS).values);
+  return loadgenConfig(parseFlags(argv, flagSpecs(LOADGEN_FLAGS)).values);
 }
 
-Deno.test("inputFromFlags() turns every flag into schema-valid settings", async () => {
+/** The one line a bad command line prints (exit 2): an InputError, or a ConfigError of one line. */
+function usageLine(e: unknown): string | undefined {
+  if (e instanceof InputError) return e.message;
+  if (e instanceof ConfigError && e.problems.length === 1) return e.problems[0];
+  return undefined;
+}
+
+Deno.test("loadgenConfig() turns every flag into schema-valid settings", async () => {
   const got = LoadgenOptionsSchema.parse(
     await input([
       "--url",
@@ -61,7 +70,7 @@ Deno.test("inputFromFlags() turns every flag into schema-valid settings", async 
   assert.equal(got.maxConcurrency, 4);
 });
 
-Deno.test("inputFromFlags() reads the seeds' --rate forms and constant rates", async (t) => {
+Deno.test("loadgenConfig() reads the seeds' --rate forms and constant rates", async (t) => {
   const cases: Array<[string[], number[][]]> = [
     [["--rate", "[[120, 60], [120, 80]]"], [[120_000, 1], [120_000, 80 / 60]]],
     [["--rate", "60"], [[Infinity, 1]]],
@@ -76,7 +85,7 @@ Deno.test("inputFromFlags() reads the seeds' --rate forms and constant rates", a
   }
 });
 
-Deno.test("inputFromFlags() reads stages from a YAML file", async () => {
+Deno.test("loadgenConfig() reads stages from a YAML file", async () => {
   const dir = await Deno.makeTempDir();
   try {
     await Deno.writeTextFile(
@@ -95,7 +104,7 @@ Deno.test("inputFromFlags() reads stages from a YAML file", async () => {
   }
 });
 
-Deno.test("inputFromFlags() rejects bad values with one line naming the flag", async (t) => {
+Deno.test("loadgenConfig() rejects bad values with one line naming the flag", async (t) => {
   const cases: Array<[string[], RegExp]> = [
     [[], /give a schedule/],
     [["--rate", "1rps", "--stages", "1s@1rps"], /either --rate or --stages/],
@@ -110,13 +119,24 @@ Deno.test("inputFromFlags() rejects bad values with one line naming the flag", a
     ],
     [["--rate", "1rps", "--url", "ftp://h/v1"], /--url: must be an http\(s\) URL ending in \/v1/],
     [["--rate", "1rps", "--timeout", "0ms"], /--timeout: must be longer than 0/],
+    [["--rate", "1rps", "--progress", "loud"], /--progress: expected auto, tty, plain or none/],
+    [["--rate", "1rps", "--seed", "1.5"], /--seed: expected an integer, got "1.5"/],
+    [["--duration", "1m"], /give a schedule/],
   ];
   for (const [argv, re] of cases) {
     await t.step(argv.join(" ") || "(nothing)", async () => {
       await assert.rejects(
         () => input(argv),
-        (e: unknown) => e instanceof UsageError && re.test(e.message),
+        (e: unknown) => re.test(usageLine(e) ?? ""),
       );
     });
   }
+});
+
+Deno.test("loadgenConfig() defaults the URL and the outputs", async () => {
+  const got = await input(["--rate", "1rps"]);
+  assert.equal(got.url, "http://localhost:8000/v1");
+  assert.deepEqual([got.progress, got.out, got.json], ["auto", undefined, false]);
+  const outs = await input(["--rate", "1rps", "--progress", "none", "--out", "d", "--json"]);
+  assert.deepEqual([outs.progress, outs.out, outs.json], ["none", "d", true]);
 });

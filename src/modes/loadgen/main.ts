@@ -7,8 +7,10 @@
  *
  * @module
  */
+import { InputError } from "../../core/util/validate.ts";
 import { createLiveView, startLiveView } from "../../runtime/tty.ts";
-import { inputFromFlags, LOADGEN_FLAGS } from "./flags.ts";
+import { LOADGEN_FLAGS, loadgenConfig } from "./flags.ts";
+import { parseCommandLine } from "../../runtime/config/table.ts";
 import {
   analyzeRun,
   formatProgress,
@@ -19,37 +21,24 @@ import {
   writeOutputs,
 } from "../../adapters/loadgen/mod.ts";
 import { summaryDocument } from "../../adapters/loadgen/write_outputs.ts";
-import {
-  parseFlags,
-  renderHelp,
-  stringFlag,
-  UsageError,
-  writeErr,
-  writeOut,
-} from "../../runtime/cli/flags.ts";
+import { writeErr, writeOut } from "../../runtime/cli/flags.ts";
 
-const USAGE = "wva loadgen (--rate RATE [--duration DUR] | --stages SPEC|FILE) [flags]";
-
-const SUMMARY =
-  "Open-loop load generator for OpenAI-compatible endpoints (vLLM, the emulator, a router).\n" +
-  "Sends on an absolute schedule, measures TTFT, every inter-token gap, TPOT and E2E over\n" +
-  "streaming, and reports achieved rate and goodput per stage.";
-
-const FOOTER = [
-  "Examples:",
-  "  wva loadgen --url http://localhost:8000/v1 --rate '[[120, 60], [120, 80]]'",
-  "  wva loadgen --stages 30s@2rps,1m@2..20rps --slo ttft=500ms,itl=50ms --out run1",
-  "  wva loadgen --rate 5rps --duration 2m --arrival gamma --cv 2 --output-tokens 64..256",
-].join("\n");
+const HELP = {
+  usage: "wva loadgen (--rate RATE [--duration DUR] | --stages SPEC|FILE) [flags]",
+  summary:
+    "Open-loop load generator for OpenAI-compatible endpoints (vLLM, the emulator, a router).\n" +
+    "Sends on an absolute schedule, measures TTFT, every inter-token gap, TPOT and E2E over\n" +
+    "streaming, and reports achieved rate and goodput per stage.",
+  footer: [
+    "Examples:",
+    "  wva loadgen --url http://localhost:8000/v1 --rate '[[120, 60], [120, 80]]'",
+    "  wva loadgen --stages 30s@2rps,1m@2..20rps --slo ttft=500ms,itl=50ms --out run1",
+    "  wva loadgen --rate 5rps --duration 2m --arrival gamma --cv 2 --output-tokens 64..256",
+  ].join("\n"),
+};
 
 function quoteArg(a: string): string {
   return /^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replaceAll("'", `'\\''`)}'`;
-}
-
-function progressMode(value: unknown): "auto" | "tty" | "plain" | "none" {
-  if (value === undefined) return "auto";
-  if (value === "auto" || value === "tty" || value === "plain" || value === "none") return value;
-  throw new UsageError(`--progress: expected auto, tty, plain or none, got "${String(value)}"`);
 }
 
 /** Creates `--out` before the run so a bad path fails at once, not after the whole schedule. */
@@ -61,24 +50,20 @@ async function ensureWritableDir(dir: string): Promise<void> {
     await Deno.remove(probe);
   } catch (err) {
     const why = err instanceof Error ? err.message : String(err);
-    throw new UsageError(`--out: cannot write to directory "${dir}" (${why})`);
+    throw new InputError(`--out: cannot write to directory "${dir}" (${why})`);
   }
 }
 
 /** Entry point of `wva loadgen`; returns the exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
-  const flags = parseFlags(argv, LOADGEN_FLAGS);
-  if (flags.help) {
-    writeOut(renderHelp(USAGE, SUMMARY, LOADGEN_FLAGS, FOOTER));
-    return 0;
-  }
-  const mode = progressMode(flags.values.progress);
-  const input = await inputFromFlags(flags.values);
-  const out = stringFlag(flags.values, "out");
+  const flags = parseCommandLine(argv, LOADGEN_FLAGS, HELP);
+  if (flags === undefined) return 0;
+  const config = await loadgenConfig(flags);
+  const { progress: mode, out } = config;
   if (out !== undefined) await ensureWritableDir(out);
   let options;
   try {
-    options = await prepareRun(input);
+    options = await prepareRun(config);
   } catch (err) {
     if (!(err instanceof ModelDiscoveryError)) throw err;
     writeErr(`wva loadgen: ${err.message}\n`);
@@ -114,7 +99,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     command: ["wva", "loadgen", ...argv].map(quoteArg).join(" "),
   };
   writeOut(
-    flags.values.json === true
+    config.json
       ? JSON.stringify(summaryDocument(outputs), null, 2) + "\n"
       : formatSummaryTable(analyzed.summary) + "\n",
   );

@@ -8,13 +8,16 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { ConfigError } from "../../core/util/validate.ts";
+import { ConfigError, InputError } from "../../core/util/validate.ts";
 
 /** Exit code for bad input (unknown mode, flag or value, invalid config). */
 export const EXIT_USAGE = 2;
 
-/** Thrown for command-line mistakes; `main` turns it into exit code 2. */
-export class UsageError extends Error {
+/**
+ * Thrown for command-line mistakes (an unknown flag, a missing value); like every
+ * {@linkcode InputError}, `main` prints its one line and exits 2.
+ */
+export class UsageError extends InputError {
   constructor(message: string) {
     super(message);
     this.name = "UsageError";
@@ -29,6 +32,8 @@ export interface FlagSpec {
   /** Placeholder shown in help, e.g. `FILE`. */
   readonly arg?: string;
   readonly description: string;
+  /** The environment variable that sets the same value, shown in brackets. */
+  readonly env?: string;
   /** Shown in help only; defaults themselves live in the zod schemas. */
   readonly defaultText?: string;
 }
@@ -104,8 +109,9 @@ export function renderHelp(
   for (const [name, spec] of Object.entries(specs)) {
     const short = spec.short ? `-${spec.short}, ` : "    ";
     const arg = spec.type === "string" ? ` ${spec.arg ?? "VALUE"}` : "";
+    const env = spec.env !== undefined ? ` [${spec.env}]` : "";
     const def = spec.defaultText !== undefined ? ` (default: ${spec.defaultText})` : "";
-    rows.push([`  ${short}--${name}${arg}`, spec.description + def]);
+    rows.push([`  ${short}--${name}${arg}`, spec.description + env + def]);
   }
   rows.push(["  -h, --help", "Show this help and exit"]);
   const width = Math.min(40, Math.max(...rows.map(([l]) => l.length)) + 2);
@@ -136,11 +142,12 @@ export function writeErr(text: string): void {
 }
 
 /**
- * Maps an error thrown by a mode to an exit code: usage and config errors print their lines and
- * return 2; anything else prints one line (and the stack only when `WVA_DEBUG=1`) and returns 1.
+ * Maps an error thrown by a mode to an exit code: usage, input and config errors print their
+ * lines and return 2; anything else prints one line (and the stack only when `WVA_DEBUG=1`) and
+ * returns 1.
  */
 export function exitCodeForError(err: unknown, mode: string): number {
-  if (err instanceof UsageError) {
+  if (err instanceof InputError) {
     writeErr(`wva ${mode}: ${err.message}\nRun 'wva ${mode} --help' for usage.\n`);
     return EXIT_USAGE;
   }

@@ -21,7 +21,7 @@
  * @module
  */
 import { z } from "zod";
-import { GO_DURATION, parseDurationMs } from "../../util/coerce.ts";
+import { GO_DURATION, readDuration } from "../../util/coerce.ts";
 import {
   type ConfigMapData,
   type ConfigProblem,
@@ -40,12 +40,12 @@ export const SCALE_TO_ZERO_CONFIGMAP = "wva-model-scale-to-zero-config";
 export const DEFAULT_RETENTION_MS = 600_000;
 
 const retention = z.string().transform((s, ctx) => {
-  const ms = parseDurationMs(s, GO_DURATION);
-  if (ms === undefined || ms <= 0) {
+  const r = readDuration(s, GO_DURATION);
+  if (!r.ok || r.ms <= 0) {
     ctx.addIssue({ code: "custom", message: "must be a positive duration such as 90s, 10m, 1h" });
     return z.NEVER;
   }
-  return ms;
+  return r.ms;
 });
 
 const DefaultEntrySchema = z.strictObject({

@@ -1,13 +1,23 @@
 import { strict as assert } from "node:assert";
 import { ConfigError } from "../../core/util/validate.ts";
-import { parseFlags } from "../../runtime/cli/flags.ts";
-import { emulatorFlagSpecs, envName, loadEmulatorConfig } from "./cli_config.ts";
+import { type FlagValues, parseFlags } from "../../runtime/cli/flags.ts";
+import { loadConfig } from "../../runtime/config/load.ts";
+import { flagSpecs, prefixedEnv } from "../../runtime/config/table.ts";
+import { EMULATOR_CONFIG, EMULATOR_ENV_PREFIX, EMULATOR_FLAGS } from "./flags.ts";
 
 function flags(argv: string[]) {
-  return parseFlags(argv, emulatorFlagSpecs()).values;
+  return parseFlags(argv, flagSpecs(EMULATOR_FLAGS)).values;
 }
 
-Deno.test("loadEmulatorConfig() layers file < env < flags", async () => {
+function envName(flag: string): string {
+  return prefixedEnv(EMULATOR_ENV_PREFIX, flag);
+}
+
+function loadEmulatorConfig(values: FlagValues, env: Record<string, string>) {
+  return loadConfig(EMULATOR_CONFIG, values, { env });
+}
+
+Deno.test("emulator config layers file < env < flags", async () => {
   const dir = await Deno.makeTempDir();
   try {
     const file = `${dir}/emu.yaml`;
@@ -30,7 +40,7 @@ Deno.test("loadEmulatorConfig() layers file < env < flags", async () => {
   }
 });
 
-Deno.test("loadEmulatorConfig() maps switches and durations", async () => {
+Deno.test("emulator config maps switches and durations", async () => {
   const cfg = await loadEmulatorConfig(
     flags(["--no-preemption", "--deprecated-metrics", "--startup-delay", "1.5s", "--stall", "2s"]),
     {},
@@ -45,7 +55,7 @@ Deno.test("loadEmulatorConfig() maps switches and durations", async () => {
   );
 });
 
-Deno.test("loadEmulatorConfig() names the flag or variable of every bad value", async () => {
+Deno.test("emulator config names the flag or variable of every bad value", async () => {
   const err = await loadEmulatorConfig(
     flags(["--alpha", "fast", "--output-mode", "random"]),
     { [envName("port")]: "http" },
