@@ -206,8 +206,8 @@ Deno.test(clusterTest("KEDA → HPA → Deployment on the real control plane"), 
     console.error(
       `keda_test timings: ${marks.join(", ")}; total ${Math.round(performance.now() - t0)} ms`,
     );
+    await cluster.stop(); // first, so KEDA does not log Prometheus going away
     await prom.stop();
     await gauges.stop();
-    await cluster.stop();
   }
 });
