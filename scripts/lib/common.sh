@@ -58,9 +58,11 @@ ensure_prometheus() {
 }
 
 # ensure_test_tools: every tool the tests use that does not come with Deno or the Go builds:
-# Prometheus and promtool (Debian prometheus), shellcheck (Debian shellcheck), openssl.
+# Prometheus and promtool (Debian prometheus), shellcheck (Debian shellcheck), openssl, and for
+# the KEDA tier (its metrics adapter runs in a network namespace) ip (iproute2) and socat.
 ensure_test_tools() {
-  ensure_debian_tools prometheus:prometheus promtool:prometheus shellcheck:shellcheck openssl:openssl
+  ensure_debian_tools prometheus:prometheus promtool:prometheus shellcheck:shellcheck openssl:openssl \
+    ip:iproute2 socat:socat
 }
 
 # go_build_progress TAG MODULE_DIR PACKAGE OUT LDFLAGS [PARALLEL]: builds one Go main package of a
