@@ -14,6 +14,8 @@
 # Environment: WVA_CACHE_DIR, WVA_K8S_BUILD_PARALLEL (go build -p, default 2).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=lib/common.sh
+. "$root/scripts/lib/common.sh"
 WVA_CACHE_DIR="${WVA_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/wva}"
 tools="$root/tools"
 
@@ -72,29 +74,13 @@ ldflags_for() { # module dir
   printf '%s' "$flags"
 }
 
-# build_one name version dir package: go build with a progress line every few packages.
+# build_one name version dir package: go build with a progress line every 100 packages.
 build_one() {
-  local name="$1" version="$2" dir="$3" pkg="$4" start total count=0 tmp
+  local name="$1" version="$2" dir="$3" pkg="$4" start
   start=$(date +%s)
   log "building $name $version (module tools/$dir); resolving modules (downloads them on the first run) ..."
-  total=$(cd "$tools/$dir" && go list -deps "$pkg" | wc -l) || die "cannot resolve the modules of tools/$dir (is the Go module proxy reachable?)"
-  mkdir -p "$BIN"
-  tmp="$BIN/.$name.tmp.$$"
-  if ! (cd "$tools/$dir" && go build -p "$PARALLEL" -v -trimpath -ldflags="$(ldflags_for "$dir")" -o "$tmp" "$pkg") 2>&1 |
-    while IFS= read -r line; do
-      if [[ "$line" =~ ^[A-Za-z0-9_.~/-]+$ ]]; then
-        count=$((count + 1))
-        if ((count % 100 == 0)); then
-          log "  $name: compiled $count packages (of at most $total) after $(($(date +%s) - start))s"
-        fi
-      else
-        printf '%s\n' "$line" >&2
-      fi
-    done || [ ! -x "$tmp" ]; then
-    rm -f "$tmp"
+  go_build_progress build_k8s "$tools/$dir" "$pkg" "$BIN/$name" "$(ldflags_for "$dir")" "$PARALLEL" ||
     die "go build of $name failed (see above)"
-  fi
-  mv -f "$tmp" "$BIN/$name"
   printf '%s\n' "$version" >"$BIN/$name.version"
   log "built $name in $(($(date +%s) - start))s -> $BIN/$name"
 }

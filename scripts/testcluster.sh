@@ -1,33 +1,44 @@
 #!/usr/bin/env bash
 # A real Kubernetes control plane on loopback, without Docker, for tests and local runs.
 #
-#   scripts/testcluster.sh up [--full] [--nodes N] [--gpu-type MODE --gpus G] [--dir DIR] [--owner-pid PID]
+#   scripts/testcluster.sh up [--full [--keda] [--hpa-sync-period DUR]] [--nodes N]
+#                             [--gpu-type MODE --gpus G] [--dir DIR] [--owner-pid PID]
 #   scripts/testcluster.sh down [--dir DIR] [--keep]
 #   scripts/testcluster.sh status [--dir DIR]
 #   scripts/testcluster.sh restart-apiserver [--dir DIR]
 #
 # `up` starts etcd and kube-apiserver (TLS, client-certificate auth, RBAC) on free 127.0.0.1 ports;
-# `--full` adds kube-controller-manager, kube-scheduler and kwok with N fake nodes (default 3).
+# `--full` adds kube-controller-manager (with the HPA controller, sync period DUR, default 15s),
+# kube-scheduler and kwok with N fake nodes (default 3); `--keda` adds the KEDA operator and its
+# metrics adapter (external.metrics.k8s.io through the aggregation layer; needs root, see
+# scripts/lib/testcluster_keda.sh).
 # The last line of `up` is the path of an admin kubeconfig shaped like Kind's (CA, client cert and
 # key inlined); `restricted.kubeconfig` beside it is a service-account token kubeconfig that may
 # only get/list/watch ConfigMaps in namespace `wva-restricted`. `--owner-pid` stops the cluster
-# when that process exits. Binaries come from scripts/build_k8s.sh (or $WVA_K8S_BIN).
+# when that process exits. Binaries come from scripts/build_k8s.sh (or $WVA_K8S_BIN) and
+# scripts/build_keda.sh (or $WVA_KEDA_DIR).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 self="$root/scripts/testcluster.sh"
+# shellcheck source=lib/common.sh
+. "$root/scripts/lib/common.sh"
+# shellcheck source=lib/testcluster_keda.sh
+. "$root/scripts/lib/testcluster_keda.sh"
 DIR="${WVA_TESTCLUSTER_DIR:-$root/.wva/testcluster}"
-FULL=0 NODES=3 OWNER="" KEEP=0 GPU_TYPE="" GPUS=""
+FULL=0 KEDA=0 HPA_SYNC=15s NODES=3 OWNER="" KEEP=0 GPU_TYPE="" GPUS=""
 T0=$(date +%s%N)
 SERVICE_CIDR=10.96.0.0/16 SERVICE_IP=10.96.0.1 POD_CIDR=10.244.0.0/16
 
 log() { printf '[testcluster %5sms] %s\n' "$((($(date +%s%N) - T0) / 1000000))" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
-usage() { sed -n '2,15p' "$self" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,19p' "$self" | sed 's/^# \{0,1\}//'; }
 
 parse_args() {
   while [ $# -gt 0 ]; do
     case "$1" in
       --full) FULL=1 ;;
+      --keda) KEDA=1 ;;
+      --hpa-sync-period) HPA_SYNC="${2:?--hpa-sync-period needs a duration like 2s}"; shift ;;
       --nodes) NODES="${2:?--nodes needs a number}"; shift ;;
       --gpu-type) GPU_TYPE="${2:?--gpu-type needs a mode}"; shift ;;
       --gpus) GPUS="${2:?--gpus needs a number}"; shift ;;
@@ -40,6 +51,8 @@ parse_args() {
     shift
   done
   { [[ "$NODES" =~ ^[0-9]+$ ]] && [ "$NODES" -ge 1 ]; } || { echo "--nodes must be a positive integer, got '$NODES'" >&2; exit 2; }
+  [[ "$HPA_SYNC" =~ ^[0-9]+(ms|s|m)$ ]] || { echo "--hpa-sync-period must be a duration like 2s or 500ms, got '$HPA_SYNC'" >&2; exit 2; }
+  [ "$KEDA" = 0 ] || [ "$FULL" = 1 ] || { echo "--keda needs --full (the HPA controller runs in kube-controller-manager)" >&2; exit 2; }
   DIR="$(realpath -m "$DIR")"
   PKI="$DIR/pki"
 }
@@ -51,6 +64,7 @@ find_bins() {
   for b in "${need[@]}"; do [ -x "$BIN/$b" ] || missing+=("$b"); done
   [ ${#missing[@]} -eq 0 ] ||
     die "missing Kubernetes binaries in $BIN: ${missing[*]}. Build them with ./scripts/build_k8s.sh (the first build takes about 10 minutes on 2 cores), or set WVA_K8S_BIN."
+  [ "$KEDA" = 0 ] || find_keda
 }
 
 # pick_port VAR: sets VAR to a random 127.0.0.1 port in 20000-32767 (below the kernel's ephemeral
@@ -91,6 +105,7 @@ gen_pki() {
   mkdir -p "$PKI"
   local keys=(ca front-proxy-ca apiserver admin front-proxy-client sa)
   [ "$FULL" = 1 ] && keys+=(controller-manager scheduler)
+  [ "$KEDA" = 1 ] && keys+=(keda-ca keda)
   gen_keys "${keys[@]}"
   gen_ca ca wva-test-ca
   gen_ca front-proxy-ca wva-test-front-proxy-ca
@@ -102,6 +117,7 @@ gen_pki() {
     gen_cert controller-manager ca /CN=system:kube-controller-manager clientAuth
     gen_cert scheduler ca /CN=system:kube-scheduler clientAuth
   fi
+  [ "$KEDA" = 1 ] && keda_certs
   openssl rsa -in "$PKI/sa.key" -pubout -out "$PKI/sa.pub" 2>/dev/null
 }
 
@@ -193,8 +209,8 @@ start_apiserver() {
     --proxy-client-cert-file="$PKI/front-proxy-client.crt" --proxy-client-key-file="$PKI/front-proxy-client.key" \
     --requestheader-client-ca-file="$PKI/front-proxy-ca.crt" --requestheader-allowed-names=front-proxy-client \
     --requestheader-username-headers=X-Remote-User --requestheader-group-headers=X-Remote-Group \
-    --requestheader-extra-headers-prefix=X-Remote-Extra- --feature-gates=HPAScaleToZero=true \
-    --profiling=false "${extra[@]}"
+    --requestheader-extra-headers-prefix=X-Remote-Extra- --enable-aggregator-routing=true \
+    --feature-gates=HPAScaleToZero=true --profiling=false "${extra[@]}"
   local t
   t=$(date +%s%N)
   wait_until kube-apiserver 90 readyz
@@ -257,6 +273,7 @@ start_control_loops() {
     --bind-address=127.0.0.1 --secure-port="$kcm_port" --leader-elect=false --use-service-account-credentials=true \
     --service-account-private-key-file="$PKI/sa.key" --root-ca-file="$PKI/ca.crt" \
     --service-cluster-ip-range="$SERVICE_CIDR" --cluster-cidr="$POD_CIDR" --allocate-node-cidrs=false \
+    --horizontal-pod-autoscaler-sync-period="$HPA_SYNC" \
     --feature-gates=HPAScaleToZero=true --profiling=false --kube-api-qps=200 --kube-api-burst=400
   start_proc kube-scheduler "$BIN/kube-scheduler" --kubeconfig="$DIR/scheduler.kubeconfig" \
     --authentication-kubeconfig="$DIR/scheduler.kubeconfig" --authorization-kubeconfig="$DIR/scheduler.kubeconfig" \
@@ -370,27 +387,34 @@ start_watchdog() { # stops the cluster when the owner process exits
   echo $! >"$DIR/pids/watchdog.pid"
 }
 
-cleanup_all() { # TERM everything at once (etcd last), wait up to 3s, then KILL what is left
+# Every component, in stop order (etcd last; KEDA's bridges after the adapter).
+COMPONENTS="watchdog keda-adapter keda-bridge-netns keda-bridge-apiserver keda-bridge-grpc keda-operator kwok kube-scheduler kube-controller-manager kube-apiserver etcd"
+
+# cleanup_all: TERM everything at once (etcd last), wait up to 3s, then KILL what is left; signals
+# go to each component's process group (start_proc uses setsid), which also reaches the children
+# socat forks per connection. Then deletes KEDA's network namespace, if any.
+cleanup_all() {
   local n pid pids=()
-  for n in watchdog kwok kube-scheduler kube-controller-manager kube-apiserver etcd; do
+  for n in $COMPONENTS; do
     [ -f "$DIR/pids/$n.pid" ] || continue
     pid="$(cat "$DIR/pids/$n.pid")"
     rm -f "$DIR/pids/$n.pid"
     { [ "$pid" != "$$" ] && kill -0 "$pid" 2>/dev/null; } || continue
-    [ "$n" = etcd ] || kill -TERM "$pid" 2>/dev/null || true
+    [ "$n" = etcd ] || kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
     pids+=("$pid")
   done
-  [ ${#pids[@]} -gt 0 ] || return 0
+  [ ${#pids[@]} -gt 0 ] || { netns_down; return 0; }
   for _ in $(seq 30); do
     n=0
     for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && n=$((n + 1)); done
     [ "$n" -gt 1 ] || break # only etcd left
     sleep 0.1
   done
-  for pid in "${pids[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do
     for _ in $(seq 20); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
   done
+  netns_down
 }
 
 cmd_up() {
@@ -403,8 +427,10 @@ cmd_up() {
   fi
   find_bins
   mkdir -p "$DIR"
-  rm -rf "${DIR:?}/"{pki,etcd-data,logs,pids,cmd} "$DIR"/*.kubeconfig
-  log "starting $([ "$FULL" = 1 ] && echo "full tier, $NODES node(s)" || echo "basic tier") in $DIR (binaries: $BIN)"
+  netns_down # a namespace left by a run that died before writing cluster.env
+  rm -rf "${DIR:?}/"{pki,etcd-data,logs,pids,cmd,keda} "$DIR"/*.kubeconfig
+  log "starting $([ "$FULL" = 1 ] && echo "full tier, $NODES node(s)" || echo "basic tier")$([ "$KEDA" = 1 ] && echo " + KEDA") in $DIR (binaries: $BIN)"
+  [ "$KEDA" = 1 ] && netns_up
   gen_pki
   log "certificates generated"
   pick_port APISERVER_PORT
@@ -412,11 +438,12 @@ cmd_up() {
   start_etcd
   start_apiserver
   write_kubeconfig "$DIR/admin.kubeconfig" kubernetes-admin admin
-  printf 'APISERVER_URL=%s\nETCD_URL=%s\nFULL=%s\nNODES=%s\nBIN=%s\n' \
-    "$APISERVER_URL" "$ETCD_URL" "$FULL" "$NODES" "$BIN" >"$DIR/cluster.env"
+  printf 'APISERVER_URL=%s\nETCD_URL=%s\nFULL=%s\nKEDA=%s\nHPA_SYNC=%s\nNODES=%s\nBIN=%s\n' \
+    "$APISERVER_URL" "$ETCD_URL" "$FULL" "$KEDA" "$HPA_SYNC" "$NODES" "$BIN" >"$DIR/cluster.env"
   start_watchdog
   setup_restricted_sa
   [ "$FULL" = 1 ] && start_control_loops
+  [ "$KEDA" = 1 ] && start_keda
   if [ -n "$GPU_TYPE$GPUS" ]; then
     [ "$FULL" = 1 ] || die "--gpu-type/--gpus need --full (there are no nodes otherwise)"
     deno run -A "$root/scripts/gpu_nodes.ts" --kubeconfig "$DIR/admin.kubeconfig" \
@@ -441,8 +468,13 @@ cmd_status() {
   # shellcheck disable=SC1091
   . "$DIR/cluster.env"
   local n rc=0
-  echo "cluster in $DIR: apiserver $APISERVER_URL, etcd $ETCD_URL, $([ "$FULL" = 1 ] && echo "full tier, $NODES node(s)" || echo "basic tier")"
-  for n in etcd kube-apiserver kube-controller-manager kube-scheduler kwok watchdog; do
+  echo "cluster in $DIR: apiserver $APISERVER_URL, etcd $ETCD_URL, $([ "$FULL" = 1 ] && echo "full tier, $NODES node(s), HPA sync ${HPA_SYNC:-15s}" || echo "basic tier")"
+  if [ -f "$DIR/keda/netns.env" ]; then
+    # shellcheck disable=SC1091
+    . "$DIR/keda/netns.env"
+    echo "  KEDA metrics adapter in network namespace $NETNS at $NETNS_IP"
+  fi
+  for n in $COMPONENTS; do
     [ -f "$DIR/pids/$n.pid" ] || continue
     if alive "$n"; then echo "  $n: running (pid $(cat "$DIR/pids/$n.pid"))"; else echo "  $n: NOT running"; rc=1; fi
   done

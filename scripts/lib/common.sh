@@ -58,7 +58,43 @@ ensure_prometheus() {
 }
 
 # ensure_test_tools: every tool the tests use that does not come with Deno or the Go builds:
-# Prometheus and promtool (Debian prometheus), shellcheck (Debian shellcheck), openssl.
+# Prometheus and promtool (Debian prometheus), shellcheck (Debian shellcheck), openssl, and for
+# the KEDA tier (its metrics adapter runs in a network namespace) ip (iproute2) and socat.
 ensure_test_tools() {
-  ensure_debian_tools prometheus:prometheus promtool:prometheus shellcheck:shellcheck openssl:openssl
+  ensure_debian_tools prometheus:prometheus promtool:prometheus shellcheck:shellcheck openssl:openssl \
+    ip:iproute2 socat:socat
+}
+
+# go_build_progress TAG MODULE_DIR PACKAGE OUT LDFLAGS [PARALLEL]: builds one Go main package of a
+# wrapper module (tools/<name>) into OUT, logging "[TAG] NAME: compiled N packages (of at most M)
+# after Ts" every 100 packages so a cold build of several minutes shows that it is moving. The
+# binary is written to a temporary file first and renamed, so an interrupted build never leaves a
+# half-written OUT. Returns non-zero when the modules cannot be resolved or the build fails.
+go_build_progress() {
+  local tag="$1" dir="$2" pkg="$3" out="$4" ldflags="$5" parallel="${6:-2}"
+  local name start total count=0 tmp
+  name="$(basename "$out")"
+  start=$(date +%s)
+  total=$(cd "$dir" && go list -deps "$pkg" | wc -l) || {
+    printf '[%s] ERROR: cannot resolve the modules of %s (is the Go module proxy reachable?)\n' "$tag" "$dir" >&2
+    return 1
+  }
+  mkdir -p "$(dirname "$out")"
+  tmp="$(dirname "$out")/.$name.tmp.$$"
+  if ! (cd "$dir" && go build -p "$parallel" -v -trimpath -ldflags="$ldflags" -o "$tmp" "$pkg") 2>&1 |
+    while IFS= read -r line; do
+      if [[ "$line" =~ ^[A-Za-z0-9_.~/-]+$ ]]; then
+        count=$((count + 1))
+        if ((count % 100 == 0)); then
+          printf '[%s]   %s: compiled %d packages (of at most %d) after %ds\n' \
+            "$tag" "$name" "$count" "$total" "$(($(date +%s) - start))" >&2
+        fi
+      else
+        printf '%s\n' "$line" >&2
+      fi
+    done || [ ! -x "$tmp" ]; then
+    rm -f "$tmp"
+    return 1
+  fi
+  mv -f "$tmp" "$out"
 }

@@ -32,8 +32,18 @@ export interface TestClusterOptions {
   readonly full?: boolean;
   /** Number of fake nodes (full tier). @default 3 */
   readonly nodes?: number;
+  /**
+   * Add the KEDA operator and its metrics adapter (`external.metrics.k8s.io` through the
+   * aggregation layer, adapter in a network namespace of its own; needs root). Implies `full`.
+   * @default false
+   */
+  readonly keda?: boolean;
+  /** HPA controller sync period (kube-controller-manager flag), e.g. `"2s"`. @default "15s" */
+  readonly hpaSyncPeriod?: string;
   /** Directory with the binaries (sets `WVA_K8S_BIN`). @default the build_k8s.sh cache */
   readonly binDir?: string;
+  /** KEDA directory with bin/ and crd/ (sets `WVA_KEDA_DIR`). @default the build_keda.sh cache */
+  readonly kedaDir?: string;
 }
 
 /** A running test cluster. */
@@ -52,6 +62,8 @@ export interface TestCluster {
   restartApiserver(): Promise<void>;
   /** Runs `testcluster.sh` with other arguments (e.g. `status`), returning its output. */
   run(...args: string[]): Promise<string>;
+  /** Runs the cluster's `kubectl` with the admin kubeconfig; returns stdout, throws on exit ≠ 0. */
+  kubectl(...args: string[]): Promise<string>;
   /** Stops every process and removes the state directory. */
   stop(): Promise<void>;
 }
@@ -89,11 +101,16 @@ export async function startTestCluster(options: TestClusterOptions = {}): Promis
   envSkipGate("cluster", "WVA_SKIP_CLUSTER").check();
   const dir = await Deno.makeTempDir({ prefix: "wva-testcluster-" });
   const args = ["up", "--dir", dir, "--owner-pid", String(Deno.pid)];
-  if (options.full) args.push("--full", "--nodes", String(options.nodes ?? 3));
+  if (options.full || options.keda) args.push("--full", "--nodes", String(options.nodes ?? 3));
+  if (options.keda) args.push("--keda");
+  if (options.hpaSyncPeriod) args.push("--hpa-sync-period", options.hpaSyncPeriod);
   const t0 = performance.now();
   let stdout: string;
   try {
-    const env: Record<string, string> = options.binDir ? { WVA_K8S_BIN: options.binDir } : {};
+    const env: Record<string, string> = {
+      ...(options.binDir ? { WVA_K8S_BIN: options.binDir } : {}),
+      ...(options.kedaDir ? { WVA_KEDA_DIR: options.kedaDir } : {}),
+    };
     stdout = await runOrThrow(args, "scripts/testcluster.sh up", env);
   } catch (err) {
     await script(["down", "--dir", dir]);
@@ -113,6 +130,19 @@ export async function startTestCluster(options: TestClusterOptions = {}): Promis
       await runOrThrow(["restart-apiserver", "--dir", dir], "restart-apiserver");
     },
     run: (...more) => runOrThrow([...more, "--dir", dir], `testcluster.sh ${more.join(" ")}`),
+    kubectl: async (...more) => {
+      const env = await Deno.readTextFile(`${dir}/cluster.env`);
+      const bin = /^BIN=(.*)$/m.exec(env)?.[1] ?? "";
+      const out = await new Deno.Command(`${bin}/kubectl`, {
+        args: ["--kubeconfig", kubeconfigPath, ...more],
+        stdin: "null",
+      }).output();
+      const dec = new TextDecoder();
+      if (out.code !== 0) {
+        throw new Error(`kubectl ${more.join(" ")} failed: ${dec.decode(out.stderr).trim()}`);
+      }
+      return dec.decode(out.stdout);
+    },
     stop: async () => {
       kube.close();
       await runOrThrow(
