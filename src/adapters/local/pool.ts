@@ -17,7 +17,11 @@
  */
 import { startEmulator } from "../../../emulator/mod.ts";
 import { type Logger, NULL_LOGGER } from "../../runtime/log.ts";
-import type { GpuInventory } from "../../core/optimize/gpu_limiter.ts";
+import {
+  freeGpus as freeOf,
+  type GpuInventory,
+  replicasThatFit,
+} from "../../core/contract/gpus.ts";
 import type {
   ActuationResult,
   ClusterReader,
@@ -101,14 +105,12 @@ export function createLocalPool(options: LocalPoolOptions): LocalPool {
   const ofVariant = (name: string) => records.filter((r) => r.variant === name);
 
   function freeGpus(accelerator: string): number {
-    const total = options.inventory?.[accelerator];
-    if (total === undefined) return Infinity;
-    let held = 0;
-    for (const r of records) {
-      const spec = specs.get(r.variant)!;
-      if (spec.accelerator === accelerator && holdsGpus(r)) held += spec.gpusPerReplica;
-    }
-    return total - held;
+    if (options.inventory?.[accelerator] === undefined) return Infinity;
+    const holders = [...specs.values()].map((s) => ({
+      ...s,
+      replicas: ofVariant(s.name).filter(holdsGpus).length,
+    }));
+    return freeOf(options.inventory, holders)[accelerator]!;
   }
 
   function launch(spec: LocalVariantSpec): void {
@@ -181,7 +183,7 @@ export function createLocalPool(options: LocalPoolOptions): LocalPool {
     let missing = want - active.length;
     while (
       missing > 0 &&
-      (spec.gpusPerReplica === 0 || freeGpus(spec.accelerator) >= spec.gpusPerReplica)
+      replicasThatFit(freeGpus(spec.accelerator), spec.gpusPerReplica) >= 1
     ) {
       launch(spec);
       missing--;

@@ -14,7 +14,7 @@
  * @module
  */
 import type { AnalyzerName, DecisionStep, EngineParams, PerfParams } from "./types.ts";
-import type { GpuInventory } from "../optimize/gpu_limiter.ts";
+import type { GpuInventory } from "./gpus.ts";
 
 /** Identifies a variant (a VariantAutoscaling object, or a pool of the demo). */
 export interface VariantRef {

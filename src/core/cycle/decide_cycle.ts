@@ -14,7 +14,7 @@
  */
 import { step } from "../contract/steps.ts";
 import { decideModels } from "./decide_models.ts";
-import type { GpuInventory } from "../optimize/gpu_limiter.ts";
+import { freeGpus, type GpuInventory, heldReplicas } from "../contract/gpus.ts";
 import {
   type ClusterSnapshot,
   type CycleReport,
@@ -87,15 +87,12 @@ function remainingInventory(
   inventory: GpuInventory,
   decided: readonly ModelDecision[],
 ): Record<string, number> {
-  const left: Record<string, number> = { ...inventory };
-  for (const d of decided) {
-    for (const v of d.variants) {
-      if (left[v.accelerator] === undefined) continue;
-      const held = Math.max(v.currentReplicas, v.targetReplicas) * v.gpusPerReplica;
-      left[v.accelerator] = left[v.accelerator]! - held;
-    }
-  }
-  return left;
+  return freeGpus(
+    inventory,
+    decided.flatMap((d) =>
+      d.variants.map((v) => ({ ...v, replicas: heldReplicas(v.currentReplicas, v.targetReplicas) }))
+    ),
+  );
 }
 
 function decideGroup(

@@ -29,7 +29,7 @@ import {
 import type { SaturationConfig } from "../analyze/saturation_config.ts";
 import type { ModelAnalysis, ModelDecision, ModelObservation } from "../contract/types.ts";
 import { optimizeModel, type ScaleToZero } from "../optimize/cost_aware.ts";
-import type { GpuInventory } from "../optimize/gpu_limiter.ts";
+import { freeGpus as freeOf, type GpuInventory, heldReplicas, takeGpus } from "../contract/gpus.ts";
 
 /** Options of {@linkcode decideModels}. */
 export interface DecideOptions extends AnalyzeOptions {
@@ -76,10 +76,8 @@ export function decideModels(
     decisions[i] = d;
     if (budget) {
       for (const v of d.variants) {
-        const extra = Math.max(0, v.targetReplicas - v.currentReplicas) * v.gpusPerReplica;
-        if (budget[v.accelerator] !== undefined) {
-          budget[v.accelerator] = budget[v.accelerator]! - extra;
-        }
+        const added = heldReplicas(v.currentReplicas, v.targetReplicas) - v.currentReplicas;
+        takeGpus(budget, { ...v, replicas: added });
       }
     }
   }
@@ -104,13 +102,8 @@ export function freeGpus(
   observations: readonly ModelObservation[],
   inventory: GpuInventory,
 ): Record<string, number> {
-  const free: Record<string, number> = { ...inventory };
-  for (const obs of observations) {
-    for (const v of obs.variants) {
-      if (free[v.accelerator] !== undefined) {
-        free[v.accelerator] = free[v.accelerator]! - v.currentReplicas * v.gpusPerReplica;
-      }
-    }
-  }
-  return free;
+  return freeOf(
+    inventory,
+    observations.flatMap((o) => o.variants.map((v) => ({ ...v, replicas: v.currentReplicas }))),
+  );
 }

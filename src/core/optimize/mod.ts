@@ -7,8 +7,6 @@
  *   priority so demand spills over to the next-cheapest variant.
  * - {@linkcode optimizeModel}`(observation, analysis, {gpuBudget?, scaleToZero?})` → one
  *   `ModelDecision` (V1 ±1 rule or cost-aware RC/SC, guards, clamps).
- * - {@linkcode limitByGpuInventory}`(decisions, inventory)` → decisions with scale-ups capped
- *   (post-hoc form, priority then cheapest first).
  *
  * **Global system solver** (`wva plan`): candidates per server sized by Gen1/Gen2, valued by the
  * transition penalty; {@linkcode solveSystem} picks per server (unlimited) or fits the capacity
@@ -25,7 +23,6 @@ export {
   freeGpus,
 } from "../cycle/decide_models.ts";
 export { optimizeModel, type OptimizeOptions, type ScaleToZero } from "./cost_aware.ts";
-export { baselineGpus, type GpuInventory, limitByGpuInventory } from "./gpu_limiter.ts";
 export {
   type Allocation,
   candidateAllocations,

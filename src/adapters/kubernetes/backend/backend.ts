@@ -19,7 +19,8 @@ import type { ClusterReader, ClusterSnapshot } from "../../../core/contract/port
 import type { NodeLike } from "../../../core/api/gpu_vendors.ts";
 import type { Kube } from "../kube/mod.ts";
 import { type Informer, startInformer } from "./informer.ts";
-import { type InventoryEntry, inventoryOf } from "./inventory.ts";
+import type { GpuInventoryEntry } from "../../../core/contract/gpus.ts";
+import { inventoryOf } from "./inventory.ts";
 import {
   type PodInfo,
   projectNode,
@@ -57,7 +58,7 @@ export interface KubeBackend extends ClusterReader {
   /** The variant resolved by the last snapshot (`namespace/name`), for the actuator. */
   resolved(key: string): ResolvedVariant | undefined;
   /** Inventory entries of the last snapshot (vendor, product, GPUs per accelerator). */
-  inventoryEntries(): readonly InventoryEntry[];
+  inventoryEntries(): readonly GpuInventoryEntry[];
   /**
    * The current unit-cost ConfigMap (it changes at run time): it names products, prices
    * accelerators and, with the inventory, decides which accelerators are unknown.
@@ -167,7 +168,7 @@ export function startKubeBackend(kube: Kube, options: KubeBackendOptions): KubeB
   const informers = [vas, deployments, statefulsets, nodes, configMaps];
   const synced = Promise.all(informers.map((i) => i.synced)).then(() => {});
   let lastResolved = new Map<string, ResolvedVariant>();
-  let lastEntries: readonly InventoryEntry[] = [];
+  let lastEntries: readonly GpuInventoryEntry[] = [];
   function workload(kind: string, namespace: string, name: string): WorkloadInfo | undefined {
     const key = `${namespace}/${name}`;
     if (kind === "Deployment") return deployments.get(key);
