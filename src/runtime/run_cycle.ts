@@ -162,3 +162,24 @@ export async function runCycle(deps: CycleDeps, input: CycleInput): Promise<Cycl
   }
   return { report, state, actuation, errors };
 }
+
+/**
+ * One sink made of several, applied in order to the same report (the controller publishes the
+ * gauges, then scales and writes statuses). `applied` is the smallest of the parts' counts (a
+ * variant is applied when every part applied it); errors are concatenated. A part that throws
+ * stops the rest; the cycle reports it and the next cycle applies again (level-based).
+ */
+export function combineSinks(...sinks: readonly DecisionSink[]): DecisionSink {
+  return {
+    async apply(report: CycleReport): Promise<ActuationResult> {
+      let applied = report.variants.length;
+      const errors: ActuationResult["errors"][number][] = [];
+      for (const sink of sinks) {
+        const r = await sink.apply(report);
+        applied = Math.min(applied, r.applied);
+        errors.push(...r.errors);
+      }
+      return { applied, errors };
+    },
+  };
+}

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { createLogger } from "./log.ts";
-import { runCycle } from "./run_cycle.ts";
+import { combineSinks, runCycle } from "./run_cycle.ts";
 import {
   memoryCluster,
   memoryMetrics,
@@ -246,5 +246,33 @@ Deno.test("runCycle() settings", async (t) => {
     );
     assert.equal(metrics.requests.length, 0);
     assert.deepEqual(r.report!.variants, []);
+  });
+});
+
+Deno.test("combineSinks() applies every part in order and merges the results", async (t) => {
+  const calls: string[] = [];
+  const part = (name: string, applied: number, errors: { variant: string; message: string }[]) => ({
+    apply: () => {
+      calls.push(name);
+      return Promise.resolve({ applied, errors });
+    },
+  });
+  const report = (await once(uniformMetrics(0.76, 2))).sink.reports[0]!;
+  await t.step("the smallest applied count, every error", async () => {
+    const r = await combineSinks(
+      part("gauges", 2, []),
+      part("kube", 1, [{ variant: "default/dear", message: "scale failed" }]),
+    ).apply(report);
+    assert.deepEqual(calls, ["gauges", "kube"]);
+    assert.deepEqual(r, {
+      applied: 1,
+      errors: [{ variant: "default/dear", message: "scale failed" }],
+    });
+  });
+  await t.step("a part that throws stops the rest", async () => {
+    calls.length = 0;
+    const failing = { apply: () => Promise.reject(new Error("down")) };
+    await assert.rejects(combineSinks(failing, part("kube", 2, [])).apply(report), /down/);
+    assert.deepEqual(calls, []);
   });
 });

@@ -90,6 +90,7 @@ export function buildReport(
     models: served.map((s) => s.model),
     variants,
     ...(snapshot.inventory ? { inventory: snapshot.inventory } : {}),
+    ...(snapshot.inventoryEntries ? { inventoryEntries: snapshot.inventoryEntries } : {}),
   };
   return { report, previousDesired };
 }
