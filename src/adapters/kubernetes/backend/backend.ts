@@ -261,7 +261,9 @@ export function startKubeBackend(kube: KubeWatchApi, options: KubeBackendOptions
     targets: new Set(),
     podWatches: new Map(),
   };
-  const vas: Informer<Raw> = startVaInformer(state, () => syncPodWatches(state, vas));
+  // The VA cache follows the namespaces it sees with pod watches (once it exists).
+  let vaCache: Informer<Raw> | undefined;
+  const vas = vaCache = startVaInformer(state, () => vaCache && syncPodWatches(state, vaCache));
   const caches: Caches = {
     vas,
     deployments: startWorkloadInformer(state, "Deployment", "deployments"),
