@@ -238,6 +238,22 @@ Deno.test("runCycle() settings", async (t) => {
     assert.equal(metrics.requests[0]!.models[0]!.requestWindowMs, 600_000);
     assert.deepEqual(r.report!.variants.map((v) => v.desiredReplicas), [0, 0]);
   });
+  await t.step("the report echoes the inventory and what each variant's sink acts on", async () => {
+    const entry = { accelerator: "A100", vendor: "nvidia", product: "P", products: ["P"], gpus: 4 };
+    const scaleTarget = { apiVersion: "apps/v1", kind: "Deployment", name: "cheap-d" };
+    const variants = cheapAndDear().map((v) => ({ ...v, scaleTarget, object: { uid: v.name } }));
+    const r = await runCycle(
+      {
+        cluster: memoryCluster({ variants, inventory: { A100: 4 }, inventoryEntries: [entry] }),
+        metrics: memoryMetrics(uniformMetrics(0.5, 0)),
+        sink: memorySink(),
+      },
+      { nowMs: NOW, settings: DEFAULT_CYCLE_SETTINGS, state: EMPTY_CYCLE_STATE },
+    );
+    assert.deepEqual([r.report!.inventory, r.report!.inventoryEntries], [{ A100: 4 }, [entry]]);
+    assert.deepEqual(byName(r.report!.variants, "dear").scaleTarget, scaleTarget);
+    assert.deepEqual(byName(r.report!.variants, "dear").object, { uid: "dear" });
+  });
   await t.step("no variant: no metrics request, an empty report", async () => {
     const metrics = memoryMetrics(uniformMetrics(0, 0));
     const r = await runCycle(
