@@ -175,6 +175,14 @@ export interface ModelMetrics {
   readonly itlMs?: number | undefined;
   /** Requests served in {@linkcode ModelQuery.requestWindowMs}. */
   readonly requestsInWindow?: number | undefined;
+  /**
+   * Requests held upstream for the model (the inference gateway's flow-control queue): count
+   * and bytes. Absent = not read; saturation V2 adds them to the demand.
+   */
+  readonly schedulerQueue?: {
+    readonly requests: number;
+    readonly bytes?: number | undefined;
+  } | undefined;
 }
 
 /** Port: collects metrics. Must not throw for one bad model: set `error` on it instead. */
