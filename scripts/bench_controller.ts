@@ -2,8 +2,8 @@
  * Benchmark of the controller's cycle for 100 and 1,000 VariantAutoscalings.
  *
  * Part 1 — the cycle alone (in-memory ports, src/adapters/memory/memory_ports.ts): `runCycle` over N
- * variants (2 per model, 3 replicas each), against the decision core alone (`decideModels` on
- * the same observations) measured in the same run as the baseline.
+ * variants (2 per model, 3 replicas each), against the decision core alone (the analyze and
+ * optimize stages on the same observations) measured in the same run as the baseline.
  *
  * Part 2 — the whole controller on a real kube-apiserver (basic test tier): N VAs and N
  * Deployments, watch caches, status writes, gauges; the metrics come from a fake Prometheus HTTP
@@ -16,7 +16,8 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { decideModels } from "../src/core/cycle/decide_models.ts";
+import { analyzeModels } from "../src/core/analyze/mod.ts";
+import { optimizeModels } from "../src/core/optimize/mod.ts";
 import { runCycle } from "../src/runtime/run_cycle.ts";
 import {
   memoryCluster,
@@ -83,7 +84,7 @@ console.log(`Deno ${Deno.version.deno}, ${navigator.hardwareConcurrency} cores`)
 console.log(
   "\nPart 1: one cycle with in-memory ports (fake cluster, fake metrics, recording sink)",
 );
-console.log("  VAs   models  runCycle p50  p90      decideModels p50  cycle/core");
+console.log("  VAs   models  runCycle p50  p90      core stages p50   cycle/core");
 for (const n of sizes) {
   const vs = variants(n);
   const nowMs = 1_000_000;
@@ -117,7 +118,14 @@ for (const n of sizes) {
   const coreMs: number[] = [];
   for (let i = 0; i < cycles + 3; i++) {
     const t0 = performance.now();
-    decideModels(obs, { analyzer: "saturation-v1", nowMs });
+    const analyzed = analyzeModels(
+      obs.map((observation) => ({ observation, analyzer: "saturation-v1" as const })),
+      { nowMs },
+    );
+    optimizeModels(obs.map((observation, k) => ({
+      observation,
+      analysis: analyzed.analyses[k]!.analysis,
+    })));
     if (i >= 3) coreMs.push(performance.now() - t0);
   }
   const c50 = median(cycleMs);

@@ -4,12 +4,19 @@
  * state of the previous cycle, and keeps the returned state for the next one.
  *
  * ```ts
+ * import { runCycle } from "./run_cycle.ts";
+ * import { createLogger } from "./log.ts";
+ * import { DEFAULT_CYCLE_SETTINGS, EMPTY_CYCLE_STATE } from "../core/contract/settings.ts";
+ * import type { ClusterReader, DecisionSink, MetricsSource } from "../core/contract/ports.ts";
+ * const cluster: ClusterReader = { snapshot: () => Promise.resolve({ variants: [] }) };
+ * const metrics: MetricsSource = { collect: () => Promise.resolve([]) };
+ * const sink: DecisionSink = { apply: () => Promise.resolve({ applied: 0, errors: [] }) };
  * let state = EMPTY_CYCLE_STATE;
  * const r = await runCycle(
- *   { cluster, metrics, sink, logger },
- *   { nowMs: clock.nowMs(), settings, state },
+ *   { cluster, metrics, sink, logger: createLogger() },
+ *   { nowMs: Date.now(), settings: DEFAULT_CYCLE_SETTINGS, state },
  * );
- * state = r.state;
+ * state = r.state;                  // keep for the next cycle
  * ```
  *
  * Failure policy (the cycle itself never throws for backend trouble):
@@ -32,6 +39,7 @@ import type {
   ModelMetrics,
 } from "../core/contract/ports.ts";
 import { decideCycle } from "../core/cycle/decide_cycle.ts";
+import { identityOf, splitServed } from "../core/cycle/models.ts";
 import { groupModels } from "../core/cycle/observe.ts";
 import type { CycleSettings, CycleState } from "../core/contract/settings.ts";
 
@@ -73,16 +81,11 @@ export function metricsRequest(
   settings: CycleSettings,
   nowMs: number,
 ): MetricsRequest {
-  const served = snapshot.variants.filter((v) => !v.problems.some((p) => p.blocking));
+  const { served } = splitServed(snapshot.variants);
   return {
     nowMs,
     models: groupModels(served).map((g) => {
-      const identity = {
-        modelId: g.modelId,
-        namespace: g.namespace,
-        serviceClass: g.variants.find((v) => v.serviceClass)?.serviceClass,
-      };
-      const stz = settings.scaleToZeroFor?.(identity);
+      const stz = settings.scaleToZeroFor?.(identityOf(g));
       return {
         modelId: g.modelId,
         namespace: g.namespace,
@@ -158,4 +161,25 @@ export async function runCycle(deps: CycleDeps, input: CycleInput): Promise<Cycl
     log.warn("actuation-failed", { error: message(err) });
   }
   return { report, state, actuation, errors };
+}
+
+/**
+ * One sink made of several, applied in order to the same report (the controller publishes the
+ * gauges, then scales and writes statuses). `applied` is the smallest of the parts' counts (a
+ * variant is applied when every part applied it); errors are concatenated. A part that throws
+ * stops the rest; the cycle reports it and the next cycle applies again (level-based).
+ */
+export function combineSinks(...sinks: readonly DecisionSink[]): DecisionSink {
+  return {
+    async apply(report: CycleReport): Promise<ActuationResult> {
+      let applied = report.variants.length;
+      const errors: ActuationResult["errors"][number][] = [];
+      for (const sink of sinks) {
+        const r = await sink.apply(report);
+        applied = Math.min(applied, r.applied);
+        errors.push(...r.errors);
+      }
+      return { applied, errors };
+    },
+  };
 }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { createLogger } from "./log.ts";
-import { runCycle } from "./run_cycle.ts";
+import { combineSinks, runCycle } from "./run_cycle.ts";
 import {
   memoryCluster,
   memoryMetrics,
@@ -238,6 +238,22 @@ Deno.test("runCycle() settings", async (t) => {
     assert.equal(metrics.requests[0]!.models[0]!.requestWindowMs, 600_000);
     assert.deepEqual(r.report!.variants.map((v) => v.desiredReplicas), [0, 0]);
   });
+  await t.step("the report echoes the inventory and what each variant's sink acts on", async () => {
+    const entry = { accelerator: "A100", vendor: "nvidia", product: "P", products: ["P"], gpus: 4 };
+    const scaleTarget = { apiVersion: "apps/v1", kind: "Deployment", name: "cheap-d" };
+    const variants = cheapAndDear().map((v) => ({ ...v, scaleTarget, object: { uid: v.name } }));
+    const r = await runCycle(
+      {
+        cluster: memoryCluster({ variants, inventory: { A100: 4 }, inventoryEntries: [entry] }),
+        metrics: memoryMetrics(uniformMetrics(0.5, 0)),
+        sink: memorySink(),
+      },
+      { nowMs: NOW, settings: DEFAULT_CYCLE_SETTINGS, state: EMPTY_CYCLE_STATE },
+    );
+    assert.deepEqual([r.report!.inventory, r.report!.inventoryEntries], [{ A100: 4 }, [entry]]);
+    assert.deepEqual(byName(r.report!.variants, "dear").scaleTarget, scaleTarget);
+    assert.deepEqual(byName(r.report!.variants, "dear").object, { uid: "dear" });
+  });
   await t.step("no variant: no metrics request, an empty report", async () => {
     const metrics = memoryMetrics(uniformMetrics(0, 0));
     const r = await runCycle(
@@ -246,5 +262,33 @@ Deno.test("runCycle() settings", async (t) => {
     );
     assert.equal(metrics.requests.length, 0);
     assert.deepEqual(r.report!.variants, []);
+  });
+});
+
+Deno.test("combineSinks() applies every part in order and merges the results", async (t) => {
+  const calls: string[] = [];
+  const part = (name: string, applied: number, errors: { variant: string; message: string }[]) => ({
+    apply: () => {
+      calls.push(name);
+      return Promise.resolve({ applied, errors });
+    },
+  });
+  const report = (await once(uniformMetrics(0.76, 2))).sink.reports[0]!;
+  await t.step("the smallest applied count, every error", async () => {
+    const r = await combineSinks(
+      part("gauges", 2, []),
+      part("kube", 1, [{ variant: "default/dear", message: "scale failed" }]),
+    ).apply(report);
+    assert.deepEqual(calls, ["gauges", "kube"]);
+    assert.deepEqual(r, {
+      applied: 1,
+      errors: [{ variant: "default/dear", message: "scale failed" }],
+    });
+  });
+  await t.step("a part that throws stops the rest", async () => {
+    calls.length = 0;
+    const failing = { apply: () => Promise.reject(new Error("down")) };
+    await assert.rejects(combineSinks(failing, part("kube", 2, [])).apply(report), /down/);
+    assert.deepEqual(calls, []);
   });
 });

@@ -97,7 +97,7 @@ Deno.test("a VA with an unknown accelerator gets UnknownAccelerator and the othe
     va("good", { maxReplicas: 3 }),
     va("odd", { accelerator: "Z999", maxReplicas: 3 }),
   ]
-    .map((raw) => variantFromObject(raw, lookups).snapshot);
+    .map((raw) => variantFromObject(raw, lookups));
   const sink = memorySink();
   await runCycle(
     { cluster: memoryCluster({ variants, inventory }), metrics: memoryMetrics(saturated), sink },

@@ -54,117 +54,169 @@ interface Lease {
   spec?: LeaseSpec;
 }
 
-/** Runs until `signal` aborts (then releases the Lease if held). Never throws for API errors. */
-export async function runLeaderElection(options: LeaderElectionOptions): Promise<void> {
-  const { kube, clock, signal, identity } = options;
-  const log = options.logger ?? NULL_LOGGER;
-  const leaseMs = options.leaseDurationMs ?? 15_000;
-  const renewDeadlineMs = options.renewDeadlineMs ?? 10_000;
-  const retryMs = options.retryPeriodMs ?? 2_000;
+/** The candidate's state between retries. */
+interface ElectionState {
+  readonly options: LeaderElectionOptions;
+  readonly log: Logger;
+  readonly leaseMs: number;
+  readonly renewDeadlineMs: number;
+  readonly retryMs: number;
+  /** The Lease collection and the Lease itself. */
+  readonly path: string;
+  readonly leasePath: string;
+  leading: boolean;
+  lastRenewMs: number;
+  /** The holder record last seen, and when it was first seen (local clock). */
+  observed: string;
+  observedAtMs: number;
+  current: Lease | undefined;
+}
+
+function electionState(options: LeaderElectionOptions): ElectionState {
   const path = `/apis/coordination.k8s.io/v1/namespaces/${
     encodeURIComponent(options.namespace)
   }/leases`;
-  const leasePath = `${path}/${encodeURIComponent(options.name)}`;
-  let leading = false;
-  let lastRenewMs = 0;
-  let observed = "";
-  let observedAtMs = clock.nowMs();
-  let current: Lease | undefined;
+  return {
+    options,
+    log: options.logger ?? NULL_LOGGER,
+    leaseMs: options.leaseDurationMs ?? 15_000,
+    renewDeadlineMs: options.renewDeadlineMs ?? 10_000,
+    retryMs: options.retryPeriodMs ?? 2_000,
+    path,
+    leasePath: `${path}/${encodeURIComponent(options.name)}`,
+    leading: false,
+    lastRenewMs: 0,
+    observed: "",
+    observedAtMs: options.clock.nowMs(),
+    current: undefined,
+  };
+}
 
-  function spec(now: number, prev: LeaseSpec | undefined, takeover: boolean): LeaseSpec {
-    return {
-      holderIdentity: identity,
-      leaseDurationSeconds: Math.max(1, Math.round(leaseMs / 1000)),
-      acquireTime: takeover ? toMicroTime(now) : prev?.acquireTime ?? toMicroTime(now),
-      renewTime: toMicroTime(now),
-      leaseTransitions: (prev?.leaseTransitions ?? 0) + (takeover && prev?.holderIdentity ? 1 : 0),
-    };
-  }
+function leaseSpec(
+  state: ElectionState,
+  now: number,
+  prev: LeaseSpec | undefined,
+  takeover: boolean,
+): LeaseSpec {
+  return {
+    holderIdentity: state.options.identity,
+    leaseDurationSeconds: Math.max(1, Math.round(state.leaseMs / 1000)),
+    acquireTime: takeover ? toMicroTime(now) : prev?.acquireTime ?? toMicroTime(now),
+    renewTime: toMicroTime(now),
+    leaseTransitions: (prev?.leaseTransitions ?? 0) + (takeover && prev?.holderIdentity ? 1 : 0),
+  };
+}
 
-  async function tryAcquireOrRenew(): Promise<boolean> {
-    const now = clock.nowMs();
-    try {
-      current = await kube.transport.json<Lease>(leasePath, { signal });
-    } catch (err) {
-      if (!isNotFound(err)) throw err;
-      current = await kube.transport.json<Lease>(path, {
-        method: "POST",
-        signal,
-        body: {
-          apiVersion: "coordination.k8s.io/v1",
-          kind: "Lease",
-          metadata: { name: options.name, namespace: options.namespace },
-          spec: spec(now, undefined, true),
-        },
-      });
-      return true;
-    }
-    const s = current.spec ?? {};
-    const record = JSON.stringify([s.holderIdentity, s.renewTime, s.leaseTransitions]);
-    if (record !== observed) {
-      observed = record;
-      observedAtMs = now;
-    }
-    const mine = s.holderIdentity === identity;
-    const expired = !s.holderIdentity || now >= observedAtMs + leaseMs;
-    if (!mine && !expired) return false;
-    current = await kube.transport.json<Lease>(leasePath, {
-      method: "PUT",
+function recordOf(spec: LeaseSpec | undefined): string {
+  return JSON.stringify([spec?.holderIdentity, spec?.renewTime, spec?.leaseTransitions]);
+}
+
+/** Remembers the holder record and when it changed (the expiry is measured locally). */
+function observe(state: ElectionState, spec: LeaseSpec | undefined, now: number): void {
+  const record = recordOf(spec);
+  if (record === state.observed) return;
+  state.observed = record;
+  state.observedAtMs = now;
+}
+
+/** Reads the Lease, creating it (and winning) when absent; undefined then. */
+async function readOrCreate(state: ElectionState, now: number): Promise<Lease | undefined> {
+  const { options } = state;
+  const { kube, signal } = options;
+  try {
+    return await kube.transport.json<Lease>(state.leasePath, { signal });
+  } catch (err) {
+    if (!isNotFound(err)) throw err;
+    state.current = await kube.transport.json<Lease>(state.path, {
+      method: "POST",
       signal,
-      body: { ...current, spec: spec(now, s, !mine) },
+      body: {
+        apiVersion: "coordination.k8s.io/v1",
+        kind: "Lease",
+        metadata: { name: options.name, namespace: options.namespace },
+        spec: leaseSpec(state, now, undefined, true),
+      },
     });
-    observed = JSON.stringify([
-      current.spec?.holderIdentity,
-      current.spec?.renewTime,
-      current.spec?.leaseTransitions,
-    ]);
-    observedAtMs = now;
+    return undefined;
+  }
+}
+
+/** One attempt: create, renew or take over the Lease; true when this replica holds it. */
+async function tryAcquireOrRenew(state: ElectionState): Promise<boolean> {
+  const { kube, signal, clock, identity } = state.options;
+  const now = clock.nowMs();
+  const read = await readOrCreate(state, now);
+  if (!read) return true;
+  state.current = read;
+  const s = read.spec ?? {};
+  observe(state, s, now);
+  const mine = s.holderIdentity === identity;
+  const expired = !s.holderIdentity || now >= state.observedAtMs + state.leaseMs;
+  if (!mine && !expired) return false;
+  state.current = await kube.transport.json<Lease>(state.leasePath, {
+    method: "PUT",
+    signal,
+    body: { ...read, spec: leaseSpec(state, now, s, !mine) },
+  });
+  state.observed = recordOf(state.current.spec);
+  state.observedAtMs = now;
+  return true;
+}
+
+function setLeading(state: ElectionState, value: boolean): void {
+  if (value === state.leading) return;
+  state.leading = value;
+  const { identity, name } = state.options;
+  state.log.info(value ? "leader-acquired" : "leader-lost", { identity, lease: name });
+  if (value) state.options.onStartedLeading();
+  else state.options.onStoppedLeading();
+}
+
+/** Gives the Lease up (empty holder) so a standby takes over at its next retry. */
+async function release(state: ElectionState): Promise<void> {
+  const { current } = state;
+  const { identity, name, kube } = state.options;
+  if (!current || current.spec?.holderIdentity !== identity) return;
+  try {
+    await kube.transport.json(state.leasePath, {
+      method: "PUT",
+      body: { ...current, spec: { ...current.spec, holderIdentity: "", leaseDurationSeconds: 1 } },
+    });
+    state.log.info("leader-released", { identity, lease: name });
+  } catch (err) {
+    state.log.warn("leader-release-failed", { error: err });
+  }
+}
+
+/** One round; false when the loop must stop (aborted). */
+async function electOnce(state: ElectionState): Promise<boolean> {
+  const { clock, signal } = state.options;
+  try {
+    const ok = await tryAcquireOrRenew(state);
+    if (ok) state.lastRenewMs = clock.nowMs();
+    if (ok) setLeading(state, true);
+    else if (state.leading) setLeading(state, false);
+  } catch (err) {
+    if (signal.aborted) return false;
+    if (!isConflict(err)) state.log.warn("leader-election-error", { error: err });
+    if (state.leading && clock.nowMs() - state.lastRenewMs >= state.renewDeadlineMs) {
+      setLeading(state, false);
+    }
+  }
+  try {
+    await clock.sleep(state.retryMs, signal);
     return true;
+  } catch {
+    return false;
   }
+}
 
-  function setLeading(value: boolean): void {
-    if (value === leading) return;
-    leading = value;
-    log.info(value ? "leader-acquired" : "leader-lost", { identity, lease: options.name });
-    if (value) options.onStartedLeading();
-    else options.onStoppedLeading();
-  }
-
-  while (!signal.aborted) {
-    try {
-      const ok = await tryAcquireOrRenew();
-      if (ok) lastRenewMs = clock.nowMs();
-      if (ok) setLeading(true);
-      else if (leading) setLeading(false);
-    } catch (err) {
-      if (signal.aborted) break;
-      if (!isConflict(err)) log.warn("leader-election-error", { error: err });
-      if (leading && clock.nowMs() - lastRenewMs >= renewDeadlineMs) setLeading(false);
-    }
-    try {
-      await clock.sleep(retryMs, signal);
-    } catch {
-      break;
-    }
-  }
-  if (leading) {
-    setLeading(false);
-    await release();
-  }
-
-  async function release(): Promise<void> {
-    if (!current || current.spec?.holderIdentity !== identity) return;
-    try {
-      await kube.transport.json(leasePath, {
-        method: "PUT",
-        body: {
-          ...current,
-          spec: { ...current.spec, holderIdentity: "", leaseDurationSeconds: 1 },
-        },
-      });
-      log.info("leader-released", { identity, lease: options.name });
-    } catch (err) {
-      log.warn("leader-release-failed", { error: err });
-    }
+/** Runs until `signal` aborts (then releases the Lease if held). Never throws for API errors. */
+export async function runLeaderElection(options: LeaderElectionOptions): Promise<void> {
+  const state = electionState(options);
+  while (!options.signal.aborted && await electOnce(state));
+  if (state.leading) {
+    setLeading(state, false);
+    await release(state);
   }
 }

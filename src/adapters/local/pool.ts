@@ -17,7 +17,11 @@
  */
 import { startEmulator } from "../../../emulator/mod.ts";
 import { type Logger, NULL_LOGGER } from "../../runtime/log.ts";
-import type { GpuInventory } from "../../core/optimize/gpu_limiter.ts";
+import {
+  freeGpus as freeOf,
+  type GpuInventory,
+  replicasThatFit,
+} from "../../core/contract/gpus.ts";
 import type {
   ActuationResult,
   ClusterReader,
@@ -156,14 +160,12 @@ function ofVariant(s: PoolState, name: string): ReplicaRecord[] {
 
 /** GPUs of `accelerator` not held by any replica (Infinity without an inventory). */
 function freeGpus(s: PoolState, accelerator: string): number {
-  const total = s.options.inventory?.[accelerator];
-  if (total === undefined) return Infinity;
-  let held = 0;
-  for (const r of s.records) {
-    const spec = s.specs.get(r.variant)!;
-    if (spec.accelerator === accelerator && holdsGpus(r)) held += spec.gpusPerReplica;
-  }
-  return total - held;
+  if (s.options.inventory?.[accelerator] === undefined) return Infinity;
+  const holders = [...s.specs.values()].map((spec) => ({
+    ...spec,
+    replicas: s.records.filter((r) => r.variant === spec.name && holdsGpus(r)).length,
+  }));
+  return freeOf(s.options.inventory, holders)[accelerator]!;
 }
 
 /** Starts one replica of `spec` (state `loading` until the readiness probe answers). */
@@ -240,7 +242,7 @@ function reconcile(s: PoolState, spec: LocalVariantSpec): void {
   let missing = want - active.length;
   while (
     missing > 0 &&
-    (spec.gpusPerReplica === 0 || freeGpus(s, spec.accelerator) >= spec.gpusPerReplica)
+    replicasThatFit(freeGpus(s, spec.accelerator), spec.gpusPerReplica) >= 1
   ) {
     launch(s, spec);
     missing--;

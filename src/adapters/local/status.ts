@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { gpusOf } from "../../core/contract/gpus.ts";
 import { holdsGpus, type ReplicaRecord } from "./replica.ts";
 import type { LocalVariantSpec } from "./variant_spec.ts";
 
@@ -54,7 +55,7 @@ export function variantStatus(
     ready,
     draining: count("draining"),
     unschedulable: Math.max(0, desired - loading - ready),
-    gpusHeld: replicas.filter(holdsGpus).length * spec.gpusPerReplica,
+    gpusHeld: gpusOf(replicas.filter(holdsGpus).length, spec.gpusPerReplica),
     gpusFree,
   };
 }

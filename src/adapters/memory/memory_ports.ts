@@ -1,20 +1,22 @@
 /**
  * In-memory implementations of the cycle's ports, for unit tests and benchmarks: a cluster that
- * serves a snapshot you set, a metrics source that serves samples you set, and a sink that
- * records every report. They implement only the narrow ports, nothing else.
+ * serves a snapshot you set, a metrics source that serves samples you set, a sink that records
+ * every report, and a cluster and sink in one whose variants follow what is applied. They
+ * implement only the narrow ports, nothing else; tests/contracts runs the ports' contracts on them.
  *
  * @module
  */
-import type {
-  ActuationResult,
-  ClusterReader,
-  ClusterSnapshot,
-  CycleReport,
-  DecisionSink,
-  MetricsRequest,
-  MetricsSource,
-  ModelMetrics,
-  VariantSnapshot,
+import {
+  type ActuationResult,
+  type ClusterReader,
+  type ClusterSnapshot,
+  type CycleReport,
+  type DecisionSink,
+  type MetricsRequest,
+  type MetricsSource,
+  type ModelMetrics,
+  variantKey,
+  type VariantSnapshot,
 } from "../../core/contract/ports.ts";
 
 /** A cluster whose snapshot is whatever was set last. */
@@ -109,5 +111,51 @@ export function variantSnapshot(
     replicaIds: Array.from({ length: current }, (_, i) => `${fields.name}-${i}`),
     problems: [],
     ...fields,
+  };
+}
+
+/** A cluster and a sink on the same variants: applying a desired count resizes the variant. */
+export interface MemoryBackend extends ClusterReader, DecisionSink {
+  /** Every report applied, in order. */
+  readonly reports: CycleReport[];
+}
+
+/**
+ * Creates a {@linkcode MemoryBackend}: like a Deployment whose pods are ready at once, a
+ * variant's desired count becomes its current and ready replicas (ids `<name>-<i>`). An outcome
+ * for a variant it does not have is an error; an excluded outcome (no desired count) is skipped.
+ */
+export function memoryBackend(initial: ClusterSnapshot): MemoryBackend {
+  let current = initial;
+  const reports: CycleReport[] = [];
+  const resize = (v: VariantSnapshot, n: number): VariantSnapshot => ({
+    ...v,
+    currentReplicas: n,
+    readyReplicas: n,
+    pendingReplicas: 0,
+    replicaIds: Array.from({ length: n }, (_, i) => `${v.name}-${i}`),
+  });
+  return {
+    reports,
+    snapshot: () => Promise.resolve(current),
+    apply(report): Promise<ActuationResult> {
+      reports.push(report);
+      let applied = 0;
+      const errors: { variant: string; message: string }[] = [];
+      let variants = current.variants;
+      for (const o of report.variants) {
+        if (o.desiredReplicas === undefined) continue;
+        const key = variantKey(o);
+        if (!variants.some((v) => variantKey(v) === key)) {
+          errors.push({ variant: key, message: "not a variant of this cluster" });
+          continue;
+        }
+        const n = o.desiredReplicas;
+        variants = variants.map((v) => (variantKey(v) === key ? resize(v, n) : v));
+        applied++;
+      }
+      current = { ...current, variants };
+      return Promise.resolve({ applied, errors });
+    },
   };
 }

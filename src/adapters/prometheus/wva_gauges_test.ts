@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { CycleReport, VariantOutcome } from "../../core/contract/ports.ts";
-import { createControllerMetrics } from "./wva_gauges.ts";
+import { createControllerMetrics, createGaugeSink } from "./wva_gauges.ts";
 
 function variant(name: string, accelerator: string, current: number, desired: number | undefined) {
   return {
@@ -87,5 +87,40 @@ Deno.test("createControllerMetrics() publishes the HPA gauges", async (t) => {
       /wva_available_gpus\{accelerator_vendor="nvidia",accelerator_model="NVIDIA-A100-PCIE-80GB",accelerator_type="A100"\} 16/,
     );
     assert.match(body, /wva_leader 1/);
+  });
+});
+
+Deno.test("createGaugeSink() publishes a report: variant gauges and the inventory it echoes", async (t) => {
+  const m = createControllerMetrics();
+  const sink = createGaugeSink(m);
+  const entry = {
+    accelerator: "H100",
+    vendor: "nvidia",
+    product: "NVIDIA-H100-SXM5-80GB",
+    products: ["NVIDIA-H100-SXM5-80GB"],
+    gpus: 8,
+  };
+  await t.step("served variants are applied, excluded ones are not", async () => {
+    const r = await sink.apply({
+      ...report([variant("a", "H100", 1, 2), variant("x", "H100", 1, undefined)]),
+      inventoryEntries: [entry],
+    });
+    assert.deepEqual(r, { applied: 1, errors: [] });
+    const { body } = await m.render();
+    assert.match(
+      body,
+      /wva_desired_replicas\{variant_name="a",namespace="ns",accelerator_type="H100"\} 2/,
+    );
+    assert.match(body, /wva_available_gpus\{[^}]*accelerator_type="H100"\} 8/);
+    assert.match(body, /wva_models_processed 0/);
+  });
+  await t.step("a report without inventory entries leaves the inventory series", async () => {
+    await sink.apply(report([variant("a", "H100", 2, 2)]));
+    const { body } = await m.render();
+    assert.match(body, /wva_available_gpus\{[^}]*accelerator_type="H100"\} 8/);
+    assert.match(
+      body,
+      /wva_current_replicas\{variant_name="a",namespace="ns",accelerator_type="H100"\} 2/,
+    );
   });
 });

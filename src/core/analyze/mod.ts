@@ -3,18 +3,29 @@
  * data in, plain data out; time comes in as `nowMs`; saturation V2's memory is passed in and
  * returned as {@linkcode AnalyzerState}.
  *
+ * {@linkcode analyzeModels} is the analyze stage of a cycle (src/core/cycle/decide_cycle.ts):
+ * every model with the analyzer chosen for it, threading the state. Its analyses go to the
+ * optimize stage (`optimizeModels` in src/core/optimize/mod.ts).
+ *
  * ```ts
- * import { analyzeModel, EMPTY_ANALYZER_STATE } from "./src/analyzers/mod.ts";
- * import { DEFAULT_SATURATION_CONFIG } from "./src/analyzers/saturation_config.ts";
- * let state = EMPTY_ANALYZER_STATE;
- * const r = analyzeModel(observation, {
- *   analyzer: "saturation-v2",          // or "saturation-v1" (default) | "queueing-model"
- *   config: DEFAULT_SATURATION_CONFIG,  // thresholds (controller.md §2.3)
- *   nowMs: clock.nowMs(),
- *   state,
+ * import { analyzeModels, EMPTY_ANALYZER_STATE } from "./mod.ts";
+ * import { DEFAULT_SATURATION_CONFIG } from "./saturation_config.ts";
+ * import { parseModelObservation } from "../contract/types.ts";
+ * const observation = parseModelObservation({
+ *   modelId: "m",
+ *   namespace: "ns",
+ *   variants: [{
+ *     name: "a100", accelerator: "A100", costPerReplica: 40, currentReplicas: 1, readyReplicas: 1,
+ *     replicas: [{ replicaId: "pod-1", kvUsage01: 0.83, queueLength: 6, runningRequests: 4 }],
+ *   }],
  * });
+ * let state = EMPTY_ANALYZER_STATE;
+ * const r = analyzeModels(
+ *   [{ observation, analyzer: "saturation-v1", config: DEFAULT_SATURATION_CONFIG }],
+ *   { nowMs: 0, state },
+ * );
  * state = r.state;                      // keep for the next cycle
- * // r.analysis → optimizeModel(observation, r.analysis) in src/core/optimize/cost_aware.ts
+ * r.analyses[0]!.analysis?.kind;        // "saturation-v1": scaleUp true (spare below the triggers)
  * ```
  *
  * | analyzer | signals | unit |
@@ -22,9 +33,6 @@
  * | `saturation-v1` | scale-up if average spare < triggers; scale-down safe check | KV fraction, requests |
  * | `saturation-v2` | required / spare capacity (RC, SC) from token demand and capacity | tokens |
  * | `queueing-model` | RC, SC from arrival rate and per-replica SLO rate (Gen2 or Gen1) | req/s |
- *
- * Most callers want `decideModels` (src/core/cycle/decide_models.ts), which runs analyze and optimize
- * for every model and applies the GPU inventory.
  *
  * @module
  */
@@ -96,4 +104,55 @@ export function analyzeModel(obs: ModelObservation, options: AnalyzeOptions): An
         state,
       };
   }
+}
+
+/** One model to analyze: its observation, the analyzer chosen for it, its thresholds. */
+export interface AnalysisRequest {
+  readonly observation: ModelObservation;
+  readonly analyzer: AnalyzerName;
+  /** Saturation thresholds of the model (V1, V2); default {@linkcode DEFAULT_SATURATION_CONFIG}. */
+  readonly config?: SaturationConfig | undefined;
+}
+
+/** A model's analysis, or the error its analyzer threw (the model then holds). */
+export interface AnalysisOutcome {
+  readonly analysis?: ModelAnalysis | undefined;
+  readonly error?: string | undefined;
+}
+
+/** Options of {@linkcode analyzeModels}. */
+export interface AnalyzeModelsOptions {
+  /** Time of this cycle (ms since epoch, or virtual time). */
+  readonly nowMs: number;
+  /** State returned by the previous cycle; default empty. */
+  readonly state?: AnalyzerState;
+  /** Queueing-model settings; default Gen2, scale-down boundary 0.9. */
+  readonly queueing?: QueueingModelConfig | undefined;
+}
+
+/**
+ * The analyze stage: every model in order, threading the analyzer state. A model whose analyzer
+ * throws gets `error` and leaves the state as it was; the others are analyzed. Pure.
+ */
+export function analyzeModels(
+  requests: readonly AnalysisRequest[],
+  options: AnalyzeModelsOptions,
+): { readonly analyses: readonly AnalysisOutcome[]; readonly state: AnalyzerState } {
+  let state = options.state ?? EMPTY_ANALYZER_STATE;
+  const analyses = requests.map((req): AnalysisOutcome => {
+    try {
+      const r = analyzeModel(req.observation, {
+        analyzer: req.analyzer,
+        nowMs: options.nowMs,
+        state,
+        ...(req.config ? { config: req.config } : {}),
+        ...(options.queueing ? { queueing: options.queueing } : {}),
+      });
+      state = r.state;
+      return { analysis: r.analysis };
+    } catch (err) {
+      return { error: err instanceof Error ? err.message : String(err) };
+    }
+  });
+  return { analyses, state };
 }

@@ -13,8 +13,9 @@
  *
  * @module
  */
+import type { VariantAutoscalingStatus } from "../api/v1alpha1.ts";
 import type { AnalyzerName, DecisionStep, EngineParams, PerfParams } from "./types.ts";
-import type { GpuInventory } from "../optimize/gpu_limiter.ts";
+import type { GpuInventory, GpuInventoryEntry } from "./gpus.ts";
 
 /** Identifies a variant (a VariantAutoscaling object, or a pool of the demo). */
 export interface VariantRef {
@@ -49,6 +50,32 @@ export interface VariantProblem {
   readonly status?: "False" | "Unknown" | undefined;
 }
 
+/** The object a variant scales (a Deployment, StatefulSet, …) as the backend read it. */
+export interface ScaleTargetSnapshot {
+  /** e.g. `apps/v1`. */
+  readonly apiVersion: string;
+  /** e.g. `Deployment`. */
+  readonly kind: string;
+  /** Name, in the variant's namespace. */
+  readonly name: string;
+  /** The target object's uid; absent when not found or not known. */
+  readonly uid?: string | undefined;
+  /** The replicas the target asks for (`spec.replicas`); absent when the target was not found. */
+  readonly specReplicas?: number | undefined;
+}
+
+/**
+ * The variant's own object as the backend stored it (Kubernetes: the VariantAutoscaling), so a
+ * sink can write the next status without asking the backend.
+ */
+export interface VariantObjectSnapshot {
+  readonly uid?: string | undefined;
+  /** The version the snapshot was read at (optimistic concurrency of the status write). */
+  readonly resourceVersion?: string | undefined;
+  /** The status stored now; the next status is built from it. */
+  readonly status?: VariantAutoscalingStatus | undefined;
+}
+
 /** One variant as the backend sees it before metrics: its definition and its replicas now. */
 export interface VariantSnapshot extends VariantRef {
   readonly modelId: string;
@@ -80,6 +107,10 @@ export interface VariantSnapshot extends VariantRef {
   readonly kvCapacityTokens?: number | undefined;
   /** Backend's object generation (Kubernetes `metadata.generation`), echoed in the outcome. */
   readonly generation?: number | undefined;
+  /** What the variant scales (echoed in the outcome); absent when the backend has no such object. */
+  readonly scaleTarget?: ScaleTargetSnapshot | undefined;
+  /** The variant's own stored object (echoed in the outcome); absent when it could not be read. */
+  readonly object?: VariantObjectSnapshot | undefined;
   readonly problems: readonly VariantProblem[];
 }
 
@@ -88,6 +119,8 @@ export interface ClusterSnapshot {
   readonly variants: readonly VariantSnapshot[];
   /** GPUs per accelerator name usable by the managed variants; absent = unknown (unlimited). */
   readonly inventory?: GpuInventory | undefined;
+  /** The inventory with vendor and product per accelerator, when the backend knows them. */
+  readonly inventoryEntries?: readonly GpuInventoryEntry[] | undefined;
 }
 
 /** Port: reads the variants (cheap: backends serve it from a cache). */
@@ -142,6 +175,14 @@ export interface ModelMetrics {
   readonly itlMs?: number | undefined;
   /** Requests served in {@linkcode ModelQuery.requestWindowMs}. */
   readonly requestsInWindow?: number | undefined;
+  /**
+   * Requests held upstream for the model (the inference gateway's flow-control queue): count
+   * and bytes. Absent = not read; saturation V2 adds them to the demand.
+   */
+  readonly schedulerQueue?: {
+    readonly requests: number;
+    readonly bytes?: number | undefined;
+  } | undefined;
 }
 
 /** Port: collects metrics. Must not throw for one bad model: set `error` on it instead. */
@@ -189,6 +230,10 @@ export interface VariantOutcome extends VariantRef {
   /** MetricsAvailable, OptimizationReady, ConfigValid, and one per other problem (e.g. TargetResolved). */
   readonly conditions: readonly CycleCondition[];
   readonly generation?: number | undefined;
+  /** The snapshot's scale target, echoed: what a sink scales. */
+  readonly scaleTarget?: ScaleTargetSnapshot | undefined;
+  /** The snapshot's stored object, echoed: what a sink writes the status of. */
+  readonly object?: VariantObjectSnapshot | undefined;
 }
 
 /** The cycle's outcome for one model (the source of the per-model log line). */
@@ -221,7 +266,10 @@ export interface CycleReport {
   readonly models: readonly ModelOutcome[];
   /** Every variant of the snapshot, served or excluded. */
   readonly variants: readonly VariantOutcome[];
+  /** The snapshot's GPU inventory, echoed. */
   readonly inventory?: GpuInventory | undefined;
+  /** The snapshot's inventory entries, echoed (vendor and product per accelerator). */
+  readonly inventoryEntries?: readonly GpuInventoryEntry[] | undefined;
 }
 
 /** What the sink managed to do; failures are retried by the next cycle (level-based). */
@@ -231,7 +279,12 @@ export interface ActuationResult {
   readonly errors: readonly { readonly variant: string; readonly message: string }[];
 }
 
-/** Port: applies the outcome (publish gauges, write status, scale, emit events…). */
+/**
+ * Port: applies the outcome (publish gauges, write status, scale, emit events…) from the report
+ * alone: every variant outcome echoes what its snapshot said about the objects to act on
+ * (`scaleTarget`, `object`, `generation`), and the report echoes the inventory. A sink never
+ * asks the cluster reader. It must not throw for one variant: it reports it in `errors`.
+ */
 export interface DecisionSink {
   apply(report: CycleReport): Promise<ActuationResult>;
 }

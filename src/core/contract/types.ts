@@ -5,12 +5,13 @@
  * - The collector (controller, demo) builds one {@linkcode ModelObservation} per model: plain data,
  *   timestamps as numbers, no I/O handles. The zod schema is the source of truth; shells that read
  *   observations from files or HTTP validate them with it, code that builds them gets the types.
- * - `analyzeModel` (src/core/analyze/mod.ts) turns an observation into a {@linkcode ModelAnalysis}:
- *   the signals of one analyzer (saturation V1, saturation V2 or the queueing model).
- * - `optimizeModel` (src/core/optimize/cost_aware.ts) turns the analysis into a
+ * - The analyze stage, `analyzeModels` (src/core/analyze/mod.ts), turns each observation into a
+ *   {@linkcode ModelAnalysis}: the signals of one analyzer (saturation V1, saturation V2 or the
+ *   queueing model).
+ * - The optimize stage, `optimizeModels` (src/core/optimize/mod.ts), turns each analysis into a
  *   {@linkcode ModelDecision}: a target replica count per variant, a {@linkcode DecisionReason},
- *   and the {@linkcode DecisionStep}s that explain the number. `limitByGpuInventory` then caps
- *   scale-ups across all models to the GPUs that exist.
+ *   and the {@linkcode DecisionStep}s that explain the number, sharing the GPUs that exist
+ *   between the models (src/core/contract/gpus.ts).
  *
  * Units: rates per **second**, times in **ms**, token counts, usage fractions in [0, 1]
  * (`…01`), costs per replica in the operator's unit (e.g. cents/hour).

@@ -1,39 +1,50 @@
 /**
  * The pure middle of a control cycle: snapshot + metrics + settings + state → report + state.
  * `runCycle` (src/runtime/run_cycle.ts) wraps it with the ports; tests and benchmarks call it
- * directly.
+ * directly. It is the one place where a cycle decides, in four steps that each return new values:
  *
- * 1. Variants with a blocking problem are left out (they get conditions saying why).
- * 2. The rest are grouped per model and observed (src/core/cycle/observe.ts).
- * 3. Models are decided with `decideModels`, one call per analyzer in use (the global one, or a
- *    variant's override), sharing the GPU inventory when the limiter is on. A model whose
- *    decision throws holds; the others are still decided.
- * 4. The metrics guard and conditions are applied per variant (src/core/cycle/outcomes.ts).
+ * 1. **plan** (models.ts): variants with a blocking problem are left out (they get conditions
+ *    saying why); the rest are grouped per model and observed, each model with its analyzer;
+ * 2. **analyze** (src/core/analyze): `analyzeModels`, Observation → Analysis, threading the
+ *    analyzer state;
+ * 3. **optimize** (src/core/optimize): `optimizeModels`, Analysis → Decision, sharing the GPU
+ *    inventory when the limiter is on; models are served analyzer by analyzer (name order), and
+ *    by priority within an analyzer;
+ * 4. **report** (cycle_report.ts): the metrics guard and conditions per variant.
+ *
+ * A model whose analysis or optimization throws holds; the others are still decided.
+ *
+ * ```ts
+ * import { decideCycle } from "./decide_cycle.ts";
+ * import { DEFAULT_CYCLE_SETTINGS, EMPTY_CYCLE_STATE } from "../contract/settings.ts";
+ * const a100 = {
+ *   namespace: "ns", name: "a100", modelId: "m", accelerator: "A100", costPerReplica: 40,
+ *   gpusPerReplica: 1, minReplicas: 1, maxReplicas: 4, currentReplicas: 2, readyReplicas: 2,
+ *   pendingReplicas: 0, replicaIds: ["pod-1", "pod-2"], problems: [],
+ * };
+ * const metrics = [{
+ *   modelId: "m",
+ *   namespace: "ns",
+ *   replicas: a100.replicaIds.map((replicaId) => ({
+ *     replicaId, kvUsage01: 0.9, queueLength: 6, sampleMs: 1_000,
+ *   })),
+ * }];
+ * let state = EMPTY_CYCLE_STATE;
+ * const r = decideCycle({ variants: [a100] }, metrics, {
+ *   nowMs: 1_000, settings: DEFAULT_CYCLE_SETTINGS, state,
+ * });
+ * state = r.state;                           // the next cycle remembers the desired counts
+ * r.report.variants[0]!.desiredReplicas;     // 3 (saturated: the variant gets +1)
+ * ```
  *
  * @module
  */
-import { step } from "../contract/steps.ts";
-import { decideModels } from "./decide_models.ts";
-import type { GpuInventory } from "../optimize/gpu_limiter.ts";
-import {
-  type ClusterSnapshot,
-  type CycleReport,
-  modelKey,
-  type ModelMetrics,
-  type ModelOutcome,
-  variantKey,
-  type VariantOutcome,
-} from "../contract/ports.ts";
-import type { CycleSettings, CycleState, ModelIdentity } from "../contract/settings.ts";
-import type {
-  AnalyzerName,
-  DecisionStep,
-  ModelDecision,
-  ModelObservation,
-} from "../contract/types.ts";
-import { applyConfigRules } from "./config_rules.ts";
-import { buildObservation, groupModels, type ModelGroup, type Observed } from "./observe.ts";
-import { excludedOutcome, servedOutcome } from "./outcomes.ts";
+import { analyzeModels } from "../analyze/mod.ts";
+import type { ClusterSnapshot, CycleReport, ModelMetrics } from "../contract/ports.ts";
+import type { CycleSettings, CycleState } from "../contract/settings.ts";
+import { optimizeModels } from "../optimize/mod.ts";
+import { buildReport, type ModelResult } from "./cycle_report.ts";
+import { type CyclePlan, planCycle } from "./models.ts";
 
 /** Inputs of {@linkcode decideCycle} besides the snapshot and the metrics. */
 export interface DecideCycleOptions {
@@ -48,187 +59,48 @@ export interface DecideCycleResult {
   readonly state: CycleState;
 }
 
-interface ModelWork {
-  readonly group: ModelGroup;
-  readonly identity: ModelIdentity;
-  readonly analyzer: AnalyzerName;
-  readonly analyzerSteps: readonly DecisionStep[];
-  readonly observed: Observed;
-  readonly metrics: ModelMetrics | undefined;
-  decision?: ModelDecision | undefined;
-  error?: string | undefined;
-}
-
-function identityOf(group: ModelGroup): ModelIdentity {
-  const serviceClass = group.variants.find((v) => v.serviceClass)?.serviceClass;
-  return { modelId: group.modelId, namespace: group.namespace, serviceClass };
-}
-
-function pickAnalyzer(
-  group: ModelGroup,
-  global: AnalyzerName,
-): { analyzer: AnalyzerName; steps: DecisionStep[] } {
-  const chosen = [...new Set(group.variants.map((v) => v.analyzer).filter((a) => !!a))];
-  if (chosen.length === 0) return { analyzer: global, steps: [] };
-  const analyzer = chosen[0]!;
-  const steps = chosen.length > 1
-    ? [
-      step(
-        "cycle.analyzer-conflict",
-        `variants ask for different analyzers (${chosen.join(", ")}): using ${analyzer}`,
-      ),
-    ]
-    : [];
-  return { analyzer, steps };
-}
-
-/** GPUs left for later analyzer groups: inventory − what earlier groups hold and add. */
-function remainingInventory(
-  inventory: GpuInventory,
-  decided: readonly ModelDecision[],
-): Record<string, number> {
-  const left: Record<string, number> = { ...inventory };
-  for (const d of decided) {
-    for (const v of d.variants) {
-      if (left[v.accelerator] === undefined) continue;
-      const held = Math.max(v.currentReplicas, v.targetReplicas) * v.gpusPerReplica;
-      left[v.accelerator] = left[v.accelerator]! - held;
-    }
-  }
-  return left;
-}
-
-function decideGroup(
-  works: readonly ModelWork[],
-  analyzer: AnalyzerName,
-  options: DecideCycleOptions & { inventory: GpuInventory | undefined },
-  analyzerState: CycleState["analyzer"],
-): CycleState["analyzer"] {
+/** Analyze, then optimize, every model of a plan. */
+function runStages(
+  plan: CyclePlan,
+  snapshot: ClusterSnapshot,
+  options: DecideCycleOptions,
+): { readonly results: readonly ModelResult[]; readonly analyzer: CycleState["analyzer"] } {
   const { settings } = options;
-  const byObs = new Map<ModelObservation, ModelWork>(works.map((w) => [w.observed.observation, w]));
-  const run = (list: readonly ModelWork[], state: CycleState["analyzer"]) =>
-    decideModels(list.map((w) => w.observed.observation), {
-      analyzer,
-      nowMs: options.nowMs,
-      state,
-      configFor: (obs) => settings.saturationFor(byObs.get(obs)!.identity),
-      ...(settings.queueing ? { queueing: settings.queueing } : {}),
-      ...(options.inventory ? { inventory: options.inventory } : {}),
-      scaleToZeroFor: (obs) => {
-        const w = byObs.get(obs)!;
-        const policy = settings.scaleToZeroFor?.(w.identity);
-        return { enabled: !!policy?.enabled, idle: w.metrics?.requestsInWindow === 0 };
-      },
-    });
-  try {
-    const r = run(works, analyzerState);
-    works.forEach((w, i) => (w.decision = r.decisions[i]));
-    return r.state;
-  } catch {
-    // Isolate the model that throws: decide each alone so the others are still served.
-    let state = analyzerState;
-    for (const w of works) {
-      try {
-        const r = run([w], state);
-        w.decision = r.decisions[0];
-        state = r.state;
-      } catch (err) {
-        w.error = err instanceof Error ? err.message : String(err);
-      }
-    }
-    return state;
-  }
-}
-
-function modelOutcome(w: ModelWork, outcomes: readonly VariantOutcome[]): ModelOutcome {
-  const m = w.metrics;
-  return {
-    modelId: w.group.modelId,
-    namespace: w.group.namespace,
-    analyzer: w.analyzer,
-    // Model-level steps first, then each variant's (its rule, guard and clamp steps).
-    steps: [...w.analyzerSteps, ...(w.decision?.steps ?? []), ...outcomes.flatMap((o) => o.steps)],
-    variants: outcomes.map((o) => ({
-      name: o.name,
-      current: o.currentReplicas,
-      desired: o.desiredReplicas ?? o.currentReplicas,
-      reason: o.reason,
+  const analyzed = analyzeModels(
+    plan.models.map((m) => ({
+      observation: m.observed.observation,
+      analyzer: m.analyzer,
+      config: settings.saturationFor(m.identity),
     })),
-    ...(m && m.error === undefined
-      ? {
-        load: {
-          arrivalRatePerSec: m.arrivalRatePerSec,
-          avgInputTokens: m.avgInputTokens,
-          avgOutputTokens: m.avgOutputTokens,
-          ttftMs: m.ttftMs,
-          itlMs: m.itlMs,
-        },
-      }
-      : {}),
-    ...(w.error !== undefined ? { error: w.error } : {}),
-  };
+    { nowMs: options.nowMs, state: options.state.analyzer, queueing: settings.queueing },
+  );
+  const optimized = optimizeModels(
+    plan.models.map((m, i) => ({
+      observation: m.observed.observation,
+      analysis: analyzed.analyses[i]!.analysis,
+      budgetGroup: m.analyzer,
+      scaleToZero: {
+        enabled: !!settings.scaleToZeroFor?.(m.identity)?.enabled,
+        idle: m.metrics?.requestsInWindow === 0,
+      },
+    })),
+    { inventory: settings.limiter ? snapshot.inventory : undefined },
+  );
+  const results = optimized.map((o, i) => ({
+    decision: o.decision,
+    error: analyzed.analyses[i]!.error ?? o.error,
+  }));
+  return { results, analyzer: analyzed.state };
 }
 
-/** Decides one cycle (pure): observations, decisions, guard, conditions, next state. */
+/** Decides one cycle (pure): plan, analyze, optimize, report, next state. */
 export function decideCycle(
   snapshot: ClusterSnapshot,
   metrics: readonly ModelMetrics[],
   options: DecideCycleOptions,
 ): DecideCycleResult {
-  const { settings, state, nowMs } = options;
-  const all = snapshot.variants.map((v) => applyConfigRules(v, settings));
-  const served = all.filter((v) => !v.problems.some((p) => p.blocking));
-  const excluded = all.filter((v) => v.problems.some((p) => p.blocking));
-  const metricsByModel = new Map(metrics.map((m) => [modelKey(m), m]));
-  const works: ModelWork[] = groupModels(served).map((group) => {
-    const identity = identityOf(group);
-    const picked = pickAnalyzer(group, settings.analyzer);
-    const m = metricsByModel.get(modelKey(group));
-    const observed = buildObservation(group, m, {
-      nowMs,
-      staleAfterMs: settings.staleAfterMs,
-      previousDesired: (v) => state.previousDesired.get(variantKey(v)),
-      serviceClass: settings.serviceClassFor?.(identity),
-    });
-    return {
-      group,
-      identity,
-      analyzer: picked.analyzer,
-      analyzerSteps: picked.steps,
-      observed,
-      metrics: m,
-    };
-  });
-  const useInventory = settings.limiter && snapshot.inventory !== undefined;
-  let analyzerState = state.analyzer;
-  const decided: ModelDecision[] = [];
-  for (const analyzer of [...new Set(works.map((w) => w.analyzer))].sort()) {
-    const group = works.filter((w) => w.analyzer === analyzer);
-    const inventory = useInventory ? remainingInventory(snapshot.inventory!, decided) : undefined;
-    analyzerState = decideGroup(group, analyzer, { ...options, inventory }, analyzerState);
-    for (const w of group) if (w.decision) decided.push(w.decision);
-  }
-  const variants: VariantOutcome[] = [];
-  const models: ModelOutcome[] = [];
-  const previousDesired = new Map<string, number>();
-  for (const w of works) {
-    const outs = w.group.variants.map((v) => {
-      const d = w.decision?.variants.find((x) => x.variant === v.name);
-      const health = w.observed.metrics.get(v.name)!;
-      return servedOutcome(v, d, health, w.error);
-    });
-    for (const o of outs) previousDesired.set(variantKey(o), o.desiredReplicas!);
-    variants.push(...outs);
-    models.push(modelOutcome(w, outs));
-  }
-  variants.push(...excluded.map(excludedOutcome));
-  return {
-    report: {
-      nowMs,
-      models,
-      variants,
-      ...(snapshot.inventory ? { inventory: snapshot.inventory } : {}),
-    },
-    state: { analyzer: analyzerState, previousDesired },
-  };
+  const plan = planCycle(snapshot, metrics, options);
+  const decided = runStages(plan, snapshot, options);
+  const { report, previousDesired } = buildReport(snapshot, plan, decided.results, options.nowMs);
+  return { report, state: { analyzer: decided.analyzer, previousDesired } };
 }

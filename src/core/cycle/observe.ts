@@ -153,6 +153,16 @@ function healthOf(
   };
 }
 
+/** The upstream queue the source read, when it read one (finite, non-negative counts). */
+function schedulerQueueOf(
+  metrics: ModelMetrics | undefined,
+): Pick<ModelObservation, "schedulerQueue"> {
+  const q = metrics?.error === undefined ? metrics?.schedulerQueue : undefined;
+  if (!q || !finite(q.requests) || q.requests < 0) return {};
+  const bytes = finite(q.bytes) && q.bytes > 0 ? q.bytes : 0;
+  return { schedulerQueue: { requests: q.requests, bytes, prefixHitRate01: 0 } };
+}
+
 /** Builds one model's observation from its variants and metrics (pure). */
 export function buildObservation(
   group: ModelGroup,
@@ -207,6 +217,7 @@ export function buildObservation(
       }
       : {}),
     ...(options.serviceClass?.slo ? { slo: options.serviceClass.slo } : {}),
+    ...schedulerQueueOf(metrics),
   };
   return { observation, metrics: health, unmatchedSamples: unmatched };
 }

@@ -131,3 +131,30 @@ Deno.test("buildObservation() matches, filters and reports health", async (t) =>
     assert.equal(r.observation.variants[0]!.previousDesiredReplicas, 2);
   });
 });
+
+Deno.test("buildObservation() passes the upstream queue a source read to the analyzers", async (t) => {
+  await t.step("read: requests and bytes", () => {
+    const r = buildObservation(
+      group(),
+      metricsOf([], { schedulerQueue: { requests: 7, bytes: 4096 } }),
+      opts,
+    );
+    assert.deepEqual(r.observation.schedulerQueue, {
+      requests: 7,
+      bytes: 4096,
+      prefixHitRate01: 0,
+    });
+  });
+  await t.step("not read, unusable, or a source error: none", () => {
+    for (
+      const extra of [
+        {},
+        { schedulerQueue: { requests: Number.NaN } },
+        { error: "down", schedulerQueue: { requests: 3 } },
+      ]
+    ) {
+      const r = buildObservation(group(), metricsOf([], extra), opts);
+      assert.equal(r.observation.schedulerQueue, undefined, JSON.stringify(extra));
+    }
+  });
+});

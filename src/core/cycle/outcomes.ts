@@ -66,6 +66,8 @@ function shape(v: VariantSnapshot) {
     currentReplicas: v.currentReplicas,
     readyReplicas: v.readyReplicas,
     generation: v.generation,
+    ...(v.scaleTarget ? { scaleTarget: v.scaleTarget } : {}),
+    ...(v.object ? { object: v.object } : {}),
   };
 }
 

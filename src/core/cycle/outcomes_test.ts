@@ -83,3 +83,31 @@ Deno.test("servedOutcome() and excludedOutcome() set the conditions", async (t) 
     );
   });
 });
+
+Deno.test("outcomes echo what the sink acts on: scale target, stored object, generation", async (t) => {
+  const scaleTarget = {
+    apiVersion: "apps/v1",
+    kind: "Deployment",
+    name: "v-deploy",
+    uid: "uid-d",
+    specReplicas: 2,
+  };
+  const object = { uid: "uid-va", resourceVersion: "42", status: { observedGeneration: 3 } };
+  const v = variantSnapshot({ name: "v", currentReplicas: 2, generation: 3, scaleTarget, object });
+  await t.step("served", () => {
+    const o = servedOutcome(v, undefined, found, undefined);
+    assert.deepEqual([o.scaleTarget, o.object, o.generation], [scaleTarget, object, 3]);
+  });
+  await t.step("excluded", () => {
+    const blocked = {
+      ...v,
+      problems: [{ condition: "ConfigValid", reason: "InvalidSpec", message: "x", blocking: true }],
+    };
+    const o = excludedOutcome(blocked);
+    assert.deepEqual([o.scaleTarget, o.object, o.generation], [scaleTarget, object, 3]);
+  });
+  await t.step("nothing to echo: the fields stay absent", () => {
+    const o = servedOutcome(variantSnapshot({ name: "w" }), undefined, found, undefined);
+    assert.ok(!("scaleTarget" in o) && !("object" in o));
+  });
+});

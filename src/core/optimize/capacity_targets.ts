@@ -16,69 +16,95 @@
 import type { CapacityAnalysis } from "../contract/types.ts";
 import { type GpuBudget, grow, headroom, note, type WorkingVariant } from "./working.ts";
 
+/** Options of {@linkcode applyCapacityTargets}. */
+export interface CapacityTargetOptions {
+  readonly budget?: GpuBudget;
+  /** Why scale-down is blocked this cycle, if it is. */
+  readonly blockScaleDown?: string;
+}
+
 /** Applies RC/SC to the working set. */
 export function applyCapacityTargets(
   ws: WorkingVariant[],
   analysis: CapacityAnalysis,
-  options: { readonly budget?: GpuBudget; readonly blockScaleDown?: string },
+  options: CapacityTargetOptions,
 ): void {
   const prc = new Map(analysis.variants.map((v) => [v.variant, v.perReplicaCapacity]));
   const capacityOf = (w: WorkingVariant) => prc.get(w.obs.name) ?? 0;
-  const unit = analysis.unit;
   if (analysis.requiredCapacity > 0) {
-    let rc = analysis.requiredCapacity;
-    while (rc > 0) {
-      const pick = ws.filter((w) => capacityOf(w) > 0 && headroom(w, options.budget) >= 1)
-        .sort((a, b) =>
-          a.obs.costPerReplica / capacityOf(a) - b.obs.costPerReplica / capacityOf(b) ||
-          a.obs.name.localeCompare(b.obs.name)
-        )[0];
-      if (!pick) {
-        for (const w of ws) {
-          note(
-            w,
-            "cost-aware.scale-up-blocked",
-            `${fmt(rc)} ${unit} still required but no variant has room`,
-            {
-              remainingRequired: rc,
-              maxReplicas: w.obs.maxReplicas,
-            },
-          );
-        }
-        return;
-      }
-      const c = capacityOf(pick);
-      const room = headroom(pick, options.budget);
-      const add = Math.min(Math.ceil(rc / c), room);
-      const before = pick.target;
-      grow(pick, add, options.budget);
-      rc -= add * c;
-      pick.reason = "scale-up";
-      note(
-        pick,
-        "cost-aware.scale-up",
-        `lowest cost per capacity (${
-          fmt(pick.obs.costPerReplica / c)
-        } per ${unit}): +${add} replica(s), ${fmt(Math.max(rc, 0))} ${unit} still required`,
-        {
-          costPerReplica: pick.obs.costPerReplica,
-          perReplicaCapacity: c,
-          costPerCapacity: pick.obs.costPerReplica / c,
-          added: add,
-          from: before,
-          to: pick.target,
-          remainingRequired: Math.max(rc, 0),
-        },
-      );
+    addCapacity(ws, analysis.requiredCapacity, capacityOf, analysis.unit, options.budget);
+  } else if (analysis.spareCapacity > 0) {
+    if (options.blockScaleDown) {
+      for (const w of ws) note(w, "cost-aware.scale-down-blocked", options.blockScaleDown);
+    } else {
+      removeCapacity(ws, analysis.spareCapacity, capacityOf, analysis.unit);
     }
-    return;
   }
-  if (analysis.spareCapacity <= 0) return;
-  if (options.blockScaleDown) {
-    for (const w of ws) note(w, "cost-aware.scale-down-blocked", options.blockScaleDown);
-    return;
+}
+
+/** While RC > 0: +⌈RC / PRC⌉ replicas (within room) to the lowest cost per unit of capacity. */
+function addCapacity(
+  ws: WorkingVariant[],
+  required: number,
+  capacityOf: (w: WorkingVariant) => number,
+  unit: string,
+  budget: GpuBudget | undefined,
+): void {
+  let rc = required;
+  while (rc > 0) {
+    const pick = ws.filter((w) => capacityOf(w) > 0 && headroom(w, budget) >= 1)
+      .sort((a, b) =>
+        a.obs.costPerReplica / capacityOf(a) - b.obs.costPerReplica / capacityOf(b) ||
+        a.obs.name.localeCompare(b.obs.name)
+      )[0];
+    if (!pick) {
+      for (const w of ws) {
+        note(
+          w,
+          "cost-aware.scale-up-blocked",
+          `${fmt(rc)} ${unit} still required but no variant has room`,
+          {
+            remainingRequired: rc,
+            maxReplicas: w.obs.maxReplicas,
+          },
+        );
+      }
+      return;
+    }
+    const c = capacityOf(pick);
+    const add = Math.min(Math.ceil(rc / c), headroom(pick, budget));
+    const before = pick.target;
+    grow(pick, add, budget);
+    rc -= add * c;
+    pick.reason = "scale-up";
+    const perCapacity = pick.obs.costPerReplica / c;
+    note(
+      pick,
+      "cost-aware.scale-up",
+      `lowest cost per capacity (${fmt(perCapacity)} per ${unit}): +${add} replica(s), ${
+        fmt(Math.max(rc, 0))
+      } ${unit} still required`,
+      {
+        costPerReplica: pick.obs.costPerReplica,
+        perReplicaCapacity: c,
+        costPerCapacity: perCapacity,
+        added: add,
+        from: before,
+        to: pick.target,
+        remainingRequired: Math.max(rc, 0),
+      },
+    );
   }
-  let sc = analysis.spareCapacity;
+}
+
+/** SC > 0: −⌊SC / PRC⌋ replicas from the most expensive first, never below min or to zero. */
+function removeCapacity(
+  ws: WorkingVariant[],
+  spare: number,
+  capacityOf: (w: WorkingVariant) => number,
+  unit: string,
+): void {
+  let sc = spare;
   const order = ws.filter((w) => capacityOf(w) > 0).sort((a, b) =>
     b.obs.costPerReplica - a.obs.costPerReplica || capacityOf(a) - capacityOf(b) ||
     a.obs.name.localeCompare(b.obs.name)

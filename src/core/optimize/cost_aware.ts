@@ -60,60 +60,75 @@ export function optimizeModel(
   const ws = startWorking(obs.variants);
   const budget: GpuBudget | undefined = options.gpuBudget ? { ...options.gpuBudget } : undefined;
   const steps: DecisionStep[] = [...analysis.steps];
-  const analyzer = analysis.kind === "saturation-v1" ? "saturation-v1" : analysis.analyzer;
-  const finish = (): ModelDecision => {
-    clamp(ws);
-    for (const w of ws) {
-      if (w.steps.length === 0) {
-        note(w, "hold", `keeps ${w.target} replica(s): ${holdWhy(analysis)}`);
-      }
-    }
-    return {
-      modelId: obs.modelId,
-      namespace: obs.namespace,
-      analyzer,
-      priority: obs.priority,
-      variants: toDecisions(ws),
-      steps,
-    };
-  };
   const stz = options.scaleToZero ?? { enabled: false, idle: false };
-  if (stz.enabled && stz.idle) {
-    steps.push(
-      step(
-        "enforcer.scale-to-zero",
-        "idle for the retention period: every variant to its minReplicas",
-      ),
-    );
-    for (const w of ws) {
-      if (w.obs.minReplicas < w.target) {
-        note(w, "enforcer.scale-to-zero", `idle: ${w.target} → minReplicas ${w.obs.minReplicas}`);
-        w.target = w.obs.minReplicas;
-        w.reason = "scale-to-zero";
-      }
-    }
-    return finish();
+  if (stz.enabled && stz.idle) scaleToZero(ws, steps);
+  else if (ws.every((w) => w.obs.currentReplicas === 0)) scaleFromZero(ws, steps, budget);
+  else if (!holdWithoutMetrics(obs, analysis, ws, steps)) {
+    applyAnalyzerRule(ws, steps, analysis, budget);
   }
-  if (ws.every((w) => w.obs.currentReplicas === 0)) {
-    const pick = ws.filter((w) => headroom(w, budget) >= 1).sort(cheapestFirst)[0];
-    if (pick) {
-      grow(pick, 1, budget);
-      pick.reason = "scale-from-zero";
-      note(
-        pick,
-        "enforcer.scale-from-zero",
-        "model has no replica: the cheapest variant with room gets 1",
-        {
-          costPerReplica: pick.obs.costPerReplica,
-        },
-      );
-    } else {
-      steps.push(step("enforcer.scale-from-zero", "model has no replica and no variant has room"));
-    }
-    return finish();
+  clamp(ws);
+  for (const w of ws) {
+    if (w.steps.length === 0) note(w, "hold", `keeps ${w.target} replica(s): ${holdWhy(analysis)}`);
   }
+  return {
+    modelId: obs.modelId,
+    namespace: obs.namespace,
+    analyzer: analysis.kind === "saturation-v1" ? "saturation-v1" : analysis.analyzer,
+    priority: obs.priority,
+    variants: toDecisions(ws),
+    steps,
+  };
+}
+
+/** Idle for the retention period (scale-to-zero enabled): every variant to its minReplicas. */
+function scaleToZero(ws: WorkingVariant[], steps: DecisionStep[]): void {
+  steps.push(
+    step(
+      "enforcer.scale-to-zero",
+      "idle for the retention period: every variant to its minReplicas",
+    ),
+  );
+  for (const w of ws) {
+    if (w.obs.minReplicas < w.target) {
+      note(w, "enforcer.scale-to-zero", `idle: ${w.target} → minReplicas ${w.obs.minReplicas}`);
+      w.target = w.obs.minReplicas;
+      w.reason = "scale-to-zero";
+    }
+  }
+}
+
+/** No replica at all: the cheapest variant with room gets 1. */
+function scaleFromZero(
+  ws: WorkingVariant[],
+  steps: DecisionStep[],
+  budget: GpuBudget | undefined,
+): void {
+  const pick = ws.filter((w) => headroom(w, budget) >= 1).sort(cheapestFirst)[0];
+  if (!pick) {
+    steps.push(step("enforcer.scale-from-zero", "model has no replica and no variant has room"));
+    return;
+  }
+  grow(pick, 1, budget);
+  pick.reason = "scale-from-zero";
+  note(
+    pick,
+    "enforcer.scale-from-zero",
+    "model has no replica: the cheapest variant with room gets 1",
+    {
+      costPerReplica: pick.obs.costPerReplica,
+    },
+  );
+}
+
+/** Holds every variant when the analysis has nothing to act on; true when it did. */
+function holdWithoutMetrics(
+  obs: ModelObservation,
+  analysis: ModelAnalysis,
+  ws: WorkingVariant[],
+  steps: DecisionStep[],
+): boolean {
   const reported = ws.reduce((a, w) => a + w.obs.replicas.length, 0);
-  const qm = analyzer === "queueing-model";
+  const qm = analysis.kind === "capacity" && analysis.analyzer === "queueing-model";
   const noCapacity = analysis.kind === "capacity" && analysis.variants.every((v) => !v.hasData);
   // The queueing model needs the model's load, not per-replica metrics.
   const why = qm && !obs.load
@@ -123,41 +138,46 @@ export function optimizeModel(
     : noCapacity
     ? "no variant has a known capacity"
     : undefined;
-  if (why) {
-    steps.push(
-      step("guard.no-metrics", `hold every variant: ${why}`, { reportedReplicas: reported }),
-    );
-    for (const w of ws) {
-      w.reason = "no-metrics";
-      note(w, "guard.no-metrics", `holds ${w.target} replica(s): ${why}`);
-    }
-    return finish();
+  if (!why) return false;
+  steps.push(
+    step("guard.no-metrics", `hold every variant: ${why}`, { reportedReplicas: reported }),
+  );
+  for (const w of ws) {
+    w.reason = "no-metrics";
+    note(w, "guard.no-metrics", `holds ${w.target} replica(s): ${why}`);
   }
+  return true;
+}
+
+/** Why scale-down is blocked this cycle (silent ready variants, or a move in progress). */
+function scaleDownBlock(ws: WorkingVariant[], analysis: ModelAnalysis): string | undefined {
+  const qm = analysis.kind === "capacity" && analysis.analyzer === "queueing-model";
   const silent = qm ? [] : ws.filter((w) => w.obs.readyReplicas > 0 && w.obs.replicas.length === 0);
-  const moving = ws.filter((w) => inTransition(w.obs));
-  let blockScaleDown: string | undefined;
   if (silent.length > 0) {
-    blockScaleDown = `scale-down blocked: ${
-      silent.map((w) => w.obs.name).join(", ")
-    } report no metrics`;
-  } else if (moving.length > 0 && analysis.kind === "capacity") {
-    blockScaleDown = `scale-down blocked: ${
-      moving.map((w) => w.obs.name).join(", ")
-    } in transition`;
+    return `scale-down blocked: ${silent.map((w) => w.obs.name).join(", ")} report no metrics`;
   }
+  const moving = ws.filter((w) => inTransition(w.obs));
+  if (moving.length > 0 && analysis.kind === "capacity") {
+    return `scale-down blocked: ${moving.map((w) => w.obs.name).join(", ")} in transition`;
+  }
+  return undefined;
+}
+
+/** The guards, then the analyzer's rule: V1 ±1 or cost-aware RC/SC. */
+function applyAnalyzerRule(
+  ws: WorkingVariant[],
+  steps: DecisionStep[],
+  analysis: ModelAnalysis,
+  budget: GpuBudget | undefined,
+): void {
+  const blockScaleDown = scaleDownBlock(ws, analysis);
   if (blockScaleDown) steps.push(step("guard.scale-down", blockScaleDown));
-  if (analysis.kind === "saturation-v1") {
-    applyV1Targets(ws, analysis, {
-      ...(budget ? { budget } : {}),
-      ...(blockScaleDown ? { blockScaleDown } : {}),
-    });
-  } else {
-    applyCapacityTargets(ws, analysis, {
-      ...(budget ? { budget } : {}),
-      ...(blockScaleDown ? { blockScaleDown } : {}),
-    });
-  }
-  return finish();
+  const options = {
+    ...(budget ? { budget } : {}),
+    ...(blockScaleDown ? { blockScaleDown } : {}),
+  };
+  if (analysis.kind === "saturation-v1") applyV1Targets(ws, analysis, options);
+  else applyCapacityTargets(ws, analysis, options);
 }
 
 function holdWhy(a: ModelAnalysis): string {

@@ -1,44 +1,40 @@
 /**
- * The optimizer (pure), in two parts.
+ * The control cycle's optimizer (pure): from analyses to replica targets per variant. It imports
+ * no analyzer: analyses arrive as data (src/core/contract/types.ts).
  *
- * **Control cycle** (controller, demo): from analyses to replica targets per variant.
- * - {@linkcode decideModels}`(observations, {analyzer, config, nowMs, state, inventory?})` →
- *   `{decisions, analyses, state}`: analyze + optimize every model, sharing the GPU inventory by
- *   priority so demand spills over to the next-cheapest variant.
- * - {@linkcode optimizeModel}`(observation, analysis, {gpuBudget?, scaleToZero?})` → one
- *   `ModelDecision` (V1 ±1 rule or cost-aware RC/SC, guards, clamps).
- * - {@linkcode limitByGpuInventory}`(decisions, inventory)` → decisions with scale-ups capped
- *   (post-hoc form, priority then cheapest first).
+ * - {@linkcode optimizeModels}`(requests, {inventory?})` — the optimize stage of a cycle: every
+ *   model, sharing the GPU inventory by priority so demand spills over to the next-cheapest
+ *   variant (src/core/cycle/decide_cycle.ts calls it after the analyze stage).
+ * - {@linkcode optimizeModel}`(observation, analysis, {gpuBudget?, scaleToZero?})` — one model:
+ *   scale-to/from-zero, guards, the V1 ±1 rule or the cost-aware RC/SC rule, clamps.
  *
- * **Global system solver** (`wva plan`): candidates per server sized by Gen1/Gen2, valued by the
- * transition penalty; {@linkcode solveSystem} picks per server (unlimited) or fits the capacity
- * greedily by priority with a saturation policy (None, PriorityExhaustive, PriorityRoundRobin,
- * RoundRobin).
+ * ```ts
+ * import { optimizeModels } from "./mod.ts";
+ * import { parseModelObservation, type V1Analysis } from "../contract/types.ts";
+ * const observation = parseModelObservation({
+ *   modelId: "m",
+ *   namespace: "ns",
+ *   variants: [{
+ *     name: "a100", accelerator: "A100", costPerReplica: 40, currentReplicas: 2, readyReplicas: 2,
+ *     replicas: [{ replicaId: "p1", kvUsage01: 0.9, queueLength: 8, runningRequests: 16 }],
+ *   }],
+ * });
+ * const analysis: V1Analysis = {
+ *   kind: "saturation-v1", scaleUp: true, scaleDownSafe: false, avgSpareKv01: 0,
+ *   avgSpareQueue: 0, nonSaturatedReplicas: 0, totalReplicas: 1, steps: [],
+ * };
+ * const [out] = optimizeModels([{ observation, analysis }], { inventory: { A100: 2 } });
+ * out!.decision!.variants[0]!.targetReplicas; // 2: both A100 GPUs are in use, +1 does not fit
+ * ```
+ *
+ * The seed's global system solver (`wva plan`) is a different optimizer: src/core/plan/mod.ts.
  *
  * @module
  */
-export {
-  decideModel,
-  decideModels,
-  type DecideOptions,
-  type DecideResult,
-  freeGpus,
-} from "../cycle/decide_models.ts";
 export { optimizeModel, type OptimizeOptions, type ScaleToZero } from "./cost_aware.ts";
-export { baselineGpus, type GpuInventory, limitByGpuInventory } from "./gpu_limiter.ts";
 export {
-  type Allocation,
-  candidateAllocations,
-  createAllocation,
-  isSaturated,
-  transitionPenalty,
-} from "../plan/allocation.ts";
-export { solveGreedy } from "../plan/greedy.ts";
-export {
-  type AllocationByType,
-  type ServerSolution,
-  solveSystem,
-  solveUnlimited,
-  type SystemSolution,
-} from "../plan/solve.ts";
-export type * from "../plan/system.ts";
+  optimizeModels,
+  type OptimizeModelsOptions,
+  type OptimizeOutcome,
+  type OptimizeRequest,
+} from "./optimize_models.ts";

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { replicasThatFit, takeGpus } from "../contract/gpus.ts";
 import { step } from "../contract/steps.ts";
 import type {
   DecisionReason,
@@ -52,16 +53,14 @@ export function inTransition(v: VariantObservation): boolean {
  */
 export function headroom(w: WorkingVariant, budget: GpuBudget | undefined): number {
   const byMax = Math.max(0, w.obs.maxReplicas - w.target);
-  const free = budget?.[w.obs.accelerator];
-  if (free === undefined || w.obs.gpusPerReplica <= 0) return byMax;
-  return Math.min(byMax, Math.max(0, Math.floor(free / w.obs.gpusPerReplica)));
+  return Math.min(byMax, replicasThatFit(budget?.[w.obs.accelerator], w.obs.gpusPerReplica));
 }
 
 /** Adds `n` replicas to a variant and charges its GPUs to the budget. */
 export function grow(w: WorkingVariant, n: number, budget: GpuBudget | undefined): void {
   w.target += n;
-  const acc = w.obs.accelerator;
-  if (budget && budget[acc] !== undefined) budget[acc] = budget[acc]! - n * w.obs.gpusPerReplica;
+  const { accelerator, gpusPerReplica } = w.obs;
+  if (budget) takeGpus(budget, { accelerator, gpusPerReplica, replicas: n });
 }
 
 /** Orders by cost ascending, then name ascending. */

@@ -1,13 +1,17 @@
 /**
- * The Kubernetes `DecisionSink`: publishes the gauges HPA/KEDA read, optionally sets the target's
- * replicas through `/scale` (direct scaling), records Events for scale decisions and problems,
- * and writes each VA's status (with conflict retry, only when it changed or is getting old).
- * Failures of one VA never stop the others; they are returned and retried next cycle.
+ * The Kubernetes `DecisionSink`: optionally sets the target's replicas through `/scale` (direct
+ * scaling), records Events for scale decisions and problems, and writes each VA's status (with
+ * conflict retry, only when it changed or is getting old). Failures of one VA never stop the
+ * others; they are returned and retried next cycle.
+ *
+ * It acts on the report alone: each outcome echoes the scale target (kind, name, `spec.replicas`)
+ * and the VA as stored (uid, resourceVersion, status) from the snapshot, so the sink works with
+ * any cluster reader that fills them. The gauges HPA/KEDA read are another sink (the Prometheus
+ * adapter's); the controller mode runs both.
  *
  * @module
  */
 import { API_VERSION, KIND } from "../../../core/api/v1alpha1.ts";
-import type { KubeBackend } from "../backend/backend.ts";
 import type { Kube } from "../kube/mod.ts";
 import { type Logger, NULL_LOGGER } from "../../../runtime/log.ts";
 import {
@@ -21,137 +25,181 @@ import {
 } from "../../../core/contract/ports.ts";
 import { forEachConcurrently } from "../../../runtime/pool.ts";
 import type { EventRecorder, InvolvedObject } from "./events.ts";
-import type { ControllerMetrics } from "../../prometheus/wva_gauges.ts";
 import { type ActuationInfo, buildStatus, statusNeedsWrite } from "../../../core/api/status.ts";
 import { writeStatus } from "./status_writer.ts";
 
-/** Options of {@linkcode createKubeSink}. */
-export interface KubeSinkOptions {
-  readonly backend: Pick<KubeBackend, "resolved" | "inventoryEntries">;
-  readonly metrics: ControllerMetrics;
-  readonly events?: EventRecorder | undefined;
-  /** Also set the target's replicas through `/scale`. @default false */
-  readonly directScale?: boolean;
-  readonly nowMs: () => number;
-  /** Rewrite an unchanged status after this long (ms). @default 60000 */
-  readonly statusRefreshMs?: number;
-  /** Parallel API calls. @default 8 */
-  readonly concurrency?: number;
-  readonly logger?: Logger;
+/** The part of the Kubernetes client the sink uses. */
+export type KubeSinkApi = Pick<Kube, "transport" | "setReplicas">;
+
+/** Counters the sink reports to (the controller's own metrics have them). */
+export interface SinkCounters {
+  /** An applied scaling change. */
+  countScaling(
+    v: { readonly name: string; readonly namespace: string },
+    direction: "up" | "down",
+    reason: string,
+  ): void;
+  countError(component: string, errorType: string): void;
 }
 
+/** Options of {@linkcode createKubeSink}. */
+export interface KubeSinkOptions {
+  readonly counters?: SinkCounters | undefined;
+  readonly events?: EventRecorder | undefined;
+  /** Also set the target's replicas through `/scale`. @default false */
+  readonly directScale?: boolean | undefined;
+  readonly nowMs: () => number;
+  /** Rewrite an unchanged status after this long (ms). @default 60000 */
+  readonly statusRefreshMs?: number | undefined;
+  /** Parallel API calls. @default 8 */
+  readonly concurrency?: number | undefined;
+  readonly logger?: Logger | undefined;
+}
+
+/** What the sink remembers of a variant between cycles (to emit events on changes only). */
 interface Memory {
-  desired?: number | undefined;
-  metricsOk?: boolean | undefined;
-  problems?: string | undefined;
+  readonly desired?: number | undefined;
+  readonly metricsOk?: boolean | undefined;
+  readonly problems?: string | undefined;
+}
+
+interface SinkState {
+  readonly kube: KubeSinkApi;
+  readonly options: KubeSinkOptions;
+  readonly log: Logger;
+  readonly mode: ActuationInfo["mode"];
+  readonly memory: Map<string, Memory>;
+}
+
+type Errors = { variant: string; message: string }[];
+
+async function emitEvents(state: SinkState, o: VariantOutcome, about: InvolvedObject) {
+  const ev = state.options.events;
+  const m = state.memory.get(variantKey(o)) ?? {};
+  const metricsOk = o.metrics?.available;
+  if (m.metricsOk === true && metricsOk === false) {
+    await ev?.record(about, "Warning", "MetricsUnavailable", o.metrics?.message ?? "");
+  }
+  const problems = o.conditions.filter((c) => c.status !== "True").map((c) => c.reason).join(",");
+  if (o.desiredReplicas === undefined && problems !== m.problems) {
+    const c = o.conditions.find((x) => x.status !== "True");
+    await ev?.record(about, "Warning", c?.reason ?? "InvalidConfiguration", c?.message ?? "");
+  }
+  const d = o.desiredReplicas;
+  if (d !== undefined && d !== m.desired && d !== o.currentReplicas) {
+    const up = d > o.currentReplicas;
+    state.options.counters?.countScaling(o, up ? "up" : "down", o.reason);
+    await ev?.record(
+      about,
+      "Normal",
+      up ? "ScaledUp" : "ScaledDown",
+      `desired replicas ${o.currentReplicas} → ${d} (${o.reason})`,
+    );
+  }
+  state.memory.set(variantKey(o), { desired: d, metricsOk, problems });
+}
+
+/** Sets the target's replicas (direct scaling), from the scale target the outcome echoes. */
+async function scale(state: SinkState, o: VariantOutcome): Promise<ActuationInfo> {
+  const { mode } = state;
+  const d = o.desiredReplicas;
+  if (!state.options.directScale || d === undefined) return { mode, applied: d !== undefined };
+  const t = o.scaleTarget;
+  if (!t || t.specReplicas === undefined) {
+    return { mode, applied: false, message: "scale target not found" };
+  }
+  if (t.specReplicas === d) return { mode, applied: true };
+  const target = { apiVersion: t.apiVersion, kind: t.kind, namespace: o.namespace, name: t.name };
+  await state.kube.setReplicas(target, d);
+  state.log.info("scaled", {
+    variant: o.name,
+    namespace: o.namespace,
+    from: t.specReplicas,
+    to: d,
+  });
+  return { mode, applied: true, message: `scaled ${t.kind} ${t.name} to ${d}` };
+}
+
+async function scaleOrReport(state: SinkState, o: VariantOutcome, errors: Errors) {
+  try {
+    return await scale(state, o);
+  } catch (err) {
+    const message = `direct scaling failed: ${(err as Error).message}`;
+    errors.push({ variant: variantKey(o), message });
+    state.options.counters?.countError("actuator", "scale");
+    return { mode: state.mode, applied: false, message };
+  }
+}
+
+/** Writes the VA's status, built from the status the outcome echoes (or a fresh read). */
+async function writeVariantStatus(
+  state: SinkState,
+  o: VariantOutcome,
+  context: { nowMs: number; actuation: ActuationInfo; model: ModelOutcome | undefined },
+  errors: Errors,
+): Promise<void> {
+  const { nowMs } = context;
+  const refreshMs = state.options.statusRefreshMs ?? 60_000;
+  try {
+    await writeStatus(state.kube, o, (current) => {
+      const next = buildStatus(current, o, context);
+      return statusNeedsWrite(current, next, { nowMs, refreshMs }) ? next : undefined;
+    }, {
+      cached: o.object
+        ? { resourceVersion: o.object.resourceVersion, status: o.object.status }
+        : undefined,
+    });
+  } catch (err) {
+    errors.push({
+      variant: variantKey(o),
+      message: `status write failed: ${(err as Error).message}`,
+    });
+    state.options.counters?.countError("actuator", "status");
+  }
+}
+
+/** Applies one outcome: scale, events, status. True when its desired count was applied. */
+async function applyOne(
+  state: SinkState,
+  o: VariantOutcome,
+  model: ModelOutcome | undefined,
+  nowMs: number,
+  errors: Errors,
+): Promise<boolean> {
+  const about: InvolvedObject = {
+    apiVersion: API_VERSION,
+    kind: KIND,
+    namespace: o.namespace,
+    name: o.name,
+    uid: o.object?.uid,
+  };
+  const actuation = await scaleOrReport(state, o, errors);
+  await emitEvents(state, o, about);
+  await writeVariantStatus(state, o, { nowMs, actuation, model }, errors);
+  return actuation.applied;
+}
+
+async function applyReport(state: SinkState, report: CycleReport): Promise<ActuationResult> {
+  const models = new Map(report.models.map((m) => [modelKey(m), m]));
+  const errors: Errors = [];
+  let applied = 0;
+  const nowMs = state.options.nowMs();
+  await forEachConcurrently(report.variants, state.options.concurrency ?? 8, async (o) => {
+    if (await applyOne(state, o, models.get(modelKey(o)), nowMs, errors)) applied++;
+  });
+  const present = new Set(report.variants.map(variantKey));
+  for (const k of state.memory.keys()) if (!present.has(k)) state.memory.delete(k);
+  return { applied, errors };
 }
 
 /** Creates the sink. */
-export function createKubeSink(kube: Kube, options: KubeSinkOptions): DecisionSink {
-  const log = options.logger ?? NULL_LOGGER;
-  const memory = new Map<string, Memory>();
-  const mode = options.directScale ? "direct-scale" : "metrics";
-  async function emitEvents(o: VariantOutcome, about: InvolvedObject, m: Memory): Promise<void> {
-    const ev = options.events;
-    const metricsOk = o.metrics?.available;
-    if (m.metricsOk === true && metricsOk === false) {
-      await ev?.record(about, "Warning", "MetricsUnavailable", o.metrics?.message ?? "");
-    }
-    const problems = o.conditions.filter((c) => c.status !== "True").map((c) => c.reason).join(",");
-    if (o.desiredReplicas === undefined && problems !== m.problems) {
-      const c = o.conditions.find((x) => x.status !== "True");
-      await ev?.record(about, "Warning", c?.reason ?? "InvalidConfiguration", c?.message ?? "");
-    }
-    const d = o.desiredReplicas;
-    if (d !== undefined && d !== m.desired && d !== o.currentReplicas) {
-      const up = d > o.currentReplicas;
-      options.metrics.countScaling(o, up ? "up" : "down", o.reason);
-      await ev?.record(
-        about,
-        "Normal",
-        up ? "ScaledUp" : "ScaledDown",
-        `desired replicas ${o.currentReplicas} → ${d} (${o.reason})`,
-      );
-    }
-    memory.set(variantKey(o), { desired: d, metricsOk, problems });
-  }
-  async function scale(o: VariantOutcome): Promise<ActuationInfo> {
-    const r = options.backend.resolved(variantKey(o));
-    const d = o.desiredReplicas;
-    if (!options.directScale || d === undefined) return { mode, applied: d !== undefined };
-    const ref = r?.va?.spec.scaleTargetRef;
-    if (!ref || !r?.workload) return { mode, applied: false, message: "scale target not found" };
-    if (r.workload.specReplicas === d) return { mode, applied: true };
-    await kube.setReplicas({
-      apiVersion: ref.apiVersion,
-      kind: ref.kind,
-      namespace: o.namespace,
-      name: ref.name,
-    }, d);
-    log.info("scaled", {
-      variant: o.name,
-      namespace: o.namespace,
-      from: r.workload.specReplicas,
-      to: d,
-    });
-    return { mode, applied: true, message: `scaled ${ref.kind} ${ref.name} to ${d}` };
-  }
-  async function one(
-    o: VariantOutcome,
-    models: ReadonlyMap<string, ModelOutcome>,
-    nowMs: number,
-    errors: { variant: string; message: string }[],
-  ): Promise<boolean> {
-    const key = variantKey(o);
-    const r = options.backend.resolved(key);
-    const about: InvolvedObject = {
-      apiVersion: API_VERSION,
-      kind: KIND,
-      namespace: o.namespace,
-      name: o.name,
-      uid: r?.va?.metadata.uid,
-    };
-    let actuation: ActuationInfo;
-    try {
-      actuation = await scale(o);
-    } catch (err) {
-      const message = `direct scaling failed: ${(err as Error).message}`;
-      errors.push({ variant: key, message });
-      options.metrics.countError("actuator", "scale");
-      actuation = { mode, applied: false, message };
-    }
-    await emitEvents(o, about, memory.get(key) ?? {});
-    const model = models.get(modelKey(o));
-    try {
-      await writeStatus(kube, o, (current) => {
-        const next = buildStatus(current, o, { nowMs, actuation, model });
-        const refreshMs = options.statusRefreshMs ?? 60_000;
-        return statusNeedsWrite(current, next, { nowMs, refreshMs }) ? next : undefined;
-      }, {
-        cached: r?.va
-          ? { resourceVersion: r.va.metadata.resourceVersion, status: r.va.status }
-          : undefined,
-      });
-    } catch (err) {
-      errors.push({ variant: key, message: `status write failed: ${(err as Error).message}` });
-      options.metrics.countError("actuator", "status");
-    }
-    return actuation.applied;
-  }
-  return {
-    async apply(report: CycleReport): Promise<ActuationResult> {
-      options.metrics.publish(report);
-      options.metrics.setInventory(options.backend.inventoryEntries());
-      const models = new Map(report.models.map((m) => [modelKey(m), m]));
-      const errors: { variant: string; message: string }[] = [];
-      let applied = 0;
-      const nowMs = options.nowMs();
-      await forEachConcurrently(report.variants, options.concurrency ?? 8, async (o) => {
-        if (await one(o, models, nowMs, errors)) applied++;
-      });
-      const present = new Set(report.variants.map(variantKey));
-      for (const k of memory.keys()) if (!present.has(k)) memory.delete(k);
-      return { applied, errors };
-    },
+export function createKubeSink(kube: KubeSinkApi, options: KubeSinkOptions): DecisionSink {
+  const state: SinkState = {
+    kube,
+    options,
+    log: options.logger ?? NULL_LOGGER,
+    mode: options.directScale ? "direct-scale" : "metrics",
+    memory: new Map(),
   };
+  return { apply: (report) => applyReport(state, report) };
 }

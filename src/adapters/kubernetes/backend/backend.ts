@@ -19,7 +19,7 @@ import type { ClusterReader, ClusterSnapshot } from "../../../core/contract/port
 import type { NodeLike } from "../../../core/api/gpu_vendors.ts";
 import type { Kube } from "../kube/mod.ts";
 import { type Informer, startInformer } from "./informer.ts";
-import { type InventoryEntry, inventoryOf } from "./inventory.ts";
+import { inventoryOf } from "./inventory.ts";
 import {
   type PodInfo,
   projectNode,
@@ -27,7 +27,7 @@ import {
   projectWorkload,
   type WorkloadInfo,
 } from "./objects.ts";
-import { type ResolvedVariant, variantFromObject } from "./variant.ts";
+import { variantFromObject } from "./variant.ts";
 
 /** Options of {@linkcode startKubeBackend}. */
 export interface KubeBackendOptions {
@@ -54,10 +54,6 @@ export interface KubeBackend extends ClusterReader {
   /** Resolves when every cache has listed once. */
   readonly synced: Promise<void>;
   hasSynced(): boolean;
-  /** The variant resolved by the last snapshot (`namespace/name`), for the actuator. */
-  resolved(key: string): ResolvedVariant | undefined;
-  /** Inventory entries of the last snapshot (vendor, product, GPUs per accelerator). */
-  inventoryEntries(): readonly InventoryEntry[];
   /**
    * The current unit-cost ConfigMap (it changes at run time): it names products, prices
    * accelerators and, with the inventory, decides which accelerators are unknown.
@@ -67,165 +63,226 @@ export interface KubeBackend extends ClusterReader {
   readonly done: Promise<void>;
 }
 
+/** The part of the Kubernetes client the backend uses: watches only. */
+export type KubeWatchApi = Pick<Kube, "watch">;
+
 type Raw = { metadata?: Record<string, unknown> } & Record<string, unknown>;
+
+/** The caches the backend keeps. */
+interface Caches {
+  readonly vas: Informer<Raw>;
+  readonly deployments: Informer<WorkloadInfo>;
+  readonly statefulsets: Informer<WorkloadInfo>;
+  readonly nodes: Informer<NodeLike>;
+  readonly configMaps: Informer<Record<string, string>>;
+}
+
+/** The backend's state: options, the current cost ConfigMap, the targets and the pod watches. */
+interface BackendState {
+  readonly kube: KubeWatchApi;
+  readonly options: KubeBackendOptions;
+  readonly log: Logger;
+  costs: AcceleratorCostsConfig;
+  /** `Kind/namespace/name` of every scale target (their changes trigger a cycle). */
+  readonly targets: Set<string>;
+  /** One pod watch per namespace that holds VAs. */
+  readonly podWatches: Map<string, { ctrl: AbortController; informer: Informer<PodInfo> }>;
+}
 
 function slim(raw: Raw): Raw {
   const { managedFields: _m, ...metadata } = raw.metadata ?? {};
   return { ...raw, metadata };
 }
 
-/** Starts every watch; await `synced` before the first cycle. */
-export function startKubeBackend(kube: Kube, options: KubeBackendOptions): KubeBackend {
-  const log = options.logger ?? NULL_LOGGER;
-  const { signal } = options;
-  const notify = (what: string) => options.onChange?.(what);
-  const onError = (what: string) => (err: unknown, attempt: number) =>
-    log.warn("watch-error", { resource: what, attempt, error: (err as Error).message });
-  const timeoutSeconds = options.watchTimeoutSeconds ?? 300;
-  const common = { signal, timeoutSeconds };
-  let costs: AcceleratorCostsConfig = EMPTY_ACCELERATOR_COSTS;
-  const targets = new Set<string>();
-  const ns = options.watchNamespace;
-  const vaPath = ns
-    ? `/apis/${API_VERSION}/namespaces/${encodeURIComponent(ns)}/${PLURAL}`
-    : `/apis/${API_VERSION}/${PLURAL}`;
-  const podInformers = new Map<string, { ctrl: AbortController; informer: Informer<PodInfo> }>();
-  const vas = startInformer<Raw, Raw>(kube, {
-    ...common,
-    path: vaPath,
+function notify(state: BackendState, what: string): void {
+  state.options.onChange?.(what);
+}
+
+function watchOptions(state: BackendState, resource: string) {
+  return {
+    signal: state.options.signal,
+    timeoutSeconds: state.options.watchTimeoutSeconds ?? 300,
+    onError: (err: unknown, attempt: number) =>
+      state.log.warn("watch-error", { resource, attempt, error: (err as Error).message }),
+  };
+}
+
+function collectionPath(state: BackendState, group: string, plural: string): string {
+  const ns = state.options.watchNamespace;
+  return ns ? `${group}/namespaces/${encodeURIComponent(ns)}/${plural}` : `${group}/${plural}`;
+}
+
+function startVaInformer(state: BackendState, onSync: () => void): Informer<Raw> {
+  return startInformer<Raw, Raw>(state.kube, {
+    ...watchOptions(state, "variantautoscalings"),
+    path: collectionPath(state, `/apis/${API_VERSION}`, PLURAL),
     project: slim,
-    onError: onError("variantautoscalings"),
     onChange(_key, before, after) {
-      syncPodWatches();
+      onSync();
       const gen = (o: Raw | undefined) => o?.metadata?.generation;
-      if (!before || !after || gen(before) !== gen(after)) notify("variantautoscaling");
+      if (!before || !after || gen(before) !== gen(after)) notify(state, "variantautoscaling");
     },
   });
-  function workloadInformer(kind: "Deployment" | "StatefulSet", plural: string) {
-    const path = ns
-      ? `/apis/apps/v1/namespaces/${encodeURIComponent(ns)}/${plural}`
-      : `/apis/apps/v1/${plural}`;
-    return startInformer<Raw, WorkloadInfo>(kube, {
-      ...common,
-      path,
-      project: (raw) => projectWorkload(kind, raw),
-      onError: onError(plural),
-      onChange(key, before, after) {
-        if (!targets.has(`${kind}/${key}`)) return;
-        const sig = (w: WorkloadInfo | undefined) =>
-          w ? `${w.specReplicas}/${w.statusReplicas}/${w.readyReplicas}/${w.deleting}` : "-";
-        if (sig(before) !== sig(after)) notify(kind.toLowerCase());
-      },
-    });
-  }
-  const deployments = workloadInformer("Deployment", "deployments");
-  const statefulsets = workloadInformer("StatefulSet", "statefulsets");
-  const nodes = startInformer<Raw, NodeLike>(kube, {
-    ...common,
+}
+
+function startWorkloadInformer(
+  state: BackendState,
+  kind: "Deployment" | "StatefulSet",
+  plural: string,
+): Informer<WorkloadInfo> {
+  return startInformer<Raw, WorkloadInfo>(state.kube, {
+    ...watchOptions(state, plural),
+    path: collectionPath(state, "/apis/apps/v1", plural),
+    project: (raw) => projectWorkload(kind, raw),
+    onChange(key, before, after) {
+      if (!state.targets.has(`${kind}/${key}`)) return;
+      const sig = (w: WorkloadInfo | undefined) =>
+        w ? `${w.specReplicas}/${w.statusReplicas}/${w.readyReplicas}/${w.deleting}` : "-";
+      if (sig(before) !== sig(after)) notify(state, kind.toLowerCase());
+    },
+  });
+}
+
+function startNodeInformer(state: BackendState): Informer<NodeLike> {
+  return startInformer<Raw, NodeLike>(state.kube, {
+    ...watchOptions(state, "nodes"),
     path: "/api/v1/nodes",
     project: projectNode,
-    onError: onError("nodes"),
     onChange(_key, before, after) {
-      if (JSON.stringify(before) !== JSON.stringify(after)) notify("node");
+      if (JSON.stringify(before) !== JSON.stringify(after)) notify(state, "node");
     },
   });
-  const names = new Set(options.configMapNames ?? []);
-  const configMaps = startInformer<Raw, Record<string, string>>(kube, {
-    ...common,
-    path: `/api/v1/namespaces/${encodeURIComponent(options.namespace)}/configmaps`,
+}
+
+function startConfigMapInformer(state: BackendState): Informer<Record<string, string>> {
+  const names = new Set(state.options.configMapNames ?? []);
+  return startInformer<Raw, Record<string, string>>(state.kube, {
+    ...watchOptions(state, "configmaps"),
+    path: `/api/v1/namespaces/${encodeURIComponent(state.options.namespace)}/configmaps`,
     project: (raw) =>
       names.has(String(raw.metadata?.name))
         ? (raw.data ?? {}) as Record<string, string>
         : undefined,
-    onError: onError("configmaps"),
     onChange(key, before, after) {
       if (JSON.stringify(before) === JSON.stringify(after)) return;
-      options.onConfigMap?.(key.slice(key.indexOf("/") + 1), after);
-      notify("configmap");
+      state.options.onConfigMap?.(key.slice(key.indexOf("/") + 1), after);
+      notify(state, "configmap");
     },
   });
-  function syncPodWatches(): void {
-    const wanted = new Set(vas.list().map((v) => String(v.metadata?.namespace ?? "")));
-    for (const [name, w] of podInformers) {
-      if (wanted.has(name)) continue;
-      w.ctrl.abort();
-      podInformers.delete(name);
-    }
-    for (const name of wanted) {
-      if (podInformers.has(name) || signal.aborted) continue;
-      const ctrl = new AbortController();
-      const informer = startInformer<Raw, PodInfo>(kube, {
-        timeoutSeconds,
-        signal: AbortSignal.any([signal, ctrl.signal]),
-        path: `/api/v1/namespaces/${encodeURIComponent(name)}/pods`,
-        project: projectPod,
-        onError: onError("pods"),
-      });
-      podInformers.set(name, { ctrl, informer });
+}
+
+/** Starts a pod watch for every namespace that holds VAs and stops the others. */
+function syncPodWatches(state: BackendState, vas: Informer<Raw>): void {
+  const wanted = new Set(vas.list().map((v) => String(v.metadata?.namespace ?? "")));
+  for (const [name, w] of state.podWatches) {
+    if (wanted.has(name)) continue;
+    w.ctrl.abort();
+    state.podWatches.delete(name);
+  }
+  const { signal } = state.options;
+  for (const name of wanted) {
+    if (state.podWatches.has(name) || signal.aborted) continue;
+    const ctrl = new AbortController();
+    const informer = startInformer<Raw, PodInfo>(state.kube, {
+      ...watchOptions(state, "pods"),
+      signal: AbortSignal.any([signal, ctrl.signal]),
+      path: `/api/v1/namespaces/${encodeURIComponent(name)}/pods`,
+      project: projectPod,
+    });
+    state.podWatches.set(name, { ctrl, informer });
+  }
+}
+
+function everyInformer(c: Caches): Informer<unknown>[] {
+  return [c.vas, c.deployments, c.statefulsets, c.nodes, c.configMaps];
+}
+
+/** Adds the scale targets of raw VAs (before the first snapshot, which then keeps them). */
+function addTargets(state: BackendState, vas: readonly Raw[]): void {
+  for (const raw of vas) {
+    const spec = (raw.spec ?? {}) as { scaleTargetRef?: { kind?: string; name?: string } };
+    const ref = spec.scaleTargetRef;
+    if (ref?.kind && ref.name) {
+      state.targets.add(`${ref.kind}/${raw.metadata?.namespace}/${ref.name}`);
     }
   }
-  const informers = [vas, deployments, statefulsets, nodes, configMaps];
-  const synced = Promise.all(informers.map((i) => i.synced)).then(() => {});
-  let lastResolved = new Map<string, ResolvedVariant>();
-  let lastEntries: readonly InventoryEntry[] = [];
-  function workload(kind: string, namespace: string, name: string): WorkloadInfo | undefined {
-    const key = `${namespace}/${name}`;
-    if (kind === "Deployment") return deployments.get(key);
-    if (kind === "StatefulSet") return statefulsets.get(key);
-    return undefined;
+}
+
+/** The cluster snapshot, from the caches alone (no API call). */
+async function buildSnapshot(
+  state: BackendState,
+  caches: Caches,
+  nowMs: number,
+): Promise<ClusterSnapshot> {
+  if (!everyInformer(caches).every((i) => i.hasSynced())) {
+    throw new Error("watch caches have not synced yet");
   }
-  async function snapshot(nowMs: number): Promise<ClusterSnapshot> {
-    if (!informers.every((i) => i.hasSynced())) throw new Error("watch caches have not synced yet");
-    syncPodWatches();
-    // Pod caches of newly tracked namespaces are waited for, so replicas map on the first cycle.
-    await Promise.all([...podInformers.values()].map((w) => w.informer.synced));
-    const inv = inventoryOf(nodes.list(), { costs });
-    const priced = Object.entries(costs.accelerators).map(([name, e]) => ({
-      name,
-      device: e.device,
-    }));
-    const knownAccelerators = { priced, inventory: inv.entries };
-    const resolved = new Map<string, ResolvedVariant>();
-    targets.clear();
-    for (const raw of vas.list()) {
-      const r = variantFromObject(raw, {
-        nowMs,
-        warmupMs: options.warmupMs ?? 90_000,
-        workload,
-        pods: (namespace) => podInformers.get(namespace)?.informer.list() ?? [],
-        costs,
-        knownAccelerators,
-      });
-      resolved.set(`${r.snapshot.namespace}/${r.snapshot.name}`, r);
-      const ref = r.va?.spec.scaleTargetRef;
-      if (ref) targets.add(`${ref.kind}/${r.snapshot.namespace}/${ref.name}`);
+  syncPodWatches(state, caches.vas);
+  // Pod caches of newly tracked namespaces are waited for, so replicas map on the first cycle.
+  await Promise.all([...state.podWatches.values()].map((w) => w.informer.synced));
+  const { costs } = state;
+  const inv = inventoryOf(caches.nodes.list(), { costs });
+  const priced = Object.entries(costs.accelerators).map(([name, e]) => ({
+    name,
+    device: e.device,
+  }));
+  const workload = (kind: string, namespace: string, name: string) =>
+    kind === "Deployment"
+      ? caches.deployments.get(`${namespace}/${name}`)
+      : kind === "StatefulSet"
+      ? caches.statefulsets.get(`${namespace}/${name}`)
+      : undefined;
+  const variants = caches.vas.list().map((raw) =>
+    variantFromObject(raw, {
+      nowMs,
+      warmupMs: state.options.warmupMs ?? 90_000,
+      workload,
+      pods: (namespace) => state.podWatches.get(namespace)?.informer.list() ?? [],
+      costs,
+      knownAccelerators: { priced, inventory: inv.entries },
+    })
+  );
+  state.targets.clear();
+  for (const v of variants) {
+    if (v.scaleTarget) {
+      state.targets.add(`${v.scaleTarget.kind}/${v.namespace}/${v.scaleTarget.name}`);
     }
-    lastResolved = resolved;
-    lastEntries = inv.entries;
-    return {
-      variants: [...resolved.values()].map((r) => r.snapshot),
-      inventory: inv.inventory,
-    };
   }
+  return { variants, inventory: inv.inventory, inventoryEntries: inv.entries };
+}
+
+/** Starts every watch; await `synced` before the first cycle. */
+export function startKubeBackend(kube: KubeWatchApi, options: KubeBackendOptions): KubeBackend {
+  const state: BackendState = {
+    kube,
+    options,
+    log: options.logger ?? NULL_LOGGER,
+    costs: EMPTY_ACCELERATOR_COSTS,
+    targets: new Set(),
+    podWatches: new Map(),
+  };
+  // The VA cache follows the namespaces it sees with pod watches (once it exists).
+  let vaCache: Informer<Raw> | undefined;
+  const vas = vaCache = startVaInformer(state, () => vaCache && syncPodWatches(state, vaCache));
+  const caches: Caches = {
+    vas,
+    deployments: startWorkloadInformer(state, "Deployment", "deployments"),
+    statefulsets: startWorkloadInformer(state, "StatefulSet", "statefulsets"),
+    nodes: startNodeInformer(state),
+    configMaps: startConfigMapInformer(state),
+  };
+  const informers = everyInformer(caches);
   // Target keys are known before the first snapshot too, so early target changes notify.
-  vas.synced.then(() => {
-    for (const raw of vas.list()) {
-      const spec = (raw.spec ?? {}) as { scaleTargetRef?: { kind?: string; name?: string } };
-      const ref = spec.scaleTargetRef;
-      if (ref?.kind && ref.name) targets.add(`${ref.kind}/${raw.metadata?.namespace}/${ref.name}`);
-    }
-  });
+  vas.synced.then(() => addTargets(state, vas.list()));
   const done = Promise.all(informers.map((i) => i.done)).then(async () => {
-    await Promise.all([...podInformers.values()].map((w) => w.informer.done));
+    await Promise.all([...state.podWatches.values()].map((w) => w.informer.done));
   });
   return {
-    snapshot,
-    synced,
+    snapshot: (nowMs) => buildSnapshot(state, caches, nowMs),
+    synced: Promise.all(informers.map((i) => i.synced)).then(() => {}),
     hasSynced: () => informers.every((i) => i.hasSynced()),
-    resolved: (key) => lastResolved.get(key),
-    inventoryEntries: () => lastEntries,
     setAcceleratorCosts(config) {
-      costs = config;
+      state.costs = config;
     },
     done,
   };

@@ -8,7 +8,11 @@
  */
 import { acceleratorNameForProduct } from "../../../core/api/accelerator.ts";
 import type { AcceleratorCostsConfig } from "../../../core/api/configmaps/mod.ts";
-import type { GpuInventory } from "../../../core/optimize/gpu_limiter.ts";
+import {
+  type GpuInventory,
+  type GpuInventoryEntry,
+  sumInventory,
+} from "../../../core/contract/gpus.ts";
 import { gpuInventory, type NodeGpus, type NodeLike } from "../../../core/api/gpu_vendors.ts";
 
 /** Options of {@linkcode inventoryOf}. */
@@ -17,23 +21,12 @@ export interface InventoryOptions {
   readonly costs?: AcceleratorCostsConfig | undefined;
 }
 
-/** Per accelerator: GPUs, and the vendor and product they came from (for the gauge labels). */
-export interface InventoryEntry {
-  readonly accelerator: string;
-  readonly vendor: string;
-  /** The product label value of the last node seen (the gauge's `accelerator_model`). */
-  readonly product: string;
-  /** Every product label value that maps to this accelerator, sorted. */
-  readonly products: readonly string[];
-  readonly gpus: number;
-}
-
 /** The inventory by accelerator name, plus its entries. Nodes without a product label count 0. */
 export function inventoryOf(
   nodes: readonly NodeLike[],
   options: InventoryOptions = {},
-): { readonly inventory: GpuInventory; readonly entries: readonly InventoryEntry[] } {
-  const entries = new Map<string, InventoryEntry>();
+): { readonly inventory: GpuInventory; readonly entries: readonly GpuInventoryEntry[] } {
+  const entries = new Map<string, GpuInventoryEntry>();
   for (const g of gpuInventory(nodes) as NodeGpus[]) {
     if (!g.product) continue;
     const accelerator = acceleratorNameForProduct(g.product, options.costs);
@@ -47,8 +40,5 @@ export function inventoryOf(
     });
   }
   const list = [...entries.values()].sort((a, b) => a.accelerator.localeCompare(b.accelerator));
-  return {
-    inventory: Object.fromEntries(list.map((e) => [e.accelerator, e.gpus])),
-    entries: list,
-  };
+  return { inventory: sumInventory(list), entries: list };
 }

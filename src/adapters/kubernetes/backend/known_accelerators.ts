@@ -15,7 +15,7 @@
  *
  * @module
  */
-import type { InventoryEntry } from "./inventory.ts";
+import type { GpuInventoryEntry } from "../../../core/contract/gpus.ts";
 
 /** One entry of the unit-cost ConfigMap: the accelerator name (data key) and its device. */
 export interface PricedAccelerator {
@@ -28,7 +28,7 @@ export interface KnownAccelerators {
   /** The unit-cost ConfigMap's entries. */
   readonly priced: readonly PricedAccelerator[];
   /** The GPU inventory: accelerator names and the node product label values behind them. */
-  readonly inventory: readonly Pick<InventoryEntry, "accelerator" | "products">[];
+  readonly inventory: readonly Pick<GpuInventoryEntry, "accelerator" | "products">[];
 }
 
 /** True when `accelerator` is known (see the module doc), or when nothing is known at all. */

@@ -37,6 +37,8 @@ export interface WorkloadInfo {
   readonly kind: "Deployment" | "StatefulSet";
   readonly namespace: string;
   readonly name: string;
+  /** `metadata.uid`; undefined when absent. */
+  readonly uid: string | undefined;
   /** `spec.replicas` (Kubernetes defaults an unset value to 1). */
   readonly specReplicas: number;
   readonly statusReplicas: number;
@@ -131,6 +133,7 @@ export function projectWorkload(
     kind,
     namespace: String(meta.namespace ?? ""),
     name: meta.name,
+    uid: typeof meta.uid === "string" ? meta.uid : undefined,
     specReplicas: int(spec.replicas, 1),
     statusReplicas: int(status.replicas, 0),
     readyReplicas: int(status.readyReplicas, 0),

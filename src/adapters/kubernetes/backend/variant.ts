@@ -47,13 +47,6 @@ export interface VariantLookups {
   readonly knownAccelerators?: KnownAccelerators;
 }
 
-/** A snapshot plus the parsed object (undefined when the spec is invalid). */
-export interface ResolvedVariant {
-  readonly snapshot: VariantSnapshot;
-  readonly va: VariantAutoscaling | undefined;
-  readonly workload: WorkloadInfo | undefined;
-}
-
 type Json = Record<string, unknown>;
 
 const SOURCE_WORDS: Readonly<Record<AcceleratorSource, string>> = {
@@ -65,7 +58,7 @@ const SOURCE_WORDS: Readonly<Record<AcceleratorSource, string>> = {
   unresolved: "unresolved",
 };
 
-function invalid(raw: unknown, problems: readonly string[]): ResolvedVariant {
+function invalid(raw: unknown, problems: readonly string[]): VariantSnapshot {
   const o = (raw ?? {}) as Json;
   const meta = (o.metadata ?? {}) as Json;
   const spec = (o.spec ?? {}) as Json;
@@ -76,52 +69,57 @@ function invalid(raw: unknown, problems: readonly string[]): ResolvedVariant {
     blocking: true,
   };
   return {
-    snapshot: {
-      namespace: String(meta.namespace ?? ""),
-      name: String(meta.name ?? ""),
-      modelId: typeof spec.modelID === "string" && spec.modelID ? spec.modelID : "(invalid)",
-      accelerator: "unresolved",
-      costPerReplica: 0,
-      gpusPerReplica: 0,
-      minReplicas: 0,
-      maxReplicas: 0,
-      currentReplicas: 0,
-      readyReplicas: 0,
-      pendingReplicas: 0,
-      replicaIds: [],
-      generation: typeof meta.generation === "number" ? meta.generation : undefined,
-      problems: [problem],
-    },
-    va: undefined,
-    workload: undefined,
+    namespace: String(meta.namespace ?? ""),
+    name: String(meta.name ?? ""),
+    modelId: typeof spec.modelID === "string" && spec.modelID ? spec.modelID : "(invalid)",
+    accelerator: "unresolved",
+    costPerReplica: 0,
+    gpusPerReplica: 0,
+    minReplicas: 0,
+    maxReplicas: 0,
+    currentReplicas: 0,
+    readyReplicas: 0,
+    pendingReplicas: 0,
+    replicaIds: [],
+    generation: typeof meta.generation === "number" ? meta.generation : undefined,
+    problems: [problem],
   };
 }
 
-/** Resolves one VA object (as read from the apiserver). */
-export function variantFromObject(raw: unknown, lookups: VariantLookups): ResolvedVariant {
-  const parsed = parseVariantAutoscaling(raw);
-  if (!parsed.ok) return invalid(raw, parsed.problems);
-  const va = parsed.va;
-  const { namespace, name } = va.metadata;
-  const spec = va.spec;
-  const ref = spec.scaleTargetRef;
+/** The scale target (a live one, not being deleted) and the problem when there is none. */
+function resolveTarget(
+  va: VariantAutoscaling,
+  lookups: VariantLookups,
+): { readonly workload: WorkloadInfo | undefined; readonly problems: VariantProblem[] } {
+  const { namespace } = va.metadata;
+  const ref = va.spec.scaleTargetRef;
   const found = lookups.workload(ref.kind, namespace, ref.name);
-  const workload = found && !found.deleting ? found : undefined;
-  const problems: VariantProblem[] = [];
-  if (!workload) {
-    problems.push({
+  if (found && !found.deleting) return { workload: found, problems: [] };
+  return {
+    workload: undefined,
+    problems: [{
       condition: ConditionType.TargetResolved,
       reason: Reason.TargetNotFound,
       message: `${ref.kind} ${namespace}/${ref.name} not found`,
       blocking: true,
-    });
-  }
+    }],
+  };
+}
+
+/** Accelerator, GPUs per replica and cost, with the (non-blocking) accelerator problems. */
+function resolveHardware(
+  va: VariantAutoscaling,
+  workload: WorkloadInfo | undefined,
+  lookups: VariantLookups,
+): { accelerator: string; gpusPerReplica: number; cost: number; problems: VariantProblem[] } {
+  const spec = va.spec;
   const resolved = resolveAccelerator({
     spec,
     labels: va.metadata.labels,
     template: workload?.template,
     costs: lookups.costs,
   });
+  const problems: VariantProblem[] = [];
   if (resolved.source === "unresolved" && workload) {
     problems.push({
       condition: ConditionType.ConfigValid,
@@ -131,61 +129,117 @@ export function variantFromObject(raw: unknown, lookups: VariantLookups): Resolv
       blocking: false,
     });
   }
-  const gpus = resolved.gpusPerReplica;
+  const gpusPerReplica = resolved.gpusPerReplica;
   const cost = effectiveVariantCost(spec, {
     accelerator: resolved.accelerator,
-    gpusPerReplica: gpus,
+    gpusPerReplica,
     costs: lookups.costs,
   }).costPerReplica;
+  const unknown = unknownAccelerator(va, resolved, cost, lookups);
+  if (unknown) problems.push(unknown);
+  return { accelerator: resolved.accelerator, gpusPerReplica, cost, problems };
+}
+
+/** The `UnknownAccelerator` problem (see the module doc), or undefined. */
+function unknownAccelerator(
+  va: VariantAutoscaling,
+  resolved: { readonly accelerator: string; readonly source: AcceleratorSource },
+  cost: number,
+  lookups: VariantLookups,
+): VariantProblem | undefined {
+  const known = lookups.knownAccelerators;
   const hasUnitCost = lookups.costs !== undefined &&
     unitCostOf(lookups.costs, resolved.accelerator) !== undefined;
-  const known = lookups.knownAccelerators;
   if (
-    resolved.source !== "unresolved" && known && !hasUnitCost &&
-    !isKnownAccelerator(resolved.accelerator, known)
-  ) {
-    const costNote = spec.variantCost !== undefined
-      ? `cost ${cost} per replica from spec.variantCost`
-      : `no unit cost, so the default cost ${DEFAULT_VARIANT_COST} per replica`;
-    problems.push({
-      condition: ConditionType.ConfigValid,
-      reason: Reason.UnknownAccelerator,
-      message: `accelerator '${resolved.accelerator}' (${SOURCE_WORDS[resolved.source]}) is ` +
-        `not in the unit-cost ConfigMap nor in the GPU inventory (${
-          describeKnownAccelerators(known)
-        }): ${costNote}; the GPU limiter does not limit it`,
-      blocking: false,
-    });
-  }
+    resolved.source === "unresolved" || !known || hasUnitCost ||
+    isKnownAccelerator(resolved.accelerator, known)
+  ) return undefined;
+  const costNote = va.spec.variantCost !== undefined
+    ? `cost ${cost} per replica from spec.variantCost`
+    : `no unit cost, so the default cost ${DEFAULT_VARIANT_COST} per replica`;
+  return {
+    condition: ConditionType.ConfigValid,
+    reason: Reason.UnknownAccelerator,
+    message: `accelerator '${resolved.accelerator}' (${SOURCE_WORDS[resolved.source]}) is ` +
+      `not in the unit-cost ConfigMap nor in the GPU inventory (${
+        describeKnownAccelerators(known)
+      }): ${costNote}; the GPU limiter does not limit it`,
+    blocking: false,
+  };
+}
+
+/**
+ * The target's pods and how many are ready. Readiness comes from the pod cache (the
+ * Deployment's readyReplicas may be ahead of it). A replica that just became Ready has not
+ * shown its effect on the metrics yet (scrape delay, max_over_time window): it counts as pending
+ * until the warm-up has passed.
+ */
+function countReplicas(
+  namespace: string,
+  workload: WorkloadInfo | undefined,
+  lookups: VariantLookups,
+): { current: number; ready: number; replicaIds: string[] } {
   const current = workload?.specReplicas ?? 0;
   const pods = workload
     ? lookups.pods(namespace).filter((p) =>
       !p.deleting && matchesSelector(workload.selector, p.labels)
     )
     : [];
-  // Readiness comes from the pod cache (the Deployment's readyReplicas may be ahead of it). A
-  // replica that just became Ready has not shown its effect on the metrics yet (scrape delay,
-  // max_over_time window): it counts as pending until the warm-up has passed.
   const warmed = pods.filter((p) =>
     p.ready &&
     (p.readySinceMs === undefined || lookups.nowMs - p.readySinceMs >= lookups.warmupMs)
   ).length;
-  const ready = Math.min(warmed, current);
+  return { current, ready: Math.min(warmed, current), replicaIds: pods.map((p) => p.name).sort() };
+}
+
+/** What the sink needs about the scale target and the VA itself (echoed in the outcome). */
+function actuationFields(
+  va: VariantAutoscaling,
+  workload: WorkloadInfo | undefined,
+): Pick<VariantSnapshot, "scaleTarget" | "object"> {
+  const ref = va.spec.scaleTargetRef;
+  const meta = va.metadata;
+  return {
+    scaleTarget: {
+      apiVersion: ref.apiVersion,
+      kind: ref.kind,
+      name: ref.name,
+      ...(workload?.uid ? { uid: workload.uid } : {}),
+      ...(workload ? { specReplicas: workload.specReplicas } : {}),
+    },
+    object: {
+      ...(meta.uid ? { uid: meta.uid } : {}),
+      ...(meta.resourceVersion ? { resourceVersion: meta.resourceVersion } : {}),
+      ...(va.status ? { status: va.status } : {}),
+    },
+  };
+}
+
+/** Resolves one VA object (as read from the apiserver) into the cycle's snapshot. */
+export function variantFromObject(raw: unknown, lookups: VariantLookups): VariantSnapshot {
+  const parsed = parseVariantAutoscaling(raw);
+  if (!parsed.ok) return invalid(raw, parsed.problems);
+  const va = parsed.va;
+  const { namespace, name } = va.metadata;
+  const spec = va.spec;
+  const target = resolveTarget(va, lookups);
+  const hw = resolveHardware(va, target.workload, lookups);
+  const replicas = countReplicas(namespace, target.workload, lookups);
   const perf = spec.perfParams;
-  const snapshot: VariantSnapshot = {
+  return {
     namespace,
     name,
     modelId: spec.modelID,
-    accelerator: resolved.accelerator,
-    costPerReplica: cost,
-    gpusPerReplica: gpus,
+    accelerator: hw.accelerator,
+    costPerReplica: hw.cost,
+    gpusPerReplica: hw.gpusPerReplica,
     minReplicas: spec.minReplicas,
     maxReplicas: spec.maxReplicas,
-    currentReplicas: current,
-    readyReplicas: ready,
-    pendingReplicas: Math.max(0, current - ready),
+    currentReplicas: replicas.current,
+    readyReplicas: replicas.ready,
+    pendingReplicas: Math.max(0, replicas.current - replicas.ready),
     previousDesiredReplicas: va.status?.desiredOptimizedAlloc?.numReplicas,
-    replicaIds: pods.map((p) => p.name).sort(),
+    replicaIds: replicas.replicaIds,
     analyzer: spec.analyzer,
     serviceClass: spec.serviceClass,
     ...(perf
@@ -200,7 +254,7 @@ export function variantFromObject(raw: unknown, lookups: VariantLookups): Resolv
       }
       : {}),
     generation: va.metadata.generation,
-    problems,
+    ...actuationFields(va, target.workload),
+    problems: [...target.problems, ...hw.problems],
   };
-  return { snapshot, va, workload };
 }

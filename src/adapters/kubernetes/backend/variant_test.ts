@@ -8,7 +8,7 @@ const NOW = Date.parse("2026-01-01T00:10:00Z");
 
 function deployment(replicas: number) {
   return projectWorkload("Deployment", {
-    metadata: { name: "d", namespace: "ns" },
+    metadata: { name: "d", namespace: "ns", uid: "d-uid" },
     spec: {
       replicas,
       selector: { matchLabels: { app: "d" } },
@@ -61,11 +61,10 @@ Deno.test("variantFromObject() builds the snapshot from the VA, target and pods"
       pod("d-2", undefined), // not ready
       pod("d-3", "2026-01-01T00:00:00Z", { deletionTimestamp: "2026-01-01T00:09:59Z" }),
     ];
-    const r = variantFromObject(
+    const s = variantFromObject(
       va({ variantCost: "12.5", maxReplicas: 4 }, { desiredOptimizedAlloc: { numReplicas: 3 } }),
       lookups(3, pods),
     );
-    const s = r.snapshot;
     assert.deepEqual(
       [s.accelerator, s.gpusPerReplica, s.costPerReplica, s.minReplicas, s.maxReplicas],
       ["A100", 2, 12.5, 1, 4],
@@ -76,11 +75,35 @@ Deno.test("variantFromObject() builds the snapshot from the VA, target and pods"
     assert.equal(s.generation, 3);
     assert.deepEqual(s.problems, []);
   });
+  await t.step("what the sink needs: the scale target and the stored VA", () => {
+    const raw = va({}, { desiredOptimizedAlloc: { numReplicas: 2 } });
+    const s = variantFromObject(
+      { ...raw, metadata: { ...raw.metadata, uid: "va-uid", resourceVersion: "17" } },
+      lookups(2, []),
+    );
+    assert.deepEqual(s.scaleTarget, {
+      apiVersion: "apps/v1",
+      kind: "Deployment",
+      name: "d",
+      uid: "d-uid",
+      specReplicas: 2,
+    });
+    assert.deepEqual(s.object, {
+      uid: "va-uid",
+      resourceVersion: "17",
+      status: { desiredOptimizedAlloc: { numReplicas: 2 } },
+    });
+    const gone = variantFromObject(
+      va({ scaleTargetRef: { kind: "Deployment", name: "gone" } }),
+      lookups(1, []),
+    );
+    assert.deepEqual(gone.scaleTarget, { apiVersion: "apps/v1", kind: "Deployment", name: "gone" });
+  });
   await t.step("cost from the unit-cost ConfigMap × GPUs, else 10", () => {
     const costs = parseAcceleratorCosts({ A100: "device: NVIDIA-A100-PCIE-80GB\ncost: 40" }).config;
     const withUnit = variantFromObject(va({}), { ...lookups(1, []), costs });
-    assert.equal(withUnit.snapshot.costPerReplica, 80);
-    assert.equal(variantFromObject(va({}), lookups(1, [])).snapshot.costPerReplica, 10);
+    assert.equal(withUnit.costPerReplica, 80);
+    assert.equal(variantFromObject(va({}), lookups(1, [])).costPerReplica, 10);
   });
   await t.step("accelerator and GPUs follow the API's rules (src/core/api/accelerator.ts)", () => {
     const target = projectWorkload("Deployment", {
@@ -96,7 +119,7 @@ Deno.test("variantFromObject() builds the snapshot from the VA, target and pods"
         },
       },
     })!;
-    const s = variantFromObject(va({}), { ...lookups(1, []), workload: () => target }).snapshot;
+    const s = variantFromObject(va({}), { ...lookups(1, []), workload: () => target });
     assert.deepEqual([s.accelerator, s.gpusPerReplica], ["A100", 4]);
   });
   await t.step("a missing target is a blocking TargetResolved problem", () => {
@@ -104,7 +127,7 @@ Deno.test("variantFromObject() builds the snapshot from the VA, target and pods"
       va({ scaleTargetRef: { kind: "Deployment", name: "gone" } }),
       lookups(1, []),
     );
-    assert.deepEqual(r.snapshot.problems.map((p) => [p.condition, p.reason, p.blocking]), [
+    assert.deepEqual(r.problems.map((p) => [p.condition, p.reason, p.blocking]), [
       ["TargetResolved", "TargetNotFound", true],
     ]);
   });
@@ -112,11 +135,12 @@ Deno.test("variantFromObject() builds the snapshot from the VA, target and pods"
     "an invalid spec is a blocking ConfigValid/InvalidSpec problem naming the field",
     () => {
       const r = variantFromObject(va({ maxReplicas: 0 }), lookups(1, []));
-      const p = r.snapshot.problems[0]!;
+      const p = r.problems[0]!;
       assert.deepEqual([p.condition, p.reason, p.blocking], ["ConfigValid", "InvalidSpec", true]);
       assert.match(p.message, /maxReplicas/);
-      assert.equal(r.snapshot.name, "v");
-      assert.equal(r.va, undefined);
+      assert.equal(r.name, "v");
+      assert.equal(r.scaleTarget, undefined, "no parsed VA: nothing to act on");
+      assert.equal(r.object, undefined);
     },
   );
 });
@@ -128,23 +152,23 @@ Deno.test("variantFromObject() reports an unknown accelerator without blocking",
   };
   const withKnown = { ...lookups(1, []), knownAccelerators: known };
   const problems = (r: ReturnType<typeof variantFromObject>) =>
-    r.snapshot.problems.map((p) => [p.condition, p.reason, p.blocking]);
+    r.problems.map((p) => [p.condition, p.reason, p.blocking]);
   await t.step("spec.accelerator Z999: ConfigValid/UnknownAccelerator naming what is known", () => {
     const r = variantFromObject(va({ accelerator: "Z999" }), withKnown);
     assert.deepEqual(problems(r), [["ConfigValid", "UnknownAccelerator", false]]);
-    const m = r.snapshot.problems[0]!.message;
+    const m = r.problems[0]!.message;
     assert.match(m, /accelerator 'Z999' \(spec\.accelerator\)/);
     assert.match(m, /unit-cost ConfigMap: MI300X; GPU inventory: A100 \(NVIDIA-A100-PCIE-80GB\)/);
     assert.match(m, /default cost 10 per replica/);
     assert.match(m, /the GPU limiter does not limit it/);
-    assert.equal(r.snapshot.accelerator, "Z999");
-    assert.equal(r.snapshot.costPerReplica, 10);
-    assert.equal(r.snapshot.currentReplicas, 1, "still served: replicas are read");
+    assert.equal(r.accelerator, "Z999");
+    assert.equal(r.costPerReplica, 10);
+    assert.equal(r.currentReplicas, 1, "still served: replicas are read");
   });
   await t.step("with spec.variantCost the message says the cost still comes from there", () => {
     const r = variantFromObject(va({ accelerator: "Z999", variantCost: "7" }), withKnown);
-    assert.equal(r.snapshot.costPerReplica, 7);
-    assert.match(r.snapshot.problems[0]!.message, /cost 7 per replica from spec\.variantCost/);
+    assert.equal(r.costPerReplica, 7);
+    assert.match(r.problems[0]!.message, /cost 7 per replica from spec\.variantCost/);
   });
   await t.step("resolved from the target's nodeSelector to a product no node has", () => {
     const r = variantFromObject(va({}), {
@@ -152,7 +176,7 @@ Deno.test("variantFromObject() reports an unknown accelerator without blocking",
       knownAccelerators: { priced: [], inventory: [{ accelerator: "H100", products: [] }] },
     });
     assert.deepEqual(problems(r), [["ConfigValid", "UnknownAccelerator", false]]);
-    assert.match(r.snapshot.problems[0]!.message, /'A100' \(the target's nodeSelector\)/);
+    assert.match(r.problems[0]!.message, /'A100' \(the target's nodeSelector\)/);
   });
   await t.step("known ones: inventory name, ConfigMap key or device, or a unit cost", () => {
     for (
@@ -167,14 +191,14 @@ Deno.test("variantFromObject() reports an unknown accelerator without blocking",
       ] as const
     ) {
       const r = variantFromObject(va(spec), { ...withKnown, ...extra });
-      assert.deepEqual(r.snapshot.problems, [], JSON.stringify(spec));
+      assert.deepEqual(r.problems, [], JSON.stringify(spec));
     }
   });
   await t.step("nothing known, or no lookup: no check", () => {
     const none = { ...lookups(1, []), knownAccelerators: { priced: [], inventory: [] } };
-    assert.deepEqual(variantFromObject(va({ accelerator: "Z999" }), none).snapshot.problems, []);
+    assert.deepEqual(variantFromObject(va({ accelerator: "Z999" }), none).problems, []);
     assert.deepEqual(
-      variantFromObject(va({ accelerator: "Z999" }), lookups(1, [])).snapshot.problems,
+      variantFromObject(va({ accelerator: "Z999" }), lookups(1, [])).problems,
       [],
     );
   });

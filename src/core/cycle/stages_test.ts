@@ -1,6 +1,37 @@
 import assert from "node:assert/strict";
-import { parseModelObservation } from "../contract/types.ts";
-import { decideModel, decideModels } from "./decide_models.ts";
+import { analyzeModels, type AnalyzerState } from "../analyze/mod.ts";
+import type { GpuInventory } from "../contract/gpus.ts";
+import {
+  type AnalyzerName,
+  type ModelDecision,
+  type ModelObservation,
+  parseModelObservation,
+} from "../contract/types.ts";
+import { optimizeModels } from "../optimize/mod.ts";
+
+/** The two stages of a cycle, as src/core/cycle/decide_cycle.ts calls them. */
+function runStages(
+  observations: readonly ModelObservation[],
+  options: { analyzer: AnalyzerName; nowMs: number; inventory?: GpuInventory },
+): { decisions: ModelDecision[]; state: AnalyzerState } {
+  const analyzed = analyzeModels(
+    observations.map((observation) => ({ observation, analyzer: options.analyzer })),
+    { nowMs: options.nowMs },
+  );
+  const optimized = optimizeModels(
+    observations.map((observation, i) => ({
+      observation,
+      analysis: analyzed.analyses[i]!.analysis,
+    })),
+    { inventory: options.inventory },
+  );
+  return { decisions: optimized.map((o) => o.decision!), state: analyzed.state };
+}
+
+function runStagesOne(obs: ModelObservation, options: { analyzer: AnalyzerName; nowMs: number }) {
+  const r = runStages([obs], options);
+  return { decision: r.decisions[0]!, state: r.state };
+}
 
 const hot = (id: string) => ({
   replicaId: id,
@@ -39,8 +70,8 @@ const model = (modelId: string, priority: number, cheapReplicas: ReturnType<type
     ],
   });
 
-Deno.test("decideModels() V1: saturated replicas scale the cheap variant first", () => {
-  const r = decideModels([model("m", 1, [hot("a"), hot("b")])], {
+Deno.test("analyze then optimize, V1: saturated replicas scale the cheap variant first", () => {
+  const r = runStages([model("m", 1, [hot("a"), hot("b")])], {
     analyzer: "saturation-v1",
     nowMs: 0,
   });
@@ -50,9 +81,9 @@ Deno.test("decideModels() V1: saturated replicas scale the cheap variant first",
   assert.ok(d.steps.some((s) => s.rule === "v1.spare"));
 });
 
-Deno.test("decideModels() with an inventory: priority first, then spill-over to the dearer variant", () => {
+Deno.test("analyze then optimize with an inventory: priority first, then spill-over to the dearer variant", () => {
   const obs = [model("low", 10, [hot("a")]), model("high", 1, [hot("b"), hot("c")])];
-  const r = decideModels(obs, {
+  const r = runStages(obs, {
     analyzer: "saturation-v1",
     nowMs: 0,
     inventory: { A100: 4, H100: 4 },
@@ -63,7 +94,7 @@ Deno.test("decideModels() with an inventory: priority first, then spill-over to 
   assert.equal(r.decisions[0]!.variants[1]!.targetReplicas, 1);
 });
 
-Deno.test("decideModel() V2 threads the analyzer state and scales down calm models", () => {
+Deno.test("analyze then optimize, V2: the stages thread the analyzer state and scale down calm models", () => {
   const calmModel = parseModelObservation({
     modelId: "m",
     namespace: "ns",
@@ -81,12 +112,12 @@ Deno.test("decideModel() V2 threads the analyzer state and scales down calm mode
       })),
     }],
   });
-  const r = decideModel(calmModel, { analyzer: "saturation-v2", nowMs: 5 });
+  const r = runStagesOne(calmModel, { analyzer: "saturation-v2", nowMs: 5 });
   assert.equal(r.decision.variants[0]!.targetReplicas, 1);
   assert.equal(r.state.v2.capacity["ns/m/v"]!.effectiveCapacity, 16000);
 });
 
-Deno.test("decideModels(): every variant decision carries at least one step, for every analyzer", async (t) => {
+Deno.test("analyze then optimize: every variant decision carries at least one step, for every analyzer", async (t) => {
   const scenarios = [
     model("hot", 1, [hot("a"), hot("b")]),
     model("calm", 1, [calm("a"), calm("b"), calm("c")]),
@@ -98,7 +129,7 @@ Deno.test("decideModels(): every variant decision carries at least one step, for
   ];
   for (const analyzer of ["saturation-v1", "saturation-v2", "queueing-model"] as const) {
     await t.step(analyzer, () => {
-      const r = decideModels(scenarios, { analyzer, nowMs: 0 });
+      const r = runStages(scenarios, { analyzer, nowMs: 0 });
       for (const d of r.decisions) {
         for (const v of d.variants) assert.ok(v.steps.length > 0, `${d.modelId}/${v.variant}`);
       }
@@ -106,7 +137,7 @@ Deno.test("decideModels(): every variant decision carries at least one step, for
   }
 });
 
-Deno.test("decideModel() queueing model: sizes from load and perf params without per-replica metrics", () => {
+Deno.test("analyze then optimize, queueing model: sizes from load and perf params without per-replica metrics", () => {
   const obs = parseModelObservation({
     modelId: "m",
     namespace: "ns",
@@ -122,9 +153,9 @@ Deno.test("decideModel() queueing model: sizes from load and perf params without
     }],
   });
   // 2 req/s = 120 rpm; the Gen2 SLO rate is 33.8899 rpm per replica → ⌈3.54⌉ = 4 replicas
-  const r = decideModel(obs, { analyzer: "queueing-model", nowMs: 0 });
+  const r = runStagesOne(obs, { analyzer: "queueing-model", nowMs: 0 });
   assert.equal(r.decision.variants[0]!.targetReplicas, 4);
-  const noLoad = decideModel(parseModelObservation({ ...obs, load: undefined }), {
+  const noLoad = runStagesOne(parseModelObservation({ ...obs, load: undefined }), {
     analyzer: "queueing-model",
     nowMs: 0,
   });
