@@ -75,6 +75,58 @@ function startArm(w: World, arm: Arm, registry: WvaRegistry, syncs: SyncRecord[]
   else if (arm.type === "wva") startWvaArm(w, arm, registry, syncs);
 }
 
+/** A world with an arm started, before its event loop runs (tests step it with `runLoop`). */
+export interface PreparedArm {
+  readonly world: World;
+  readonly arm: Arm;
+  readonly models: readonly RunModel[];
+  readonly syncs: SyncRecord[];
+  readonly timeline: Timeline;
+}
+
+/** Builds the world of one arm and starts its scaler. */
+export function prepareArm(
+  scenario: Scenario,
+  input: {
+    readonly models: readonly RunModel[];
+    readonly plan: RequestPlan;
+    readonly arm: Arm;
+    readonly seed: number;
+  },
+  registry: WvaRegistry = {},
+): PreparedArm {
+  const g = input.arm.gateway;
+  const defined = g ? Object.fromEntries(Object.entries(g).filter(([, v]) => v !== undefined)) : {};
+  const s = g ? { ...scenario, gateway: { ...scenario.gateway, ...defined } } : scenario;
+  const world = createWorld(s, input.models, input.plan, input.seed);
+  const syncs: SyncRecord[] = [];
+  const timeline = startTimeline(world);
+  startArm(world, input.arm, registry, syncs);
+  return { world, arm: input.arm, models: input.models, syncs, timeline };
+}
+
+/** The result of a prepared arm whose loop has run to the end. */
+export function armResult(p: PreparedArm): ArmRun {
+  const w = p.world;
+  return {
+    arm: p.arm,
+    plan: w.plan,
+    models: p.models,
+    settings: w.settings,
+    records: w.records,
+    timeline: p.timeline,
+    scaleEvents: w.scaleEvents,
+    syncs: p.syncs,
+    gpuHours: w.gpuMs / 3_600_000,
+    cost: w.costMs / 3_600_000,
+    podsCreated: w.pods.length,
+    podsStuck: w.pods.filter((x) => x.neverStarts).length,
+    readyEvents: w.pods.filter((x) => x.readyMs > 0)
+      .map((x) => ({ variant: x.variant.name, model: x.variant.model.name, atMs: x.readyMs }))
+      .sort((a, b) => a.atMs - b.atMs),
+  };
+}
+
 /** Runs one arm over a plan. */
 export function runArm(
   scenario: Scenario,
@@ -86,38 +138,9 @@ export function runArm(
   },
   registry: WvaRegistry = {},
 ): ArmRun {
-  const g = input.arm.gateway;
-  const s = g
-    ? {
-      ...scenario,
-      gateway: {
-        ...scenario.gateway,
-        ...Object.fromEntries(Object.entries(g).filter(([, v]) => v !== undefined)),
-      },
-    }
-    : scenario;
-  const w = createWorld(s, input.models, input.plan, input.seed);
-  const syncs: SyncRecord[] = [];
-  const timeline = startTimeline(w);
-  startArm(w, input.arm, registry, syncs);
-  runLoop(w);
-  return {
-    arm: input.arm,
-    plan: input.plan,
-    models: input.models,
-    settings: w.settings,
-    records: w.records,
-    timeline,
-    scaleEvents: w.scaleEvents,
-    syncs,
-    gpuHours: w.gpuMs / 3_600_000,
-    cost: w.costMs / 3_600_000,
-    podsCreated: w.pods.length,
-    podsStuck: w.pods.filter((p) => p.neverStarts).length,
-    readyEvents: w.pods.filter((p) => p.readyMs > 0)
-      .map((p) => ({ variant: p.variant.name, model: p.variant.model.name, atMs: p.readyMs }))
-      .sort((a, b) => a.atMs - b.atMs),
-  };
+  const p = prepareArm(scenario, input, registry);
+  runLoop(p.world);
+  return armResult(p);
 }
 
 /** One point of a sweep (absent without a sweep). */

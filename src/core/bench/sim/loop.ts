@@ -12,15 +12,18 @@ import { accountPod } from "./pods.ts";
 import { advancePod, timeOut } from "./requests.ts";
 import { RUNNING, type World } from "./types.ts";
 
-/** Runs the world until its end time. */
-export function runLoop(w: World): void {
+/**
+ * Runs the world up to `untilMs` (its end time by default; then GPU time is settled). Can be
+ * called again to continue from where it stopped.
+ */
+export function runLoop(w: World, untilMs = w.settings.endMs): void {
   const plan = w.plan;
   const count = plan.count;
   const atMs = plan.atMs;
   const status = w.records.status;
   const timeoutMs = w.settings.timeoutMs;
-  const endMs = w.settings.endMs;
-  let next = 0, late = 0;
+  const endMs = Math.min(untilMs, w.settings.endMs);
+  let next = w.cursor.next, late = w.cursor.late;
   for (;;) {
     while (late < next && status[late]! > RUNNING) late++;
     const tPod = w.podHeap.peekKey();
@@ -35,6 +38,9 @@ export function runLoop(w: World): void {
     else if (tOut === t) timeOut(w, late++);
     else w.timers.pop()!.run();
   }
-  w.nowMs = endMs;
+  w.cursor.next = next;
+  w.cursor.late = late;
+  w.nowMs = Math.max(w.nowMs, endMs);
+  if (endMs < w.settings.endMs) return;
   for (const p of w.pods) if (p.goneMs < 0) accountPod(w, p, endMs);
 }

@@ -27,7 +27,7 @@ import {
 } from "./types.ts";
 import { at } from "./world.ts";
 
-function newPod(w: World, variant: VariantRt): Pod {
+function newPod(w: World, variant: VariantRt, initial: boolean): Pod {
   const faults = w.scenario.faults;
   const id = w.podSeq++;
   return {
@@ -43,7 +43,7 @@ function newPod(w: World, variant: VariantRt): Pod {
     engine: undefined,
     outstanding: 0,
     scrapeLost: faults.scrapeLoss01 > 0 && w.rng.next() < faults.scrapeLoss01,
-    neverStarts: faults.neverStart01 > 0 && w.rng.next() < faults.neverStart01,
+    neverStarts: !initial && faults.neverStart01 > 0 && w.rng.next() < faults.neverStart01,
     counters: {
       success: 0,
       promptTokens: 0,
@@ -85,9 +85,9 @@ export function becomeReady(w: World, pod: Pod): void {
   drainQueue(w, model);
 }
 
-/** Creates a pod; `ready` = already loaded (a run's initial replicas). */
+/** Creates a pod; `ready` = already loaded (a run's initial replicas, exempt from start faults). */
 export function createPod(w: World, variant: VariantRt, ready = false): Pod {
-  const pod = newPod(w, variant);
+  const pod = newPod(w, variant, ready);
   variant.pods.push(pod);
   w.pods.push(pod);
   if (!tryBind(w, pod)) w.gpus.get(variant.spec.accelerator)!.waiting.push(pod);

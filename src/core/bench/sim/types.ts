@@ -155,4 +155,6 @@ export interface World {
   gpuMs: number;
   costMs: number;
   podSeq: number;
+  /** Where the event loop stopped: next arrival and oldest request not yet resolved. */
+  readonly cursor: { next: number; late: number };
 }

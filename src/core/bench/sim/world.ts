@@ -109,6 +109,7 @@ export function createWorld(
     gpuMs: 0,
     costMs: 0,
     podSeq: 0,
+    cursor: { next: 0, late: 0 },
   };
 }
 
