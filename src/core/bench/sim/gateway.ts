@@ -84,6 +84,7 @@ export function dispatch(w: World, pod: Pod, req: number): void {
 export function route(w: World, req: number): void {
   const model = w.models[w.plan.model[req]!]!;
   model.arrivals++;
+  if (model.queued > 0) drainQueue(w, model);
   if (model.queued === 0 && canDispatch(w, model)) {
     dispatch(w, pickPod(model), req);
     return;
