@@ -11,6 +11,7 @@
  * - goodput: requests that completed within every bound, per second of the load window.
  * - GPU-hours and cost: GPUs bound to pods (from scheduling to removal: loading and draining
  *   included), and replica cost per hour over the same time, within the load window.
+ * - replicas over time: Deployment spec and Ready pods, summed over variants, per timeline step;
  * - scale events: changes of a Deployment's replicas; reaction to a step: for each step up of the
  *   target rate, the time to the first scale-up and to the first new Ready pod of that model.
  *
@@ -59,6 +60,12 @@ export interface ArmFigures {
   /** GPU-hours / load hours: the mean number of GPUs held. */
   readonly meanGpus: number;
   readonly maxReplicas: number;
+  /** Replicas over time, summed over every variant: Deployment spec and Ready pods. */
+  readonly replicas: {
+    readonly tSec: readonly number[];
+    readonly spec: readonly number[];
+    readonly ready: readonly number[];
+  };
   readonly scaleEvents: { readonly up: number; readonly down: number };
   readonly reactions: readonly StepReaction[];
   readonly podsCreated: number;
@@ -121,6 +128,13 @@ function reactions(run: ArmRun): StepReaction[] {
   return out;
 }
 
+function replicasOverTime(run: ArmRun): ArmFigures["replicas"] {
+  const tl = run.timeline;
+  const sum = (col: "spec" | "ready") =>
+    tl.tSec.map((_, i) => tl.variants.reduce((s, v) => s + v[col][i]!, 0));
+  return { tSec: tl.tSec, spec: sum("spec"), ready: sum("ready") };
+}
+
 /** Computes an arm's figures. */
 export function armFigures(run: ArmRun): ArmFigures {
   const c = counts(run);
@@ -146,6 +160,7 @@ export function armFigures(run: ArmRun): ArmFigures {
     cost: run.cost,
     meanGpus: loadSec > 0 ? run.gpuHours / (loadSec / 3600) : 0,
     maxReplicas: specMax,
+    replicas: replicasOverTime(run),
     scaleEvents: {
       up: run.scaleEvents.filter((e) => e.to > e.from).length,
       down: run.scaleEvents.filter((e) => e.to < e.from).length,
