@@ -194,3 +194,18 @@ Deno.test("Engine rejects a sequence that can never fit the KV cache", () => {
     submit(e, 2);
   }, /already in the engine/);
 });
+
+Deno.test("Engine without token and step events reports the same finishes and timings", () => {
+  function run(events?: { tokenEvents: boolean; stepEvents: boolean }): EngineEvent[] {
+    const e = new Engine({ ...BASE, jitterCv: 0.1, kvCacheBlocks: 12 }, createRng(3), events);
+    for (let id = 1; id <= 6; id++) submit(e, id, { p: 40, out: 30, at: id * 3 });
+    return drain(e);
+  }
+  const all = run();
+  const lean = run({ tokenEvents: false, stepEvents: false });
+  assert.ok(all.some((x) => x.kind === "token") && all.some((x) => x.kind === "step"));
+  assert.ok(lean.every((x) => x.kind === "finish" || x.kind === "preempt"));
+  const keep = (xs: EngineEvent[]) => xs.filter((x) => x.kind === "finish" || x.kind === "preempt");
+  assert.deepEqual(lean, keep(all));
+  assert.ok(lean.some((x) => x.kind === "preempt"), "the case exercises preemption");
+});

@@ -18,8 +18,9 @@
  *
  * @module
  */
-export { Engine, type EngineTunables } from "./engine.ts";
+export { Engine, type EngineEventOptions, type EngineTunables } from "./engine.ts";
 export { prefillDurationMs, stepDurationMs } from "./latency.ts";
 export { type OutputLengthDistribution, sampleOutputTokens } from "./output_length.ts";
 export { blocksForTokens } from "./kv_cache.ts";
+export { PRESET_NAMES, type PresetName, PRESETS, type PresetValues } from "./presets.ts";
 export type * from "./types.ts";

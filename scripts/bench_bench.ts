@@ -1,0 +1,65 @@
+/**
+ * Benchmark of `wva bench`'s simulator (not a test): how much faster than real time one arm runs
+ * on one core. The workload is the issue's: a one-hour trace at 20 req/s (a Poisson trace written
+ * as CSV and replayed, ShareGPT-like lengths: prompt normal 512 ± 256, output normal 256 ± 128)
+ * on one H100-like variant with up to 10 replicas, 60 s model loading, Prometheus every 15 s.
+ * Each arm runs alone and the ratio virtual seconds / wall seconds is printed per arm.
+ *
+ * Run: `deno run -A scripts/bench_bench.ts [--hours 1] [--rate 20] [--arms hpa-fork,keda-queue]`
+ * Target (issue 14): ≥ 500× per arm.
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { createRng } from "../src/core/util/rng.ts";
+import { armFigures, parseScenario, runScenario } from "../src/core/bench/mod.ts";
+
+const args = parseArgs({
+  args: Deno.args,
+  options: { hours: { type: "string" }, rate: { type: "string" }, arms: { type: "string" } },
+});
+const hours = Number(args.values.hours ?? 1);
+const rate = Number(args.values.rate ?? 20);
+const arms = (args.values.arms ?? "hpa-fork,hpa-default,keda-queue,keda-queue-guard,static-peak")
+  .split(",");
+
+function traceCsv(): string {
+  const rng = createRng(42);
+  const rows = ["timestamp,input_tokens,output_tokens"];
+  const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, Math.round(x)));
+  for (let t = rng.exponential(rate); t < hours * 3600; t += rng.exponential(rate)) {
+    rows.push(
+      `${t.toFixed(4)},${clamp(rng.normal(512, 256), 16, 2048)},${
+        clamp(rng.normal(256, 128), 8, 1024)
+      }`,
+    );
+  }
+  return rows.join("\n");
+}
+
+const trace = traceCsv();
+const scenario = parseScenario({
+  name: "speed",
+  inventory: { H100: 10 },
+  slo: { ttftMs: 2000, itlMs: 50 },
+  models: [{
+    name: "m",
+    variants: [{ name: "h100", preset: "H100", maxReplicas: 10 }],
+    load: { trace: { path: "trace.csv" } },
+  }],
+  arms,
+});
+console.log(`trace: ${trace.split("\n").length - 1} requests over ${hours} h at ${rate} req/s`);
+for (const name of arms) {
+  const t0 = performance.now();
+  const [point] = runScenario(scenario, { arms: [name], traces: new Map([["trace.csv", trace]]) });
+  const wallSec = (performance.now() - t0) / 1000;
+  const f = armFigures(point!.runs[0]!);
+  const ratio = f.virtualSeconds / wallSec;
+  console.log(
+    `${name.padEnd(18)} virtual ${f.virtualSeconds.toFixed(0)} s  wall ${wallSec.toFixed(2)} s  ` +
+      `ratio ${
+        ratio.toFixed(0)
+      }×  (completed ${f.completed}/${f.requests}, max replicas ${f.maxReplicas})`,
+  );
+}

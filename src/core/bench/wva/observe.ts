@@ -1,0 +1,146 @@
+/**
+ * Builds the {@linkcode BenchObservation} of a wva cycle from the simulated Prometheus, with the
+ * queries of wva's Prometheus source (src/adapters/prometheus/queries.ts): per pod
+ * `max_over_time(…[W])` of KV usage, waiting and running, the newest sample time, the cache
+ * config; per model `rate(vllm:request_success_total[W])` and the token and latency ratios
+ * (tokens over 5 W). Counts come from the Deployments (as the controller's watch cache has them).
+ *
+ * @module
+ */
+import type { Labels, Series } from "../sim/prom_store.ts";
+import { instant, overTime } from "../sim/prom_store.ts";
+import { DRAINING, GONE, READY, type VariantRt, type World } from "../sim/types.ts";
+import type { BenchObservation, ObservedModel, ObservedReplica, ObservedVariant } from "./seam.ts";
+
+function sumOver(
+  w: World,
+  metric: string,
+  scope: Labels,
+  fn: "rate" | "increase",
+  atMs: number,
+  windowMs: number,
+) {
+  let total = 0, any = false;
+  for (const s of w.prom.select(metric, scope)) {
+    const v = overTime(fn, s, atMs, windowMs);
+    if (v !== undefined) {
+      total += v;
+      any = true;
+    }
+  }
+  return any ? total : undefined;
+}
+
+function ratio(a: number | undefined, b: number | undefined): number | undefined {
+  return a !== undefined && b !== undefined && b > 0 ? a / b : undefined;
+}
+
+function replicaOf(
+  w: World,
+  pod: string,
+  series: Map<string, Series>,
+  atMs: number,
+  windowMs: number,
+): ObservedReplica {
+  const get = (m: string) => series.get(m);
+  const maxOver = (m: string) => {
+    const s = get(m);
+    return s ? overTime("max_over_time", s, atMs, windowMs) : undefined;
+  };
+  const kv = get("vllm:kv_cache_usage_perc");
+  const newest = kv ? kv.t.findLast((t) => t <= atMs) : undefined;
+  const out: Record<string, number | string> = { pod };
+  const put = (k: string, v: number | undefined) => v !== undefined && (out[k] = v);
+  put("kvUsage01", maxOver("vllm:kv_cache_usage_perc"));
+  put("queueLength", maxOver("vllm:num_requests_waiting"));
+  put("runningRequests", maxOver("vllm:num_requests_running"));
+  const blocks = get("vllm:num_gpu_blocks"), size = get("vllm:block_size");
+  put("numGpuBlocks", blocks ? instant(w.prom, blocks, atMs) : undefined);
+  put("blockSize", size ? instant(w.prom, size, atMs) : undefined);
+  if (newest !== undefined && kv!.endMs > atMs) put("sampleMs", newest);
+  return out as unknown as ObservedReplica;
+}
+
+function variantOf(w: World, v: VariantRt, atMs: number, windowMs: number): ObservedVariant {
+  const live = v.pods.filter((p) => p.state !== GONE && p.state !== DRAINING);
+  const ready = live.filter((p) => p.state === READY).length;
+  const byPod = new Map<string, Map<string, Series>>();
+  for (
+    const metric of [
+      "vllm:kv_cache_usage_perc",
+      "vllm:num_requests_waiting",
+      "vllm:num_requests_running",
+      "vllm:num_gpu_blocks",
+      "vllm:block_size",
+    ]
+  ) {
+    for (const s of w.prom.select(metric, { model: v.model.name, variant: v.name })) {
+      const pod = s.labels.pod!;
+      if (!byPod.has(pod)) byPod.set(pod, new Map());
+      byPod.get(pod)!.set(metric, s);
+    }
+  }
+  const replicas = [...byPod].map(([pod, series]) => replicaOf(w, pod, series, atMs, windowMs))
+    .filter((r) => r.sampleMs !== undefined);
+  const s = v.spec;
+  return {
+    name: v.name,
+    accelerator: s.accelerator,
+    gpusPerReplica: s.gpusPerReplica,
+    costPerHour: s.costPerHour,
+    minReplicas: s.minReplicas,
+    maxReplicas: s.maxReplicas,
+    currentReplicas: v.specReplicas,
+    readyReplicas: ready,
+    pendingReplicas: live.length - ready,
+    podNames: live.map((p) => p.name),
+    engine: s.engine,
+    replicas,
+  };
+}
+
+/** The observation at now (minus any metric delay), with a query window of `windowMs`. */
+export function observe(w: World, windowMs: number): BenchObservation {
+  const atMs = w.nowMs - w.settings.metricDelayMs;
+  const models = w.models.map((m): ObservedModel => {
+    const scope = { model: m.name };
+    const r = (metric: string, win = windowMs) => sumOver(w, metric, scope, "rate", atMs, win);
+    const queue = w.prom.select("llm_d_epp_flow_control_queue_size", scope)[0];
+    const out: Record<string, unknown> = {
+      name: m.name,
+      slo: m.slo,
+      variants: m.variants.map((v) => variantOf(w, v, atMs, windowMs)),
+    };
+    const put = (k: string, v: number | undefined) => v !== undefined && (out[k] = v);
+    put("arrivalRatePerSec", r("vllm:request_success_total"));
+    put("gatewayArrivalRatePerSec", r("llm_d_epp_request_total"));
+    put(
+      "avgInputTokens",
+      ratio(
+        r("vllm:request_prompt_tokens_sum", 5 * windowMs),
+        r("vllm:request_prompt_tokens_count", 5 * windowMs),
+      ),
+    );
+    put(
+      "avgOutputTokens",
+      ratio(
+        r("vllm:request_generation_tokens_sum", 5 * windowMs),
+        r("vllm:request_generation_tokens_count", 5 * windowMs),
+      ),
+    );
+    const ttft = ratio(
+      r("vllm:time_to_first_token_seconds_sum"),
+      r("vllm:time_to_first_token_seconds_count"),
+    );
+    const itl = ratio(
+      r("vllm:inter_token_latency_seconds_sum"),
+      r("vllm:inter_token_latency_seconds_count"),
+    );
+    put("ttftMs", ttft === undefined ? undefined : ttft * 1000);
+    put("itlMs", itl === undefined ? undefined : itl * 1000);
+    put("gatewayQueue", queue ? instant(w.prom, queue, atMs) : undefined);
+    return out as unknown as ObservedModel;
+  });
+  const inv = w.scenario.inventory;
+  return { nowMs: w.nowMs, models, ...(inv ? { inventory: inv } : {}) };
+}

@@ -1,0 +1,85 @@
+/**
+ * The seam between the benchmark and wva's decision code: a `wva` arm calls a decision function
+ * at the controller's interval with what the controller would observe through Prometheus at that
+ * moment, and applies the desired replicas it returns (directly, or through an HPA on the
+ * exported `wva_desired_replicas` gauge).
+ *
+ * A decision function is made fresh for each run by a factory registered under a name (the arm's
+ * `decide:`), so it can keep state between cycles (wva's `CycleState`) without leaking it across
+ * arms. `cycle_adapter.ts` converts the observation to the control cycle's port records
+ * (`ClusterSnapshot`, `ModelMetrics`).
+ *
+ * @module
+ */
+import type { EngineParams } from "../../../../emulator/engine/types.ts";
+import type { Slo } from "../../load/slo.ts";
+
+/** One replica (pod) as Prometheus shows it; fields absent when no sample is fresh. */
+export interface ObservedReplica {
+  readonly pod: string;
+  /** `max_over_time` over the controller's window. */
+  readonly kvUsage01?: number;
+  readonly queueLength?: number;
+  readonly runningRequests?: number;
+  readonly numGpuBlocks?: number;
+  readonly blockSize?: number;
+  /** Time of the newest sample (ms, virtual clock). */
+  readonly sampleMs?: number;
+}
+
+/** One variant: its definition and its Deployment's counts now. */
+export interface ObservedVariant {
+  readonly name: string;
+  readonly accelerator: string;
+  readonly gpusPerReplica: number;
+  readonly costPerHour: number;
+  readonly minReplicas: number;
+  readonly maxReplicas: number;
+  /** The Deployment's spec replicas. */
+  readonly currentReplicas: number;
+  readonly readyReplicas: number;
+  /** Not terminating and not Ready (Pending or loading). */
+  readonly pendingReplicas: number;
+  /** Pod names of the Deployment (not terminating). */
+  readonly podNames: readonly string[];
+  /** The emulated engine's parameters (what a VariantAutoscaling's perf spec would say). */
+  readonly engine: EngineParams;
+  readonly replicas: readonly ObservedReplica[];
+}
+
+/** One model: its load as the controller measures it, its SLO and its variants. */
+export interface ObservedModel {
+  readonly name: string;
+  readonly slo: Slo;
+  /** `sum(rate(vllm:request_success_total[W]))` (what wva's Prometheus source reads), req/s. */
+  readonly arrivalRatePerSec?: number;
+  /** Arrivals at the gateway, `rate(llm_d_epp_request_total[W])`, req/s. */
+  readonly gatewayArrivalRatePerSec?: number;
+  readonly avgInputTokens?: number;
+  readonly avgOutputTokens?: number;
+  readonly ttftMs?: number;
+  readonly itlMs?: number;
+  /** Requests waiting in the gateway queue (instant). */
+  readonly gatewayQueue?: number;
+  readonly variants: readonly ObservedVariant[];
+}
+
+/** What a decision function sees at one cycle. */
+export interface BenchObservation {
+  readonly nowMs: number;
+  readonly models: readonly ObservedModel[];
+  /** GPUs per accelerator type; absent = unlimited. */
+  readonly inventory?: Readonly<Record<string, number>>;
+}
+
+/** Desired replicas per variant name; variants left out keep their count. */
+export type DesiredReplicas = ReadonlyMap<string, number>;
+
+/** A decision function: observation in, desired replicas out (pure apart from its own state). */
+export type WvaDecide = (obs: BenchObservation) => DesiredReplicas;
+
+/** Makes a fresh decision function for one run from the arm's `settings`. */
+export type WvaDeciderFactory = (settings: Readonly<Record<string, unknown>>) => WvaDecide;
+
+/** Decision-function factories by name (the `decide:` of a wva arm). */
+export type WvaRegistry = Readonly<Record<string, WvaDeciderFactory>>;
