@@ -1,7 +1,7 @@
 /**
  * wva: Workload Variant Autoscaler for LLM inference. This file only dispatches to a mode.
  *
- * Each mode lives in `src/cli/<mode>.ts` and exports `main(argv): Promise<number>`. Imports are
+ * Each mode lives in `src/modes/<mode>/main.ts` and exports `main(argv): Promise<number>`. Imports are
  * lazy (string-literal dynamic imports, which `deno compile` includes) so that `wva plan` does not
  * load the Kubernetes client.
  *
