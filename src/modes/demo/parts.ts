@@ -14,7 +14,12 @@ import type { PoolEvent } from "../../adapters/local/status.ts";
 import type { Logger } from "../../runtime/log.ts";
 import type { MetricsSource } from "../../core/contract/ports.ts";
 import type { CycleSettings } from "../../core/contract/settings.ts";
-import { type RouteRecord, type RouterHandle, startRouter } from "../../adapters/gateway/router.ts";
+import {
+  type GatewayHandle,
+  type RouteRecord,
+  startGateway,
+} from "../../adapters/gateway/router.ts";
+import { createLocalEndpoints } from "../../adapters/gateway/endpoints.ts";
 import { createPromClient } from "../../adapters/prometheus/client.ts";
 import { createPrometheusSource } from "../../adapters/prometheus/source.ts";
 import { createScrapeSource, type ScrapeSource } from "../../adapters/scrape/source.ts";
@@ -30,7 +35,8 @@ export interface TargetGroup {
 /** Everything the loops need. */
 export interface DemoParts {
   readonly pool: LocalPool;
-  readonly router: RouterHandle;
+  /** The gateway in front of the pool (routing, queue, `/metrics`). */
+  readonly router: GatewayHandle;
   /** Direct scrape of the replicas: the live view always uses it. */
   readonly scrape: ScrapeSource;
   /** What the cycle reads: the scrape source, or Prometheus with `--prometheus`. */
@@ -51,7 +57,7 @@ export interface PartsOptions {
   readonly onRoute: (r: RouteRecord) => void;
 }
 
-/** Starts the pool (initial replicas loading) and the router. */
+/** Starts the pool (initial replicas loading) and the gateway in front of it. */
 export function startParts(options: PartsOptions): DemoParts {
   const { config, logger } = options;
   const interval = config.controller.intervalMs;
@@ -62,17 +68,26 @@ export function startParts(options: PartsOptions): DemoParts {
     loadingDelayMs: config.loadingDelayMs,
     seed: config.load.seed,
     logger,
-    onEvent: options.onPoolEvent,
-    // Only called when replicas are removed, after the router below exists.
+    onEvent: (e) => {
+      options.onPoolEvent(e);
+      endpoints.changed();
+    },
+    // Only called when replicas are removed, after the gateway below exists.
     outstanding: (id) => router.outstanding(id),
   });
-  const router: RouterHandle = startRouter({
-    backends: () => pool.routable().map((r) => ({ id: r.id, variant: r.variant, url: r.url })),
-    stateOf: (id) => pool.stateOf(id),
-    modelId: config.model,
-    onRecord: options.onRoute,
-    logger,
+  // The pool's ready replicas are the model's endpoints; each pool event may change them.
+  const endpoints = createLocalEndpoints({
+    models: [config.model],
+    list: () =>
+      pool.routable().map((r) => ({
+        id: r.id,
+        variant: r.variant,
+        url: r.url,
+        namespace: config.namespace,
+      })),
+    leaving: (id) => ["draining", "stopped"].includes(pool.stateOf(id) ?? ""),
   });
+  const router = startGateway({ endpoints, onRecord: options.onRoute, logger });
   const scrape = createScrapeSource({
     targets: () =>
       pool.replicas().filter((r) => r.url !== "" && (r.state === "ready" || r.state === "draining"))
