@@ -142,7 +142,12 @@ export function createGatewayMetrics(
     registers,
   });
   const model = (m: string) => ({ model_name: m, target_model_name: m, ...FLOW });
-  const queue = (m: string) => ({ ...model(m), inference_pool: poolOf(m) });
+  const queue = (m: string) => ({
+    ...FLOW,
+    inference_pool: poolOf(m),
+    model_name: m,
+    target_model_name: m,
+  });
   return {
     contentType: registry.contentType,
     arrival: (m) => arrivals.inc(model(m)),
