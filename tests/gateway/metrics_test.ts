@@ -47,6 +47,8 @@ Deno.test("gateway metrics: the values match what was sent", async () => {
     const idle = await scrape(gateway.url);
     assert.equal(value(idle, "llm_d_epp_request_total", { model_name: "b" }), 0, "present at 0");
     assert.equal(value(idle, "inference_extension_flow_control_queue_size", B), 0);
+    const born = { ...A, status: "success", pod_name: "a-1" };
+    assert.equal(value(idle, "inference_extension_scheduler_attempts_total", born), 0, "born at 0");
     for (let i = 0; i < 5; i++) await (await chat(gateway.url, "a", 2)).json();
     const streams = [
       await streamChat(gateway.url, 20, "a"),

@@ -44,7 +44,8 @@ export interface ModelGauges {
   readonly queuedRequests: number;
   readonly queuedBytes: number;
   readonly running: number;
-  readonly readyEndpoints: number;
+  /** The model's ready endpoints (their dispatch counters start at 0 before any dispatch). */
+  readonly readyEndpoints: readonly Endpoint[];
   readonly saturation: number;
 }
 
@@ -151,19 +152,32 @@ export function createGatewayMetrics(
   return {
     contentType: registry.contentType,
     arrival: (m) => arrivals.inc(model(m)),
-    attempt(m, status, endpoint) {
-      const where = endpointLabels(endpoint);
-      attempts[0]!.inc({ status, target_model_name: m, pod_name: where.name, ...where.at });
-      attempts[1]!.inc({ status, target_model_name: m, endpoint_name: where.name, ...where.at });
-    },
+    attempt: (m, status, endpoint) => countAttempt(attempts, { m, status, endpoint, by: 1 }),
     flowOutcome: (m, outcome, seconds) => waits.observe({ ...queue(m), outcome }, seconds),
     render() {
       const models = snapshot();
       setGauges(g, models);
-      for (const s of models) arrivals.inc(model(s.model), 0);
+      // Series that exist at 0 before their first increment, so that rate() counts it.
+      for (const s of models) {
+        arrivals.inc(model(s.model), 0);
+        for (const endpoint of s.readyEndpoints) {
+          countAttempt(attempts, { m: s.model, status: "success", endpoint, by: 0 });
+        }
+      }
       return registry.metrics();
     },
   };
+}
+
+/** Adds `by` to both attempts counters. */
+function countAttempt(
+  attempts: readonly Counter[],
+  a: { m: string; status: "success" | "failure"; endpoint: Endpoint | undefined; by: number },
+): void {
+  const where = endpointLabels(a.endpoint);
+  const common = { status: a.status, target_model_name: a.m, ...where.at };
+  attempts[0]!.inc({ ...common, pod_name: where.name }, a.by);
+  attempts[1]!.inc({ ...common, endpoint_name: where.name }, a.by);
 }
 
 /** The endpoint labels of an attempt: empty strings when no endpoint was involved. */
@@ -189,6 +203,6 @@ function setGauges(g: ReturnType<typeof gauges>, models: readonly ModelGauges[])
       gauge.set({ inference_pool: s.pool, stage: "effective" }, s.saturation);
     }
     g.running.set({ model_name: s.model, target_model_name: s.model, ...FLOW }, s.running);
-    g.ready.set({ name: s.pool }, s.readyEndpoints);
+    g.ready.set({ name: s.pool }, s.readyEndpoints.length);
   }
 }

@@ -128,7 +128,7 @@ function snapshot(s: GatewayState): ModelGauges[] {
   return [...models].map((model) => {
     const q = queued(s, model);
     const running = s.running.get(model) ?? 0;
-    const ready = s.source.ready(model).length;
+    const ready = s.source.ready(model);
     return {
       model,
       pool: s.poolOf(model),
@@ -136,7 +136,7 @@ function snapshot(s: GatewayState): ModelGauges[] {
       queuedBytes: q.bytes,
       running,
       readyEndpoints: ready,
-      saturation: poolSaturation(running, ready, s.limit),
+      saturation: poolSaturation(running, ready.length, s.limit),
     };
   });
 }

@@ -43,7 +43,10 @@ export interface DemoParts {
   readonly metrics: MetricsSource;
   readonly metricsName: string;
   readonly settings: CycleSettings;
-  /** The replicas as Prometheus file_sd target groups (labels: namespace, pod, variant). */
+  /**
+   * The replicas as Prometheus file_sd target groups (labels: namespace, pod, variant), and the
+   * gateway (label: namespace) for its queue metrics.
+   */
   targetGroups(): TargetGroup[];
 }
 
@@ -136,10 +139,13 @@ export function startParts(options: PartsOptions): DemoParts {
     metrics,
     metricsName: options.prometheusUrl ? `prometheus ${options.prometheusUrl}` : "scrape",
     settings,
-    targetGroups: () =>
-      pool.replicas().filter((r) => r.url !== "" && r.state !== "stopped").map((r) => ({
+    targetGroups: () => [
+      ...pool.replicas().filter((r) => r.url !== "" && r.state !== "stopped").map((r) => ({
         targets: [new URL(r.url).host],
         labels: { namespace: config.namespace, pod: r.id, llm_d_ai_variant: r.variant },
       })),
+      // The gateway's flow-control queue per model: the scale-from-zero signal.
+      { targets: [new URL(router.url).host], labels: { namespace: config.namespace } },
+    ],
   };
 }
