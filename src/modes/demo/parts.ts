@@ -19,7 +19,7 @@ import {
   type RouteRecord,
   startGateway,
 } from "../../adapters/gateway/router.ts";
-import { createLocalEndpoints } from "../../adapters/gateway/endpoints.ts";
+import { createLocalEndpoints, type LocalEndpoints } from "../../adapters/gateway/endpoints.ts";
 import { createPromClient } from "../../adapters/prometheus/client.ts";
 import { createPrometheusSource } from "../../adapters/prometheus/source.ts";
 import { createScrapeSource, type ScrapeSource } from "../../adapters/scrape/source.ts";
@@ -78,18 +78,7 @@ export function startParts(options: PartsOptions): DemoParts {
     // Only called when replicas are removed, after the gateway below exists.
     outstanding: (id) => router.outstanding(id),
   });
-  // The pool's ready replicas are the model's endpoints; each pool event may change them.
-  const endpoints = createLocalEndpoints({
-    models: [config.model],
-    list: () =>
-      pool.routable().map((r) => ({
-        id: r.id,
-        variant: r.variant,
-        url: r.url,
-        namespace: config.namespace,
-      })),
-    leaving: (id) => ["draining", "stopped"].includes(pool.stateOf(id) ?? ""),
-  });
+  const endpoints = poolEndpoints(config, pool);
   const router = startGateway({ endpoints, onRecord: options.onRoute, logger });
   const scrape = createScrapeSource({
     targets: () =>
@@ -139,13 +128,32 @@ export function startParts(options: PartsOptions): DemoParts {
     metrics,
     metricsName: options.prometheusUrl ? `prometheus ${options.prometheusUrl}` : "scrape",
     settings,
-    targetGroups: () => [
-      ...pool.replicas().filter((r) => r.url !== "" && r.state !== "stopped").map((r) => ({
-        targets: [new URL(r.url).host],
-        labels: { namespace: config.namespace, pod: r.id, llm_d_ai_variant: r.variant },
-      })),
-      // The gateway's flow-control queue per model: the scale-from-zero signal.
-      { targets: [new URL(router.url).host], labels: { namespace: config.namespace } },
-    ],
+    targetGroups: () => targetGroups(config, pool, router),
   };
+}
+
+/** The pool's ready replicas as the model's endpoints (call `changed()` on each pool event). */
+function poolEndpoints(config: DemoConfig, pool: LocalPool): LocalEndpoints {
+  return createLocalEndpoints({
+    models: [config.model],
+    list: () =>
+      pool.routable().map((r) => ({
+        id: r.id,
+        variant: r.variant,
+        url: r.url,
+        namespace: config.namespace,
+      })),
+    leaving: (id) => ["draining", "stopped"].includes(pool.stateOf(id) ?? ""),
+  });
+}
+
+/** The replicas and the gateway (its queue per model: the scale-from-zero signal) as targets. */
+function targetGroups(config: DemoConfig, pool: LocalPool, gateway: GatewayHandle): TargetGroup[] {
+  return [
+    ...pool.replicas().filter((r) => r.url !== "" && r.state !== "stopped").map((r) => ({
+      targets: [new URL(r.url).host],
+      labels: { namespace: config.namespace, pod: r.id, llm_d_ai_variant: r.variant },
+    })),
+    { targets: [new URL(gateway.url).host], labels: { namespace: config.namespace } },
+  ];
 }
