@@ -2,9 +2,11 @@
  * The gateway's flow-control queue with real emulators behind it: a model at 0 replicas holds its
  * requests (and says so on /metrics) until an endpoint appears, then serves them in arrival
  * order; saturated endpoints make requests wait for a free slot; a full queue answers 429, a
- * request that waited too long 503, and a client that goes away leaves the queue.
+ * request that waited too long 503, a client that goes away leaves the queue, and a request
+ * refused by a draining replica waits (at the front) for the next replica.
  */
 import assert from "node:assert/strict";
+import { createLocalEndpoints } from "../../src/adapters/gateway/endpoints.ts";
 import { startGateway } from "../../src/adapters/gateway/router.ts";
 import type { RouteRecord } from "../../src/adapters/gateway/proxy.ts";
 import {
@@ -212,6 +214,34 @@ Deno.test("gateway: a client that goes away while queued leaves the queue", asyn
     assert.equal(value(m, "inference_extension_scheduler_attempts_total", success), 1);
     const served = await (await fetch(`${emus[0]!.url}/metrics`)).text();
     assert.match(served, /vllm:request_success_total\{[^}]*finished_reason="length"[^}]*\} 1\b/);
+  } finally {
+    await gateway.stop();
+    await Promise.all(emus.map((e) => e.stop()));
+  }
+});
+
+Deno.test("gateway: a request refused by a draining replica waits for the next one", async () => {
+  const emus = await emulators("m", 2);
+  emus[0]!.core.startDrain(); // a-0 refuses new requests with 503 but is still listed (the race)
+  let listed = [{ id: "a-0", url: emus[0]!.url }];
+  const source = createLocalEndpoints({
+    models: ["m"],
+    list: () => listed,
+    leaving: (id) => id === "a-0",
+  });
+  const records: RouteRecord[] = [];
+  const gateway = startGateway({ endpoints: source, onRecord: (r) => records.push(r) });
+  try {
+    const res = chat(gateway.url, "m", 2);
+    await until(() => gateway.queued("m").requests === 1, 2000, "back in the queue");
+    listed = [{ id: "b-0", url: emus[1]!.url }]; // the replacement is ready
+    source.changed();
+    const answer = await res;
+    assert.deepEqual([answer.status, answer.headers.get("x-wva-replica")], [200, "b-0"]);
+    assert.equal((await answer.json()).usage.completion_tokens, 2);
+    await until(() => records.length === 1, 2000, "the record");
+    const r = records[0]!;
+    assert.deepEqual([r.outcome, r.retries, r.failedByScaleDown], ["ok", 1, false]);
   } finally {
     await gateway.stop();
     await Promise.all(emus.map((e) => e.stop()));

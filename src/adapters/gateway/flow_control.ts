@@ -176,7 +176,10 @@ export function acquire(s: GatewayState, r: AcquireRequest): Promise<Grant> {
     outcome("EvictedContextCancelled");
     return Promise.resolve({ cancelled: true });
   }
-  return wait(s, q, { ...r, signal }, outcome);
+  const granted = wait(s, q, { ...r, signal }, outcome);
+  // Queued behind requests that cannot use the free endpoints (they were refused by them)?
+  pump(s, r.model);
+  return granted;
 }
 
 /** Why one more request of `bytes` does not fit in `q`, or undefined when it does. */
