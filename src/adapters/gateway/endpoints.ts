@@ -3,7 +3,7 @@
  * which model servers are ready now — and the local implementation the demo feeds from its
  * replica pool.
  *
- * ## The contract of an {@linkcode EndpointSource} (tests/contracts/gateway_endpoints.ts checks it)
+ * ## The contract of an {@linkcode EndpointSource} (tests/contracts/gateway_endpoints_contract.ts checks it)
  *
  * 1. `models()` lists every model the source serves, in a stable order, whether or not an
  *    endpoint of it is ready (a model at 0 replicas is still served: requests for it queue).
