@@ -1,6 +1,7 @@
 /**
- * The EndpointSource contract (gateway_endpoints_contract.ts) run against the local implementation, fed
- * the way the demo feeds it: a listing function over a pool, `changed()` after each pool event.
+ * The EndpointSource contract (gateway_endpoints_contract.ts) run against the local
+ * implementation, fed the way the demo feeds it: a listing function over a pool, `changed()`
+ * after each pool event.
  */
 import { createLocalEndpoints, type Endpoint } from "../../src/adapters/gateway/endpoints.ts";
 import { type EndpointHarness, endpointSourceContract } from "./gateway_endpoints_contract.ts";
