@@ -1,15 +1,17 @@
 /**
- * The router in front of real emulator servers: least-outstanding routing, streaming
+ * The demo's gateway in front of real emulator servers: least-outstanding routing, streaming
  * pass-through (checked with the official openai client), retries away from a draining replica,
- * and the honest count of failures caused by a removed replica.
+ * and the honest count of failures caused by a removed replica. The gateway's queue and metrics
+ * have their own tests under tests/gateway/.
  */
 import assert from "node:assert/strict";
 import OpenAI from "openai";
 import { type EmulatorHandle, startEmulator } from "../../emulator/mod.ts";
+import { createLocalEndpoints } from "../../src/adapters/gateway/endpoints.ts";
 import {
-  type RouterBackend,
+  type GatewayOptions,
   type RouteRecord,
-  startRouter,
+  startGateway,
 } from "../../src/adapters/gateway/router.ts";
 import { sseSummary, streamChat, until } from "./helpers.ts";
 
@@ -19,18 +21,25 @@ async function emulators(n: number, alphaMs = 5): Promise<EmulatorHandle[]> {
   );
 }
 
-function backendsOf(emus: readonly EmulatorHandle[], names: readonly string[]): RouterBackend[] {
-  return emus.map((e, i) => ({ id: names[i]!, variant: names[i]!.split("-")[0]!, url: e.url }));
+/** A gateway for model "m" over `emus`, named `names`; `state` says which are leaving. */
+function startRouter(
+  emus: readonly EmulatorHandle[],
+  names: readonly string[],
+  options: Omit<GatewayOptions, "endpoints"> & { state?: ReadonlyMap<string, string> } = {},
+) {
+  const endpoints = createLocalEndpoints({
+    models: ["m"],
+    list: () =>
+      emus.map((e, i) => ({ id: names[i]!, variant: names[i]!.split("-")[0]!, url: e.url })),
+    leaving: (id) => ["draining", "stopped"].includes(options.state?.get(id) ?? ""),
+  });
+  return startGateway({ endpoints, ...options });
 }
 
 Deno.test("router: sends each request to the replica with the least outstanding work", async () => {
   const emus = await emulators(2, 30);
   const records: RouteRecord[] = [];
-  const router = startRouter({
-    backends: () => backendsOf(emus, ["a-0", "b-0"]),
-    modelId: "m",
-    onRecord: (r) => records.push(r),
-  });
+  const router = startRouter(emus, ["a-0", "b-0"], { onRecord: (r) => records.push(r) });
   try {
     const first = await streamChat(router.url, 20); // ≈ 600 ms on its replica
     const second = await streamChat(router.url, 20);
@@ -54,7 +63,7 @@ Deno.test("router: sends each request to the replica with the least outstanding 
 
 Deno.test("router: streams through unchanged for the official openai client", async () => {
   const emus = await emulators(1);
-  const router = startRouter({ backends: () => backendsOf(emus, ["a-0"]), modelId: "m" });
+  const router = startRouter(emus, ["a-0"]);
   try {
     const client = new OpenAI({ baseURL: `${router.url}/v1`, apiKey: "none" });
     const models = await client.models.list();
@@ -82,12 +91,7 @@ Deno.test("router: a request that races into a draining replica is retried elsew
   const state = new Map([["a-0", "draining"], ["b-0", "ready"]]);
   // "a-0" is still listed (the race): it refuses with 503 because it drains.
   emus[0]!.core.startDrain();
-  const router = startRouter({
-    backends: () => backendsOf(emus, ["a-0", "b-0"]),
-    stateOf: (id) => state.get(id),
-    modelId: "m",
-    onRecord: (r) => records.push(r),
-  });
+  const router = startRouter(emus, ["a-0", "b-0"], { state, onRecord: (r) => records.push(r) });
   try {
     const res = await streamChat(router.url, 3);
     assert.equal(res.status, 200);
@@ -109,12 +113,7 @@ Deno.test("router: failures are attributed to scale-down only when the replica w
         const emus = await emulators(1, 20);
         const records: RouteRecord[] = [];
         const state = new Map([["a-0", "ready"]]);
-        const router = startRouter({
-          backends: () => backendsOf(emus, ["a-0"]),
-          stateOf: (id) => state.get(id),
-          modelId: "m",
-          onRecord: (r) => records.push(r),
-        });
+        const router = startRouter(emus, ["a-0"], { state, onRecord: (r) => records.push(r) });
         try {
           const res = await streamChat(router.url, 50); // ≈ 1 s
           const body = res.text().catch(() => "broken");
@@ -135,17 +134,19 @@ Deno.test("router: failures are attributed to scale-down only when the replica w
   }
 });
 
-Deno.test("router: no ready replica answers 503, unknown paths 404", async () => {
+Deno.test("router: no ready replica: 503 after the queue's wait, unknown paths 404", async () => {
   const records: RouteRecord[] = [];
-  const router = startRouter({
-    backends: () => [],
-    modelId: "m",
+  const router = startRouter([], [], {
+    queue: { maxWaitMs: 100 },
     onRecord: (r) => records.push(r),
   });
   try {
     const res = await streamChat(router.url, 1);
     assert.equal(res.status, 503);
-    assert.match((await res.json()).error.message, /no ready replica/);
+    assert.match(
+      (await res.json()).error.message,
+      /no endpoint of model 'm' was free within 100 ms/,
+    );
     const ready = await fetch(`${router.url}/health/ready`);
     assert.equal(ready.status, 503);
     await ready.body?.cancel();

@@ -14,7 +14,12 @@ import type { PoolEvent } from "../../adapters/local/status.ts";
 import type { Logger } from "../../runtime/log.ts";
 import type { MetricsSource } from "../../core/contract/ports.ts";
 import type { CycleSettings } from "../../core/contract/settings.ts";
-import { type RouteRecord, type RouterHandle, startRouter } from "../../adapters/gateway/router.ts";
+import {
+  type GatewayHandle,
+  type RouteRecord,
+  startGateway,
+} from "../../adapters/gateway/router.ts";
+import { createLocalEndpoints, type LocalEndpoints } from "../../adapters/gateway/endpoints.ts";
 import { createPromClient } from "../../adapters/prometheus/client.ts";
 import { createPrometheusSource } from "../../adapters/prometheus/source.ts";
 import { createScrapeSource, type ScrapeSource } from "../../adapters/scrape/source.ts";
@@ -30,14 +35,18 @@ export interface TargetGroup {
 /** Everything the loops need. */
 export interface DemoParts {
   readonly pool: LocalPool;
-  readonly router: RouterHandle;
+  /** The gateway in front of the pool (routing, queue, `/metrics`). */
+  readonly router: GatewayHandle;
   /** Direct scrape of the replicas: the live view always uses it. */
   readonly scrape: ScrapeSource;
   /** What the cycle reads: the scrape source, or Prometheus with `--prometheus`. */
   readonly metrics: MetricsSource;
   readonly metricsName: string;
   readonly settings: CycleSettings;
-  /** The replicas as Prometheus file_sd target groups (labels: namespace, pod, variant). */
+  /**
+   * The replicas as Prometheus file_sd target groups (labels: namespace, pod, variant), and the
+   * gateway (label: namespace) for its queue metrics.
+   */
   targetGroups(): TargetGroup[];
 }
 
@@ -51,7 +60,7 @@ export interface PartsOptions {
   readonly onRoute: (r: RouteRecord) => void;
 }
 
-/** Starts the pool (initial replicas loading) and the router. */
+/** Starts the pool (initial replicas loading) and the gateway in front of it. */
 export function startParts(options: PartsOptions): DemoParts {
   const { config, logger } = options;
   const interval = config.controller.intervalMs;
@@ -62,17 +71,15 @@ export function startParts(options: PartsOptions): DemoParts {
     loadingDelayMs: config.loadingDelayMs,
     seed: config.load.seed,
     logger,
-    onEvent: options.onPoolEvent,
-    // Only called when replicas are removed, after the router below exists.
+    onEvent: (e) => {
+      options.onPoolEvent(e);
+      endpoints.changed();
+    },
+    // Only called when replicas are removed, after the gateway below exists.
     outstanding: (id) => router.outstanding(id),
   });
-  const router: RouterHandle = startRouter({
-    backends: () => pool.routable().map((r) => ({ id: r.id, variant: r.variant, url: r.url })),
-    stateOf: (id) => pool.stateOf(id),
-    modelId: config.model,
-    onRecord: options.onRoute,
-    logger,
-  });
+  const endpoints = poolEndpoints(config, pool);
+  const router = startGateway({ endpoints, onRecord: options.onRoute, logger });
   const scrape = createScrapeSource({
     targets: () =>
       pool.replicas().filter((r) => r.url !== "" && (r.state === "ready" || r.state === "draining"))
@@ -121,10 +128,32 @@ export function startParts(options: PartsOptions): DemoParts {
     metrics,
     metricsName: options.prometheusUrl ? `prometheus ${options.prometheusUrl}` : "scrape",
     settings,
-    targetGroups: () =>
-      pool.replicas().filter((r) => r.url !== "" && r.state !== "stopped").map((r) => ({
-        targets: [new URL(r.url).host],
-        labels: { namespace: config.namespace, pod: r.id, llm_d_ai_variant: r.variant },
-      })),
+    targetGroups: () => targetGroups(config, pool, router),
   };
+}
+
+/** The pool's ready replicas as the model's endpoints (call `changed()` on each pool event). */
+function poolEndpoints(config: DemoConfig, pool: LocalPool): LocalEndpoints {
+  return createLocalEndpoints({
+    models: [config.model],
+    list: () =>
+      pool.routable().map((r) => ({
+        id: r.id,
+        variant: r.variant,
+        url: r.url,
+        namespace: config.namespace,
+      })),
+    leaving: (id) => ["draining", "stopped"].includes(pool.stateOf(id) ?? ""),
+  });
+}
+
+/** The replicas and the gateway (its queue per model: the scale-from-zero signal) as targets. */
+function targetGroups(config: DemoConfig, pool: LocalPool, gateway: GatewayHandle): TargetGroup[] {
+  return [
+    ...pool.replicas().filter((r) => r.url !== "" && r.state !== "stopped").map((r) => ({
+      targets: [new URL(r.url).host],
+      labels: { namespace: config.namespace, pod: r.id, llm_d_ai_variant: r.variant },
+    })),
+    { targets: [new URL(gateway.url).host], labels: { namespace: config.namespace } },
+  ];
 }
