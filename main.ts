@@ -37,6 +37,10 @@ const MODES: Readonly<Record<string, ModeEntry>> = {
     summary: "Run the optimizer offline: system description in, optimal allocation out",
     load: () => import("./src/modes/plan/main.ts"),
   },
+  migrate: {
+    summary: "Print the annotated HPA/ScaledObject that replaces each VariantAutoscaling, or back",
+    load: () => import("./src/modes/migrate/main.ts"),
+  },
 };
 
 function usage(): string {

@@ -1,5 +1,5 @@
 /**
- * Direct-scrape metrics: read vLLM servers' `/metrics` without Prometheus.
+ * Direct-scrape metrics: read vLLM or SGLang servers' `/metrics` without Prometheus.
  *
  * ```ts
  * import { createScrapeSource } from "./mod.ts";
@@ -11,7 +11,7 @@
  * ```
  *
  * - prom_text.ts: the Prometheus text-format parser (pure);
- * - vllm_snapshot.ts: one scrape → gauges, counters and histogram sums (pure);
+ * - vllm_snapshot.ts: one scrape (`vllm:` or `sglang:` series) → gauges, counters and histogram sums (pure);
  * - window.ts: gauges over a window, rates and averages from counter increases (pure);
  * - source.ts: the scraping `MetricsSource`.
  *
