@@ -34,7 +34,7 @@ export {
 } from "./hpa.ts";
 export { EMPTY_HPA_MEMORY, type HpaMemory, type Timed } from "./normalize.ts";
 export { type HpaPod, isWithin, type Tolerances } from "./replica_calc.ts";
-export { metricMilli, QuantitySchema, quantityValue, specMilli } from "./quantity.ts";
+export { metricMilli, QuantitySchema, specMilli } from "./quantity.ts";
 export {
   type Behavior,
   BehaviorSchema,
