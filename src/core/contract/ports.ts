@@ -117,8 +117,16 @@ export interface VariantSnapshot extends VariantRef {
 /** What the backend knows at the start of a cycle. */
 export interface ClusterSnapshot {
   readonly variants: readonly VariantSnapshot[];
-  /** GPUs per accelerator name usable by the managed variants; absent = unknown (unlimited). */
+  /**
+   * Allocatable GPUs per accelerator name on schedulable nodes (not cordoned, Ready); absent =
+   * unknown (unlimited).
+   */
   readonly inventory?: GpuInventory | undefined;
+  /**
+   * GPUs per accelerator requested by scheduled, non-terminal pods on those nodes that belong to
+   * no variant of the snapshot (other workloads); the limiter takes them from the inventory.
+   */
+  readonly unmanagedGpus?: GpuInventory | undefined;
   /** The inventory with vendor and product per accelerator, when the backend knows them. */
   readonly inventoryEntries?: readonly GpuInventoryEntry[] | undefined;
 }
