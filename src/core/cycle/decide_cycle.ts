@@ -100,6 +100,16 @@ export function decideCycle(
 ): DecideCycleResult {
   const plan = planCycle(snapshot, metrics, options);
   const decided = runStages(plan, snapshot, options);
-  const { report, previousDesired } = buildReport(snapshot, plan, decided.results, options.nowMs);
-  return { report, state: { analyzer: decided.analyzer, previousDesired } };
+  const built = buildReport(snapshot, plan, decided.results, {
+    nowMs: options.nowMs,
+    targets: options.state.targets,
+  });
+  return {
+    report: built.report,
+    state: {
+      analyzer: decided.analyzer,
+      previousDesired: built.previousDesired,
+      targets: built.targets,
+    },
+  };
 }

@@ -8,7 +8,8 @@
  *    scale-to-zero is enabled and the model is idle);
  * 3. no metrics: replicas exist but none reported (or no capacity is known) → hold everything;
  *    missing metrics never cause a scale-down;
- * 4. guards: a ready variant without metrics, or a variant in transition, blocks scale-down;
+ * 4. guards: a ready variant without metrics blocks scale-down (pods on their way hold V1 only;
+ *    the capacity rule counts them in the anticipated supply);
  * 5. the analyzer's rule: V1 ±1 (src/core/optimize/v1_targets.ts) or cost-aware RC/SC
  *    (src/core/optimize/capacity_targets.ts), within maxReplicas and the GPU budget;
  * 6. clamp to [minReplicas, maxReplicas].
@@ -29,7 +30,6 @@ import {
   type GpuBudget,
   grow,
   headroom,
-  inTransition,
   note,
   startWorking,
   toDecisions,
@@ -149,16 +149,15 @@ function holdWithoutMetrics(
   return true;
 }
 
-/** Why scale-down is blocked this cycle (silent ready variants, or a move in progress). */
+/**
+ * Why scale-down is blocked this cycle: silent ready variants. Pods on their way do not block
+ * the capacity rule (they are in the anticipated supply); V1 holds the model for them itself.
+ */
 function scaleDownBlock(ws: WorkingVariant[], analysis: ModelAnalysis): string | undefined {
   const qm = analysis.kind === "capacity" && analysis.analyzer === "queueing-model";
   const silent = qm ? [] : ws.filter((w) => w.obs.readyReplicas > 0 && w.obs.replicas.length === 0);
   if (silent.length > 0) {
     return `scale-down blocked: ${silent.map((w) => w.obs.name).join(", ")} report no metrics`;
-  }
-  const moving = ws.filter((w) => inTransition(w.obs));
-  if (moving.length > 0 && analysis.kind === "capacity") {
-    return `scale-down blocked: ${moving.map((w) => w.obs.name).join(", ")} in transition`;
   }
   return undefined;
 }

@@ -1,8 +1,9 @@
 /**
  * Saturation V1 targets (model.md §10 step 5): at most one replica per model per cycle.
  *
- * - Any variant in transition (pods pending, or the last target not reached) → hold every variant
- *   (a variant whose previous target is not reached keeps that target).
+ * - Any variant in transition (pods on their way: pending or warming up) → hold every variant at
+ *   its current replicas, until the new pods show in the metrics. A published target the scale
+ *   target has not reached is not a transition (see `inTransition`).
  * - Scale-up → the cheapest variant (ties: name ascending) without pending pods and with room
  *   (below maxReplicas and within the GPU budget) gets +1. The reference skipped only pending
  *   variants and clamped afterwards, so a cheapest variant at its maximum blocked scale-up; we move
@@ -32,20 +33,14 @@ export function applyV1Targets(
   const moving = ws.filter((w) => inTransition(w.obs));
   if (moving.length > 0) {
     for (const w of ws) {
-      const d = w.obs.previousDesiredReplicas;
-      if (d !== undefined && d !== 0 && d !== w.obs.currentReplicas) w.target = d;
       w.reason = "in-transition";
       note(
         w,
         "v1.in-transition",
         `hold: ${
           moving.map((m) => m.obs.name).join(", ")
-        } in transition (pending pods or target not reached)`,
-        {
-          pendingReplicas: w.obs.pendingReplicas,
-          previousDesiredReplicas: w.obs.previousDesiredReplicas ?? null,
-          currentReplicas: w.obs.currentReplicas,
-        },
+        } has pods on their way (pending or warming up)`,
+        { pendingReplicas: w.obs.pendingReplicas, currentReplicas: w.obs.currentReplicas },
       );
     }
     return;
