@@ -5,20 +5,23 @@
  * smaller of k1 = ⌊kvCacheThreshold × KV capacity⌋ (memory bound) and k2 (compute bound, first
  * available of: tokens in use when the queue is at `queueLengthThreshold` (recorded in a rolling
  * history), the history mean, a value derived from engine arguments, k1). Per variant the
- * per-replica capacity PRC is the median over its replicas; supply = ready × PRC and anticipated
- * supply = (ready + pending) × PRC. Then RC = max(0, D/scaleUp − anticipated) and
+ * per-replica capacity PRC is the median over its replicas; supply = n × PRC and anticipated
+ * supply = (n + pending) × PRC, where n counts the ready replicas **with data** (all ready ones
+ * when none reports), as WVA does: a silent replica's load is unknown, so its capacity is not
+ * counted either. Then RC = max(0, D/scaleUp − anticipated) and
  * SC = max(0, supply − D/scaleDown). Units are tokens.
  *
  * @module
  */
-import type {
-  CapacityAnalysis,
-  DecisionStep,
-  EngineParams,
-  ModelObservation,
-  ReplicaMetrics,
-  VariantCapacity,
-  VariantObservation,
+import {
+  type CapacityAnalysis,
+  type DecisionStep,
+  type EngineParams,
+  type ModelObservation,
+  type ReplicaMetrics,
+  reportingReady,
+  type VariantCapacity,
+  type VariantObservation,
 } from "../contract/types.ts";
 import type { SaturationConfig } from "./saturation_config.ts";
 import {
@@ -245,6 +248,9 @@ function variantCapacity(
     how = "unknown: no replica reported and no stored or declared capacity";
   }
   const demand = replicas.reduce((a, r) => a + r.demand, 0);
+  // Supply over the replicas with data (WVA): a silent ready replica's load is not in the demand,
+  // so its capacity is not in the supply either. With no report at all, every ready replica.
+  const counted = v.replicas.length > 0 ? reportingReady(v) : v.readyReplicas;
   const sources = [...new Set(replicas.map((r) => r.k2Source))].join(",") || null;
   const steps: DecisionStep[] = [
     step("v2.variant-capacity", `${v.name}: per-replica capacity ${prc} tokens (${how})`, {
@@ -256,16 +262,17 @@ function variantCapacity(
       demand,
       saturatedReplicas: replicas.filter((r) => r.saturated).length,
       readyReplicas: v.readyReplicas,
+      countedReplicas: counted,
       pendingReplicas: v.pendingReplicas,
     }),
   ];
   return {
     variant: v.name,
     perReplicaCapacity: prc,
-    readyReplicas: v.readyReplicas,
+    readyReplicas: counted,
     pendingReplicas: v.pendingReplicas,
     demand,
-    supply: v.readyReplicas * prc,
+    supply: counted * prc,
     hasData: prc > 0,
     steps,
   };

@@ -96,6 +96,12 @@ export interface VariantSnapshot extends VariantRef {
   readonly previousDesiredReplicas?: number | undefined;
   /** Ids of the replicas (pod names) that belong to the variant; metrics are matched on them. */
   readonly replicaIds: readonly string[];
+  /**
+   * The ids of the ready (and warmed-up) replicas, when the backend knows them: a report from a
+   * replica still warming up does not stand in for a silent ready one. Absent = the first
+   * `readyReplicas` reports are taken as the ready ones.
+   */
+  readonly readyReplicaIds?: readonly string[] | undefined;
   /** Per-variant analyzer choice; absent = the global one. */
   readonly analyzer?: AnalyzerName | undefined;
   /** Service class name (SLOs and priority); absent = the default class. */
@@ -209,13 +215,18 @@ export interface CycleCondition {
 /** Per-variant metrics health in this cycle. */
 export interface VariantMetricsStatus {
   readonly available: boolean;
-  /** `MetricsFound`, `MetricsMissing`, `MetricsStale`, `MetricsSourceError` or `NoReplicas`. */
+  /**
+   * `MetricsFound`, `MetricsPartial` (available, but some ready replicas are silent),
+   * `MetricsMissing`, `MetricsStale`, `MetricsSourceError` or `NoReplicas`.
+   */
   readonly reason: string;
   readonly message: string;
   /** Replicas with fresh metrics. */
   readonly freshReplicas: number;
   /** Replicas whose newest sample is older than the stale limit (dropped from the analysis). */
   readonly staleReplicas: number;
+  /** Ready replicas that reported fresh metrics (the "N" of "N of M ready replicas report"). */
+  readonly reportingReadyReplicas?: number | undefined;
 }
 
 /** The cycle's outcome for one variant: what to publish and apply. */

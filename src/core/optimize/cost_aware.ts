@@ -8,8 +8,8 @@
  *    scale-to-zero is enabled and the model is idle);
  * 3. no metrics: replicas exist but none reported (or no capacity is known) → hold everything;
  *    missing metrics never cause a scale-down;
- * 4. guards: a ready variant without metrics blocks scale-down (pods on their way hold V1 only;
- *    the capacity rule counts them in the anticipated supply);
+ * 4. guards: a ready replica without metrics, in any variant, blocks the model's scale-down (pods
+ *    on their way hold V1 only; the capacity rule counts them in the anticipated supply);
  * 5. the analyzer's rule: V1 ±1 (src/core/optimize/v1_targets.ts) or cost-aware RC/SC
  *    (src/core/optimize/capacity_targets.ts), within maxReplicas and the GPU budget;
  * 6. clamp to [minReplicas, maxReplicas].
@@ -17,11 +17,12 @@
  * @module
  */
 import { step } from "../contract/steps.ts";
-import type {
-  DecisionStep,
-  ModelAnalysis,
-  ModelDecision,
-  ModelObservation,
+import {
+  type DecisionStep,
+  type ModelAnalysis,
+  type ModelDecision,
+  type ModelObservation,
+  reportingReady,
 } from "../contract/types.ts";
 import { applyCapacityTargets } from "./capacity_targets.ts";
 import { applyV1Targets } from "./v1_targets.ts";
@@ -150,16 +151,23 @@ function holdWithoutMetrics(
 }
 
 /**
- * Why scale-down is blocked this cycle: silent ready variants. Pods on their way do not block
- * the capacity rule (they are in the anticipated supply); V1 holds the model for them itself.
+ * Why scale-down is blocked this cycle: ready replicas that do not report (an overloaded pod is
+ * exactly the one whose scrape times out), in any variant of the model. Pods on their way do not
+ * block the capacity rule (they are in the anticipated supply); V1 holds the model for them
+ * itself. The queueing model sizes from the load, not per-replica metrics: never blocked here.
  */
 function scaleDownBlock(ws: WorkingVariant[], analysis: ModelAnalysis): string | undefined {
-  const qm = analysis.kind === "capacity" && analysis.analyzer === "queueing-model";
-  const silent = qm ? [] : ws.filter((w) => w.obs.readyReplicas > 0 && w.obs.replicas.length === 0);
-  if (silent.length > 0) {
-    return `scale-down blocked: ${silent.map((w) => w.obs.name).join(", ")} report no metrics`;
-  }
-  return undefined;
+  if (analysis.kind === "capacity" && analysis.analyzer === "queueing-model") return undefined;
+  const silent = ws.filter((w) => reportingReady(w.obs) < w.obs.readyReplicas);
+  if (silent.length === 0) return undefined;
+  const which = silent.map((w) =>
+    w.obs.replicas.length === 0
+      ? `${w.obs.name} report no metrics`
+      : `${w.obs.name} has ${
+        reportingReady(w.obs)
+      } of ${w.obs.readyReplicas} ready replicas reporting`
+  );
+  return `scale-down blocked: ${which.join(", ")}`;
 }
 
 /** The guards, then the analyzer's rule: V1 ±1 or cost-aware RC/SC. */

@@ -178,7 +178,7 @@ function countReplicas(
   namespace: string,
   workload: WorkloadInfo | undefined,
   lookups: VariantLookups,
-): { current: number; ready: number; replicaIds: string[] } {
+): { current: number; ready: number; replicaIds: string[]; readyReplicaIds: string[] } {
   const current = workload?.specReplicas ?? 0;
   const pods = workload
     ? lookups.pods(namespace).filter((p) =>
@@ -188,8 +188,13 @@ function countReplicas(
   const warmed = pods.filter((p) =>
     p.ready &&
     (p.readySinceMs === undefined || lookups.nowMs - p.readySinceMs >= lookups.warmupMs)
-  ).length;
-  return { current, ready: Math.min(warmed, current), replicaIds: pods.map((p) => p.name).sort() };
+  );
+  return {
+    current,
+    ready: Math.min(warmed.length, current),
+    replicaIds: pods.map((p) => p.name).sort(),
+    readyReplicaIds: warmed.map((p) => p.name).sort(),
+  };
 }
 
 /** What the sink needs about the scale target and the VA itself (echoed in the outcome). */
@@ -240,6 +245,7 @@ export function variantFromObject(raw: unknown, lookups: VariantLookups): Varian
     pendingReplicas: Math.max(0, replicas.current - replicas.ready),
     previousDesiredReplicas: va.status?.desiredOptimizedAlloc?.numReplicas,
     replicaIds: replicas.replicaIds,
+    readyReplicaIds: replicas.readyReplicaIds,
     analyzer: spec.analyzer,
     serviceClass: spec.serviceClass,
     ...(perf
