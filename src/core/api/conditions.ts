@@ -119,10 +119,6 @@ export const CONDITION_REASONS = {
       status: "False",
       meaning: "The spec fails validation (message names the field); the VA is left out.",
     },
-    ScaleToZeroDisabled: {
-      status: "False",
-      meaning: "minReplicas is 0 but scale-to-zero is disabled for the model; 1 is used.",
-    },
     UnknownServiceClass: {
       status: "False",
       meaning:

@@ -88,13 +88,19 @@ Deno.test("V1 targets follow model.md §13.4", async (t) => {
     );
     assert.deepEqual(targets(optimizeModel(m, v1(true, false))), { a: 2, b: 2, c: 3 });
   });
-  await t.step("scale-down never takes a variant below 1 (and keeps minReplicas)", () => {
+  await t.step("scale-down keeps each variant's minReplicas and the model's last replica", () => {
     const m = model(
-      variant("a", 20, 1),
+      variant("a", 20, 1, { minReplicas: 1 }),
       variant("b", 5, 3, { minReplicas: 3 }),
       variant("c", 15, 2),
     );
     assert.deepEqual(targets(optimizeModel(m, v1(false, true))), { a: 1, b: 3, c: 1 });
+    // minReplicas 0: the variant may go to zero while another serves (issue 12 case 5; the rule
+    // was "never below 1 per variant", which kept idle expensive replicas)
+    const zeroMin = model(variant("a", 20, 1), variant("b", 5, 3, { minReplicas: 3 }));
+    assert.deepEqual(targets(optimizeModel(zeroMin, v1(false, true))), { a: 0, b: 3 });
+    const last = model(variant("a", 20, 1), variant("b", 5, 0));
+    assert.deepEqual(targets(optimizeModel(last, v1(false, true))), { a: 1, b: 0 });
   });
 });
 
@@ -174,8 +180,14 @@ Deno.test("optimizeModel() guards", async (t) => {
     assert.deepEqual(targets(d), { a: 2, b: 2 });
     assert.match(d.steps.at(-1)!.message, /b report no metrics/);
   });
-  await t.step("no replicas at all: the cheapest variant gets 1", () => {
-    const m = model(variant("a", 40, 0), variant("b", 23, 0));
+  await t.step("no replicas at all: the cheapest variant gets 1 only on demand", () => {
+    // issue 12 case 4: it was raised 0 → 1 every cycle without demand
+    const idle = model(variant("a", 40, 0), variant("b", 23, 0));
+    assert.deepEqual(targets(optimizeModel(idle, v1(false, false))), { a: 0, b: 0 });
+    const m = parseModelObservation({
+      ...idle,
+      schedulerQueue: { requests: 2 },
+    });
     const d = optimizeModel(m, v1(false, false));
     assert.deepEqual(targets(d), { a: 0, b: 1 });
     assert.equal(d.variants[1]!.reason, "scale-from-zero");
@@ -188,7 +200,21 @@ Deno.test("optimizeModel() guards", async (t) => {
       scaleToZero: { enabled: true, idle: true },
     });
     assert.deepEqual(targets(zero), { a: 0 });
+    const waiting = optimizeModel(
+      parseModelObservation({ ...m, schedulerQueue: { requests: 1 } }),
+      v1(false, false),
+      { scaleToZero: { enabled: true, idle: true } },
+    );
+    assert.deepEqual(targets(waiting), { a: 2, b: 1 }, "requests wait: not idle");
   });
+  await t.step(
+    "scale-to-zero disabled: the model keeps one replica, on its cheapest variant",
+    () => {
+      const m = model(variant("a", 40, 2), variant("b", 23, 1));
+      const d = optimizeModel(m, v1(false, false), { scaleToZero: { enabled: false, idle: true } });
+      assert.deepEqual(targets(d), { a: 2, b: 1 });
+    },
+  );
   await t.step("targets are clamped to [min, max]", () => {
     const m = model(variant("a", 40, 5, { maxReplicas: 3 }));
     const d = optimizeModel(m, v1(false, false));

@@ -9,7 +9,8 @@
  *   variants and clamped afterwards, so a cheapest variant at its maximum blocked scale-up; we move
  *   on to the next cheapest instead.
  * - Scale-down safe (and not blocked) → the most expensive variant (ties: name descending) whose
- *   target is above max(1, minReplicas) gets −1.
+ *   target is above its minReplicas gets −1, as long as the model keeps at least one replica (V1
+ *   never takes a model to zero; a `minReplicas: 0` variant may go to zero while another serves).
  *
  * @module
  */
@@ -75,7 +76,8 @@ export function applyV1Targets(
       for (const w of ws) note(w, "v1.scale-down-blocked", options.blockScaleDown);
       return;
     }
-    const pick = ws.filter((w) => w.target > Math.max(1, w.obs.minReplicas))
+    const total = ws.reduce((a, w) => a + w.target, 0);
+    const pick = total <= 1 ? undefined : ws.filter((w) => w.target > w.obs.minReplicas)
       .sort((a, b) => -cheapestFirst(a, b))[0];
     if (!pick) return;
     pick.target -= 1;
@@ -83,7 +85,7 @@ export function applyV1Targets(
     note(
       pick,
       "v1.scale-down",
-      `most expensive variant above 1 replica gets −1 (cost ${pick.obs.costPerReplica})`,
+      `most expensive variant above its minReplicas gets −1 (cost ${pick.obs.costPerReplica})`,
       { costPerReplica: pick.obs.costPerReplica, from: pick.obs.currentReplicas, to: pick.target },
     );
   }
