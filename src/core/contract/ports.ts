@@ -182,12 +182,21 @@ export interface ModelMetrics {
   readonly replicas: readonly ReplicaSample[];
   /** Requests per second arriving (absent = no data; 0 = really no traffic). */
   readonly arrivalRatePerSec?: number | undefined;
+  /**
+   * `gateway`: the rate is the inference gateway's arrival counter
+   * (`inference_extension_scheduler_attempts_total{status="success"}`); `completions` (default):
+   * the servers' completed requests.
+   */
+  readonly arrivalSource?: "gateway" | "completions" | undefined;
   readonly avgInputTokens?: number | undefined;
   readonly avgOutputTokens?: number | undefined;
   /** Mean time to first token (ms) and inter-token latency (ms), for logs and status. */
   readonly ttftMs?: number | undefined;
   readonly itlMs?: number | undefined;
-  /** Requests served in {@linkcode ModelQuery.requestWindowMs}. */
+  /**
+   * Requests served in {@linkcode ModelQuery.requestWindowMs}; absent = unknown (e.g. no series
+   * at all: an unknown count never makes a model idle).
+   */
   readonly requestsInWindow?: number | undefined;
   /**
    * Requests held upstream for the model (the inference gateway's flow-control queue): count

@@ -115,6 +115,11 @@ export function reportingReady(v: VariantObservation): number {
 export const ModelLoadSchema = z.object({
   /** Requests per second arriving for the model. */
   arrivalRatePerSec: nonNegative,
+  /**
+   * Where the rate comes from: the inference gateway's arrival counter (`gateway`) or the servers'
+   * completed requests (`completions`, which understates load under overload). @default completions
+   */
+  arrivalSource: z.enum(["gateway", "completions"]).optional(),
   avgInputTokens: nonNegative,
   avgOutputTokens: nonNegative,
 }).readonly();

@@ -240,6 +240,7 @@ export function buildObservation(
       ? {
         load: {
           arrivalRatePerSec: rate,
+          ...(metrics?.arrivalSource ? { arrivalSource: metrics.arrivalSource } : {}),
           avgInputTokens: tokens(metrics?.avgInputTokens),
           avgOutputTokens: tokens(metrics?.avgOutputTokens),
         },
