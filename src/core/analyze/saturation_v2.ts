@@ -48,7 +48,9 @@ export interface ReplicaCapacity {
   readonly demand: number;
   readonly k1: number;
   readonly k2: number;
-  readonly k2Source: K2Source | "stored";
+  readonly k2Source: K2Source;
+  /** `reported`: the replica's cache_config_info; `stored`: the store's or the declared one. */
+  readonly kvSource: "reported" | "stored";
   readonly capacity: number;
   readonly kvCapacityTokens: number;
   readonly saturated: boolean;
@@ -104,6 +106,9 @@ function reportedKvTokens(m: ReplicaMetrics): number | undefined {
 
 /**
  * Capacity of one replica; `history` is the k2 history for its key (updated copy returned).
+ * The KV capacity is the replica's own (`cache_config_info`), else the stored or declared one
+ * (engine arguments: blocks × block size): either way demand = tokens in use (usage × KV tokens)
+ * + the queue charge, k1 = ⌊kvCacheThreshold × KV tokens⌋ and k2 follows the same chain.
  * Returns `undefined` when neither the replica nor the store knows the KV capacity.
  */
 export function replicaCapacityV2(
@@ -113,24 +118,11 @@ export function replicaCapacityV2(
   nowMs: number,
 ): { capacity: ReplicaCapacity; history: typeof history } | undefined {
   const queueCharge = Math.round(m.queueLength) * ctx.perRequestTokens;
-  const kvTokens = reportedKvTokens(m);
-  if (kvTokens === undefined) {
-    if (!ctx.storedKvTokens) return undefined;
-    const c = Math.floor(ctx.cfg.kvCacheThreshold * ctx.storedKvTokens);
-    const demand = Math.floor(m.kvUsage01 * c) + queueCharge;
-    const capacity: ReplicaCapacity = {
-      replicaId: m.replicaId,
-      demand,
-      k1: c,
-      k2: c,
-      k2Source: "stored",
-      capacity: c,
-      kvCapacityTokens: ctx.storedKvTokens,
-      saturated: demand >= c,
-    };
-    return { capacity, history };
-  }
-  const inUse = m.tokensInUse ?? Math.round(m.kvUsage01 * kvTokens);
+  const reported = reportedKvTokens(m);
+  const kvTokens = reported ?? (ctx.storedKvTokens || undefined);
+  if (kvTokens === undefined) return undefined;
+  const inUse = (reported !== undefined ? m.tokensInUse : undefined) ??
+    Math.round(m.kvUsage01 * kvTokens);
   const demand = inUse + queueCharge;
   const k1 = Math.floor(ctx.cfg.kvCacheThreshold * kvTokens);
   let k2: number;
@@ -155,6 +147,7 @@ export function replicaCapacityV2(
       k1,
       k2,
       k2Source: source,
+      kvSource: reported !== undefined ? "reported" : "stored",
       capacity: c,
       kvCapacityTokens: kvTokens,
       saturated: demand >= c,
@@ -200,7 +193,7 @@ export function analyzeSaturationV2(
       replicas.push(r.capacity);
       if (r.history) k2History[historyKey] = r.history;
     }
-    const live = replicas.filter((r) => r.k2Source !== "stored");
+    const live = replicas.filter((r) => r.kvSource === "reported");
     if (live.length > 0) {
       capacityStore[key] = {
         effectiveCapacity: median(live.map((r) => r.capacity)),

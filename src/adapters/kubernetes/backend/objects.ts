@@ -6,6 +6,7 @@
  * @module
  */
 import { gpusRequested, type PodTemplateLike } from "../../../core/api/accelerator.ts";
+import type { ArgsContainerLike } from "../../../core/api/engine_args.ts";
 import { GPU_VENDORS, type NodeLike, vendorByKind } from "../../../core/api/gpu_vendors.ts";
 import type { LabelSelector, LabelSelectorRequirement } from "./selector.ts";
 
@@ -46,6 +47,8 @@ export interface WorkloadInfo {
   readonly selector: LabelSelector;
   /** `spec.template`, reduced to what the accelerator resolution reads. */
   readonly template: PodTemplateLike;
+  /** The template's containers' command and args (the engine's capacity flags). */
+  readonly commandLines: readonly ArgsContainerLike[];
   readonly deleting: boolean;
 }
 
@@ -142,6 +145,10 @@ export function projectWorkload(
       matchExpressions: requirements(sel.matchExpressions),
     },
     template: projectTemplate(spec.template),
+    commandLines: arr(obj(obj(spec.template).spec).containers).map((c) => ({
+      command: arr(obj(c).command).map(String),
+      args: arr(obj(c).args).map(String),
+    })),
     deleting: meta.deletionTimestamp !== undefined,
   };
 }
