@@ -160,7 +160,7 @@ Deno.test("runCycle() failure policy and state", async (t) => {
     assert.equal(byName(r.report!.variants, "cheap").desiredReplicas, 3);
   });
   await t.step(
-    "the state carries the last target: the next cycle holds in transition",
+    "the state carries the last target: the target has not moved, the decision stands",
     async () => {
       const cluster = memoryCluster({ variants: cheapAndDear() });
       const deps = { cluster, metrics: memoryMetrics(uniformMetrics(0.76, 2)), sink: memorySink() };
@@ -175,8 +175,12 @@ Deno.test("runCycle() failure policy and state", async (t) => {
         state: first.state,
       });
       const cheap = byName(second.report!.variants, "cheap");
+      // Not "in transition" (issue 12 case 3): still saturated at 2, the same 3 is published.
       assert.equal(cheap.desiredReplicas, 3);
-      assert.equal(cheap.reason, "in-transition");
+      assert.equal(cheap.reason, "scale-up");
+      const follow = cheap.conditions.find((c) => c.type === "TargetFollowing")!;
+      assert.deepEqual([follow.status, follow.reason], ["True", "TargetCatchingUp"]);
+      assert.match(follow.message, /published 3, the target is at 2/);
     },
   );
   await t.step("one log line per model per cycle, with the steps", async () => {

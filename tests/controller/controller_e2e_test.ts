@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { startController } from "../../src/modes/controller/controller.ts";
 import { resolveControllerConfig } from "../../src/modes/controller/options.ts";
 import { createLogger } from "../../src/runtime/log.ts";
+import type { TargetGroup } from "../helpers/prometheus.ts";
 import { clusterTest, waitFor } from "../helpers/testcluster.ts";
 import {
   conditionOf,
@@ -359,8 +360,91 @@ Deno.test({
         );
       },
     );
+
+    await t.step(
+      "a replica whose scrape fails: no scale-down, MetricsAvailable says 2 of 3 report",
+      () => partialScrape(env, metricsUrl),
+    );
   } finally {
     await controller.stop();
     await env.stop();
   }
 });
+
+/** Prometheus' active scrape targets as file-SD groups (address, namespace, pod labels). */
+async function activeTargets(env: Env): Promise<TargetGroup[]> {
+  const r = await (await fetch(`${env.prom.url}/api/v1/targets?state=active`)).json();
+  return r.data.activeTargets.map((
+    a: { discoveredLabels: Record<string, string>; labels: Record<string, string> },
+  ) => ({
+    targets: [a.discoveredLabels.__address__!],
+    labels: Object.fromEntries(
+      Object.entries(a.labels).filter(([k]) => k !== "instance" && k !== "job"),
+    ),
+  }));
+}
+
+/**
+ * Issue 12 case 1 on the real control plane: three idle replicas (V1 would take them down to 1),
+ * one of them dropped from Prometheus' targets before the VA exists. The model must hold at 3
+ * while 2 of 3 ready replicas report, and scale down once the third reports again.
+ */
+async function partialScrape(env: Env, metricsUrl: string): Promise<void> {
+  await createDeployment(env, {
+    name: "part",
+    modelId: "m-part",
+    product: PRODUCTS.A100,
+    replicas: 3,
+  });
+  const scraped = async () =>
+    Number(
+      (await env.prom.query(
+        `count(vllm:kv_cache_usage_perc{namespace="${env.namespace}",model_name="m-part"})`,
+      ))[0]?.value[1] ?? 0,
+    );
+  await waitFor(
+    "3 replicas scraped",
+    async () => (await scraped()) === 3 ? true : undefined,
+    timeout,
+  );
+  const all = await activeTargets(env);
+  const silent = all.find((g) => g.labels?.pod?.startsWith("part-"))!;
+  await env.prom.setTargets(all.filter((g) => g !== silent));
+  await waitFor(
+    "2 replicas scraped",
+    async () => (await scraped()) === 2 ? true : undefined,
+    timeout,
+  );
+  await createVa(env, {
+    name: "part",
+    spec: {
+      scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "part" },
+      modelID: "m-part",
+      variantCost: 10,
+      minReplicas: 1,
+      maxReplicas: 3,
+    },
+  });
+  const labels = { variant_name: "part", namespace: env.namespace, accelerator_type: "A100" };
+  try {
+    const st = await waitFor("MetricsPartial", async () => {
+      const s = await vaStatus(env, "part");
+      return conditionOf(s, "MetricsAvailable")?.reason === "MetricsPartial" ? s : undefined;
+    }, timeout);
+    const metrics = st.conditions.find((c: { type: string }) => c.type === "MetricsAvailable");
+    assert.equal(metrics.status, "True");
+    assert.match(metrics.message, /^2 of 3 ready replicas report metrics/);
+    await new Promise((r) => setTimeout(r, 5000)); // five cycles, idle replicas
+    assert.equal(await deploymentReplicas(env, "part"), 3);
+    assert.equal(await gauge(metricsUrl, "wva_desired_replicas", labels), 3);
+    const again = await vaStatus(env, "part");
+    assert.equal(conditionOf(again, "MetricsAvailable")?.reason, "MetricsPartial");
+  } finally {
+    await env.prom.setTargets(all);
+  }
+  await waitFor(
+    "all report again: scale-down resumes",
+    async () => (await deploymentReplicas(env, "part")) < 3 ? true : undefined,
+    { timeoutMs: 90_000, intervalMs: 250 },
+  );
+}

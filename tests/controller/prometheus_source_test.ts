@@ -12,6 +12,31 @@ import { startPrometheus } from "../helpers/prometheus.ts";
 import { waitFor } from "../helpers/testcluster.ts";
 import { TEST_EMULATOR } from "./helpers/pod_follower.ts";
 
+/**
+ * A stand-in for the inference gateway's `/metrics`: the flow-control queue of `m1` (3 requests,
+ * 1200 bytes) under both metric families, a legacy series naming only `model_name`, and a
+ * dispatch counter growing about 10 per second.
+ */
+function startFakeGateway(): { port: number; stop(): Promise<void> } {
+  const t0 = Date.now();
+  const flow = 'fairness_id="default-flow",priority="0",inference_pool="m1"';
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, () => {
+    const count = Math.floor((Date.now() - t0) / 100);
+    const m1 = `${flow},model_name="m1",target_model_name="m1"`;
+    const text = [
+      `inference_extension_flow_control_queue_size{${m1}} 3`,
+      `inference_extension_flow_control_queue_bytes{${m1}} 1200`,
+      `llm_d_epp_flow_control_queue_size{${m1}} 3`,
+      `llm_d_epp_flow_control_queue_bytes{${m1}} 1200`,
+      `inference_extension_flow_control_queue_size{${flow},model_name="legacy",target_model_name=""} 2`,
+      `inference_extension_scheduler_attempts_total{status="success",target_model_name="m1",pod_name="m1-pod-0",namespace="ns",port="8000"} ${count}`,
+      "",
+    ].join("\n");
+    return new Response(text, { headers: { "content-type": "text/plain; version=0.0.4" } });
+  });
+  return { port: server.addr.port, stop: () => server.shutdown() };
+}
+
 Deno.test("Prometheus source on a real Prometheus", async (t) => {
   const emus = await Promise.all(
     [0, 1].map(() => startEmulator({ ...TEST_EMULATOR, port: 0, model: "m1" })),
@@ -77,9 +102,42 @@ Deno.test("Prometheus source on a real Prometheus", async (t) => {
         avgOutputTokens: undefined,
         ttftMs: undefined,
         itlMs: undefined,
-        requestsInWindow: 0,
+        // No series: unknown, never 0 (issue 12 case 4: 0 made a model without replicas idle)
+        requestsInWindow: undefined,
       });
     });
+    await t.step(
+      "the inference gateway's queue and arrival counter, per target model",
+      async () => {
+        const gw = startFakeGateway();
+        try {
+          await prom.setTargets([group(0), group(1), { targets: [`127.0.0.1:${gw.port}`] }]);
+          const [m, legacy] = await waitFor("gateway series", async () => {
+            const r = await source.collect({
+              nowMs: Date.now(),
+              models: [
+                { modelId: "m1", namespace: "ns", variants: [] },
+                { modelId: "legacy", namespace: "ns", variants: [] },
+              ],
+            });
+            return r[0]!.schedulerQueue && r[1]!.schedulerQueue &&
+                r[0]!.arrivalSource === "gateway"
+              ? r
+              : undefined;
+          }, { timeoutMs: 20_000, intervalMs: 300 });
+          // Both metric families are exported: counted once (GIE's first).
+          assert.deepEqual(m!.schedulerQueue, { requests: 3, bytes: 1200 });
+          assert.ok(
+            m!.arrivalRatePerSec! > 2 && m!.arrivalRatePerSec! < 30,
+            `${m!.arrivalRatePerSec}`,
+          );
+          assert.deepEqual(legacy!.schedulerQueue, { requests: 2 }, "model_name fallback");
+        } finally {
+          await prom.setTargets([group(0), group(1)]);
+          await gw.stop();
+        }
+      },
+    );
     await t.step(
       "a removed target goes stale (no sample time) while its window lasts",
       async () => {

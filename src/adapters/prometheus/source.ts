@@ -1,9 +1,14 @@
 /**
  * The Prometheus `MetricsSource` of the control cycle: runs the named queries of
- * `queries.ts` once per namespace (all models of the namespace together), and assembles
- * per-replica samples and per-model load.
+ * `queries.ts` and `gateway_queries.ts` once per namespace (all models of the namespace
+ * together), and assembles per-replica samples and per-model load.
  *
- * - Missing series are tolerated: a field without data stays undefined.
+ * - Missing series are tolerated: a field without data stays undefined. In particular a request
+ *   count without series is unknown (not 0), so scale-to-zero never fires on it.
+ * - The inference gateway's flow-control queue (requests and bytes) and its arrival counter are
+ *   read per target model (gateway_queries.ts): the queue becomes `schedulerQueue` (demand V2
+ *   adds, the scale-from-zero signal), the arrival counter the arrival rate (`arrivalSource:
+ *   gateway`); without a gateway series the rate is the servers' completions.
  * - Sample age comes from `timestamp(...)` relative to Prometheus' own evaluation time, so clock
  *   skew between Prometheus and the controller does not make metrics look fresh or stale.
  * - A failing query fails its namespace: every model there gets `error` (the cycle then holds
@@ -19,6 +24,12 @@ import type {
   ReplicaSample,
 } from "../../core/contract/ports.ts";
 import type { PromQuery, PromSample } from "./client.ts";
+import {
+  GATEWAY_MODEL_LABEL,
+  GATEWAY_QUERY_NAMES,
+  gatewayQueries,
+  type GatewayQueryName,
+} from "./gateway_queries.ts";
 import {
   DEFAULT_WINDOWS,
   NAMESPACE_QUERY_NAMES,
@@ -45,6 +56,7 @@ export interface PrometheusSourceOptions {
 }
 
 type Results = Readonly<Record<NamespaceQueryName, readonly PromSample[]>>;
+type GatewayResults = Readonly<Record<GatewayQueryName, readonly PromSample[]>>;
 
 function finiteOrUndefined(x: number | undefined): number | undefined {
   return x !== undefined && Number.isFinite(x) ? x : undefined;
@@ -92,6 +104,76 @@ function replicaSamples(r: Results, modelId: string, nowMs: number): ReplicaSamp
   return out;
 }
 
+/** What the gateway reports for one model (undefined fields: no series). */
+function gatewayOf(g: GatewayResults, modelId: string): Partial<ModelMetrics> {
+  const value = (samples: readonly PromSample[]) =>
+    finiteOrUndefined(samples.find((s) => s.labels[GATEWAY_MODEL_LABEL] === modelId)?.value);
+  const requests = value(g.scheduler_queue_size);
+  const bytes = value(g.scheduler_queue_bytes);
+  const arrival = value(g.gateway_arrival_rate);
+  return {
+    ...(requests !== undefined
+      ? { schedulerQueue: { requests, ...(bytes !== undefined ? { bytes } : {}) } }
+      : {}),
+    ...(arrival !== undefined ? { arrivalRatePerSec: arrival, arrivalSource: "gateway" } : {}),
+  };
+}
+
+/** One model's metrics from the namespace's results. */
+function modelOf(
+  m: ModelQuery,
+  ns: string,
+  r: {
+    readonly vllm: Results;
+    readonly gateway: GatewayResults;
+    readonly count?: number | undefined;
+  },
+  nowMs: number,
+): ModelMetrics {
+  const model = (samples: readonly PromSample[]) =>
+    finiteOrUndefined(byModel(samples).get(m.modelId));
+  const ms = (s: number | undefined) => (s === undefined ? undefined : s * 1000);
+  const completions = model(r.vllm.arrival_rate);
+  return {
+    modelId: m.modelId,
+    namespace: ns,
+    replicas: replicaSamples(r.vllm, m.modelId, nowMs),
+    arrivalRatePerSec: completions,
+    ...(completions !== undefined ? { arrivalSource: "completions" as const } : {}),
+    avgInputTokens: model(r.vllm.avg_input_tokens),
+    avgOutputTokens: model(r.vllm.avg_output_tokens),
+    ttftMs: ms(model(r.vllm.avg_ttft)),
+    itlMs: ms(model(r.vllm.avg_itl)),
+    requestsInWindow: r.count,
+    ...gatewayOf(r.gateway, m.modelId),
+  };
+}
+
+type Timed = (name: string, expr: string) => Promise<PromSample[]>;
+
+/** Runs the named queries together; the results by name. */
+async function runAll<N extends string>(
+  timed: Timed,
+  names: readonly N[],
+  queries: Readonly<Record<N, string>>,
+): Promise<Readonly<Record<N, readonly PromSample[]>>> {
+  const lists = await Promise.all(names.map((n) => timed(n, queries[n])));
+  return Object.fromEntries(names.map((n, i) => [n, lists[i]!])) as Record<N, PromSample[]>;
+}
+
+/**
+ * Requests one model served in its window. No series at all is **unknown**, not 0: the counter
+ * of a model without replicas is gone, and an unknown count must never make it idle.
+ */
+async function requestCount(timed: Timed, ns: string, m: ModelQuery): Promise<number | undefined> {
+  if (m.requestWindowMs === undefined) return undefined;
+  const r = await timed(
+    "request_count",
+    requestCountQuery(ns, m.modelId, m.requestWindowMs / 1000),
+  );
+  return r.length === 0 ? undefined : finiteOrUndefined(r[0]!.value);
+}
+
 /** Creates the source over a Prometheus client. */
 export function createPrometheusSource(
   client: PromQuery,
@@ -99,7 +181,7 @@ export function createPrometheusSource(
 ): MetricsSource {
   const windows = options.windows ?? DEFAULT_WINDOWS;
   const now = options.monotonicMs ?? (() => performance.now());
-  async function timed(name: string, expr: string): Promise<PromSample[]> {
+  const timed: Timed = async (name, expr) => {
     const t0 = now();
     try {
       const r = await client.instant(expr);
@@ -109,50 +191,24 @@ export function createPrometheusSource(
       options.observe?.({ name, seconds: (now() - t0) / 1000, ok: false });
       throw err;
     }
-  }
+  };
   async function namespace(
     ns: string,
     models: readonly ModelQuery[],
     nowMs: number,
   ): Promise<ModelMetrics[]> {
-    const queries = namespaceQueries(
-      { namespace: ns, models: models.map((m) => m.modelId) },
-      windows,
-    );
-    let results: Results;
-    let counts: (number | undefined)[];
+    const scope = { namespace: ns, models: models.map((m) => m.modelId) };
     try {
-      const lists = await Promise.all(NAMESPACE_QUERY_NAMES.map((n) => timed(n, queries[n])));
-      const entries = NAMESPACE_QUERY_NAMES.map((n, i) => [n, lists[i]!] as const);
-      results = Object.fromEntries(entries) as unknown as Results;
-      counts = await Promise.all(models.map(async (m) => {
-        if (m.requestWindowMs === undefined) return undefined;
-        const expr = requestCountQuery(ns, m.modelId, m.requestWindowMs / 1000);
-        const r = await timed("request_count", expr);
-        // No series at all: no request was ever recorded in the window.
-        return r.length === 0 ? 0 : finiteOrUndefined(r[0]!.value);
-      }));
+      const [vllm, gateway, counts] = await Promise.all([
+        runAll(timed, NAMESPACE_QUERY_NAMES, namespaceQueries(scope, windows)),
+        runAll(timed, GATEWAY_QUERY_NAMES, gatewayQueries(scope, windows.windowSec)),
+        Promise.all(models.map((m) => requestCount(timed, ns, m))),
+      ]);
+      return models.map((m, i) => modelOf(m, ns, { vllm, gateway, count: counts[i] }, nowMs));
     } catch (err) {
       const error = (err as Error).message;
       return models.map((m) => ({ modelId: m.modelId, namespace: ns, error, replicas: [] }));
     }
-    const rate = byModel(results.arrival_rate);
-    const input = byModel(results.avg_input_tokens);
-    const output = byModel(results.avg_output_tokens);
-    const ttft = byModel(results.avg_ttft);
-    const itl = byModel(results.avg_itl);
-    const ms = (s: number | undefined) => (s === undefined ? undefined : s * 1000);
-    return models.map((m, i) => ({
-      modelId: m.modelId,
-      namespace: ns,
-      replicas: replicaSamples(results, m.modelId, nowMs),
-      arrivalRatePerSec: finiteOrUndefined(rate.get(m.modelId)),
-      avgInputTokens: finiteOrUndefined(input.get(m.modelId)),
-      avgOutputTokens: finiteOrUndefined(output.get(m.modelId)),
-      ttftMs: ms(finiteOrUndefined(ttft.get(m.modelId))),
-      itlMs: ms(finiteOrUndefined(itl.get(m.modelId))),
-      requestsInWindow: counts[i],
-    }));
   }
   return {
     async collect(request: MetricsRequest): Promise<readonly ModelMetrics[]> {

@@ -77,17 +77,65 @@ Deno.test("createPrometheusSource() assembles samples and load", async (t) => {
       },
     ]);
   });
-  await t.step("model load: NaN dropped, seconds to ms, empty request count is 0", () => {
+  await t.step("model load: NaN dropped, seconds to ms, empty request count is unknown", () => {
     assert.equal(m!.arrivalRatePerSec, 4.5);
+    assert.equal(m!.arrivalSource, "completions");
     assert.equal(m!.avgInputTokens, 120);
     assert.equal(m!.avgOutputTokens, undefined);
     assert.equal(m!.ttftMs, 50);
     assert.equal(m!.itlMs, undefined);
-    assert.equal(m!.requestsInWindow, 0);
+    // issue 12 case 4: an empty result was counted as 0 requests (idle → scale to zero)
+    assert.equal(m!.requestsInWindow, undefined);
+    assert.equal(m!.schedulerQueue, undefined, "no gateway series: not read");
   });
-  await t.step("one set of queries per namespace, plus the request count", () => {
-    assert.equal(prom.exprs.length, 11);
-    assert.ok(prom.exprs.every((e) => e.includes('namespace="ns"')));
+  await t.step("one set of queries per namespace, the gateway's, plus the request count", () => {
+    assert.equal(prom.exprs.length, 14);
+    const perModel = prom.exprs.filter((e) => e.includes("flow_control_queue"));
+    assert.equal(perModel.length, 2, "the gateway queue is per target model");
+    assert.ok(
+      prom.exprs.filter((e) => !perModel.includes(e)).every((e) => e.includes('namespace="ns"')),
+    );
+  });
+});
+
+Deno.test("createPrometheusSource() reads the inference gateway per target model", async (t) => {
+  const gw = (model: string, value: number) => sample({ target_model_name: model }, value);
+  const prom = cannedProm({
+    "inference_extension_flow_control_queue_size": [gw("m", 3), gw("other", 9)],
+    "inference_extension_flow_control_queue_bytes": [gw("m", 900)],
+    "rate(inference_extension_scheduler_attempts_total": [gw("m", 7)],
+    "rate(vllm:request_success_total": [sample({ model_name: "m" }, 4.5)],
+    "increase(vllm:request_success_total": [sample({ model_name: "m" }, 0)],
+  });
+  const [m, idle] = await createPrometheusSource(prom).collect({
+    nowMs: 0,
+    models: [
+      { modelId: "m", namespace: "ns", variants: [], requestWindowMs: 60_000 },
+      { modelId: "idle", namespace: "ns", variants: [] },
+    ],
+  });
+  await t.step("queue size and bytes become the scheduler queue", () => {
+    assert.deepEqual(m!.schedulerQueue, { requests: 3, bytes: 900 });
+    assert.equal(idle!.schedulerQueue, undefined);
+  });
+  await t.step("the gateway's arrival counter is the arrival rate when present", () => {
+    assert.deepEqual([m!.arrivalRatePerSec, m!.arrivalSource], [7, "gateway"]);
+  });
+  await t.step("a request count series at 0 is 0", () => assert.equal(m!.requestsInWindow, 0));
+  await t.step("the queries: GIE's names first, model_name fallback, then llm-d's", () => {
+    const size = prom.exprs.find((e) => e.includes("queue_size"))!;
+    assert.match(
+      size,
+      /^sum by \(target_model_name\) \(inference_extension_flow_control_queue_size\{target_model_name=~"\^\(\?:idle\|m\)\$"\}\) or label_replace\(/,
+    );
+    assert.match(size, /model_name=~"\^\(\?:idle\|m\)\$",target_model_name=""/);
+    assert.match(size, / or sum by \(target_model_name\) \(llm_d_epp_flow_control_queue_size\{/);
+    const rate = prom.exprs.find((e) => e.includes("scheduler_attempts"))!;
+    assert.match(rate, /status="success",namespace="ns"/);
+    assert.match(
+      rate,
+      / or sum by \(target_model_name\) \(rate\(llm_d_epp_scheduler_attempts_total/,
+    );
   });
 });
 

@@ -11,6 +11,10 @@
  * A replica that cannot be scraped keeps its older points: once they are older than the cycle's
  * stale limit the cycle drops them (MetricsStale), so a dead replica never looks idle.
  *
+ * With `gateways`, the inference gateways' `/metrics` are scraped too (source_gateway.ts): per
+ * model, the flow-control queue (the scheduler queue saturation V2 adds and scale-from-zero reads)
+ * and the dispatch rate, which then is the model's arrival rate (`arrivalSource: gateway`).
+ *
  * @module
  */
 import { type Logger, NULL_LOGGER } from "../../runtime/log.ts";
@@ -21,6 +25,12 @@ import type {
   ReplicaSample,
 } from "../../core/contract/ports.ts";
 import { parsePromText } from "./prom_text.ts";
+import {
+  combineGateways,
+  gatewayMetrics,
+  type GatewayPoint,
+  readGatewayPoint,
+} from "./source_gateway.ts";
 import { readVllmSnapshot } from "./vllm_snapshot.ts";
 import {
   type CounterIncrease,
@@ -60,6 +70,12 @@ export interface ScrapeSourceOptions {
   readonly windowMs?: number;
   /** Failed scrapes (debug level). @default NULL_LOGGER */
   readonly logger?: Logger;
+  /**
+   * Base URLs of inference gateways to scrape too (metrics at `${url}/metrics`, read at every
+   * scrape): their flow-control queue per target model is the scheduler queue (V2 demand, the
+   * scale-from-zero signal), their dispatch counter the arrival rate. @default none
+   */
+  readonly gateways?: () => readonly string[];
 }
 
 /** The source plus what a live view needs. */
@@ -93,6 +109,9 @@ interface ScrapeState {
   readonly log: Logger;
   readonly histories: Map<string, History>;
   readonly failures: Map<string, number>;
+  readonly gateways: () => readonly string[];
+  /** Scrape history per gateway URL. */
+  readonly gatewayPoints: Map<string, GatewayPoint[]>;
   inflight: Promise<void> | undefined;
 }
 
@@ -107,6 +126,8 @@ export function createScrapeSource(options: ScrapeSourceOptions): ScrapeSource {
     log: options.logger ?? NULL_LOGGER,
     histories: new Map(),
     failures: new Map(),
+    gateways: options.gateways ?? (() => []),
+    gatewayPoints: new Map(),
     inflight: undefined,
   };
   return {
@@ -142,15 +163,39 @@ async function scrapeOne(s: ScrapeState, t: ScrapeTarget): Promise<void> {
   }
 }
 
-/** Drops points older than three windows (and replicas with none left). */
+/** Scrapes one gateway and appends the point; a failure is counted and logged, never thrown. */
+async function scrapeGateway(s: ScrapeState, url: string): Promise<void> {
+  try {
+    const res = await s.fetch(`${url}/metrics`, { signal: AbortSignal.timeout(s.timeoutMs) });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`HTTP ${res.status}`);
+    const points = s.gatewayPoints.get(url) ?? [];
+    points.push(readGatewayPoint(parsePromText(text).samples, s.now()));
+    s.gatewayPoints.set(url, points);
+  } catch (err) {
+    s.failures.set(url, (s.failures.get(url) ?? 0) + 1);
+    s.log.debug("gateway-scrape-failed", { url, error: (err as Error).message });
+  }
+}
+
+/** Index of the first point to keep: one before the cutoff stays as a full-window base. */
+function firstToKeep(points: readonly { readonly atMs: number }[], cutoff: number): number {
+  const firstKept = points.findIndex((p) => p.atMs > cutoff);
+  return firstKept < 0 ? -1 : Math.max(0, firstKept - 1);
+}
+
+/** Drops points older than three windows (and replicas or gateways with none left). */
 function prune(s: ScrapeState): void {
-  const keepMs = 3 * s.windowMs;
-  const cutoff = s.now() - keepMs;
+  const cutoff = s.now() - 3 * s.windowMs;
   for (const [id, h] of s.histories) {
-    const firstKept = h.points.findIndex((p) => p.atMs > cutoff);
-    // Keep one older point as the base of a full-window increase.
-    if (firstKept < 0) s.histories.delete(id);
-    else if (firstKept > 1) h.points.splice(0, firstKept - 1);
+    const keep = firstToKeep(h.points, cutoff);
+    if (keep < 0) s.histories.delete(id);
+    else h.points.splice(0, keep);
+  }
+  for (const [url, points] of s.gatewayPoints) {
+    const keep = firstToKeep(points, cutoff);
+    if (keep < 0) s.gatewayPoints.delete(url);
+    else points.splice(0, keep);
   }
 }
 
@@ -158,7 +203,10 @@ function prune(s: ScrapeState): void {
 function scrape(s: ScrapeState): Promise<void> {
   s.inflight ??= (async () => {
     try {
-      await Promise.all(s.targets().map((t) => scrapeOne(s, t)));
+      await Promise.all([
+        ...s.targets().map((t) => scrapeOne(s, t)),
+        ...s.gateways().map((url) => scrapeGateway(s, url)),
+      ]);
       prune(s);
     } finally {
       s.inflight = undefined;
@@ -230,11 +278,17 @@ function modelMetrics(
   const served = m.requestWindowMs !== undefined
     ? requestsIn(s, sameModel, atMs, m.requestWindowMs)
     : undefined;
+  const gateway = combineGateways(
+    [...s.gatewayPoints.values()].map((points) =>
+      gatewayMetrics(points, m.modelId, atMs, s.windowMs)
+    ),
+  );
   return {
     modelId: m.modelId,
     namespace: m.namespace,
     replicas,
-    ...(est ? est : {}),
+    ...(est ? { ...est, arrivalSource: "completions" as const } : {}),
     ...(served !== undefined ? { requestsInWindow: served } : {}),
+    ...gateway,
   };
 }

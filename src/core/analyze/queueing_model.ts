@@ -4,7 +4,10 @@
  *
  * For every variant with `perf` parameters the Gen2 model (default) or the Gen1 model gives the
  * largest per-replica request rate that meets the SLOs; that is the variant's per-replica
- * capacity PRC (req/s). Demand is the model's arrival rate. The signals then follow the same rule
+ * capacity PRC (req/s). Demand is the model's arrival rate: the inference gateway's arrival
+ * counter when the source read it (requests the gateway scheduled, even those a saturated server
+ * has not finished), else the servers' completion rate, which understates load under overload; the
+ * `qm.demand` step says which. The signals then follow the same rule
  * as saturation V2 with scale-up threshold 1 (the SLO rate already holds the headroom) and a
  * scale-down boundary (default 0.9) so that a replica is removed only when the rest would run at
  * ≤ 90 % of their SLO rate.
@@ -24,6 +27,12 @@ import type {
 } from "../contract/types.ts";
 import { capacitySignals } from "./capacity_signals.ts";
 import { step } from "../contract/steps.ts";
+
+/** How the `qm.demand` step names where the arrival rate came from. */
+const ARRIVAL_WORDS = {
+  gateway: "from the gateway (inference_extension_scheduler_attempts_total)",
+  completions: "from completions (vllm:request_success_total)",
+} as const;
 
 /** Configuration of the queueing-model analyzer. */
 export const QueueingModelConfigSchema = z.strictObject({
@@ -138,6 +147,7 @@ export function analyzeQueueingModel(
     };
   });
   const demand = obs.load?.arrivalRatePerSec ?? 0;
+  const source = obs.load?.arrivalSource ?? "completions";
   return capacitySignals({
     analyzer: "queueing-model",
     unit: "req/s",
@@ -146,8 +156,9 @@ export function analyzeQueueingModel(
     scaleUp: 1,
     scaleDown: cfg.scaleDownBoundary,
     steps: [
-      step("qm.demand", `arrival rate ${round(demand)} req/s for the model`, {
+      step("qm.demand", `arrival rate ${round(demand)} req/s ${ARRIVAL_WORDS[source]}`, {
         arrivalRatePerSec: demand,
+        arrivalSource: source,
         ttftMs: obs.slo?.ttftMs ?? null,
         itlMs: obs.slo?.itlMs ?? null,
         generation: cfg.generation,

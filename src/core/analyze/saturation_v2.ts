@@ -5,20 +5,23 @@
  * smaller of k1 = ⌊kvCacheThreshold × KV capacity⌋ (memory bound) and k2 (compute bound, first
  * available of: tokens in use when the queue is at `queueLengthThreshold` (recorded in a rolling
  * history), the history mean, a value derived from engine arguments, k1). Per variant the
- * per-replica capacity PRC is the median over its replicas; supply = ready × PRC and anticipated
- * supply = (ready + pending) × PRC. Then RC = max(0, D/scaleUp − anticipated) and
+ * per-replica capacity PRC is the median over its replicas; supply = n × PRC and anticipated
+ * supply = (n + pending) × PRC, where n counts the ready replicas **with data** (all ready ones
+ * when none reports), as WVA does: a silent replica's load is unknown, so its capacity is not
+ * counted either. Then RC = max(0, D/scaleUp − anticipated) and
  * SC = max(0, supply − D/scaleDown). Units are tokens.
  *
  * @module
  */
-import type {
-  CapacityAnalysis,
-  DecisionStep,
-  EngineParams,
-  ModelObservation,
-  ReplicaMetrics,
-  VariantCapacity,
-  VariantObservation,
+import {
+  type CapacityAnalysis,
+  type DecisionStep,
+  type EngineParams,
+  type ModelObservation,
+  type ReplicaMetrics,
+  reportingReady,
+  type VariantCapacity,
+  type VariantObservation,
 } from "../contract/types.ts";
 import type { SaturationConfig } from "./saturation_config.ts";
 import {
@@ -45,7 +48,9 @@ export interface ReplicaCapacity {
   readonly demand: number;
   readonly k1: number;
   readonly k2: number;
-  readonly k2Source: K2Source | "stored";
+  readonly k2Source: K2Source;
+  /** `reported`: the replica's cache_config_info; `stored`: the store's or the declared one. */
+  readonly kvSource: "reported" | "stored";
   readonly capacity: number;
   readonly kvCapacityTokens: number;
   readonly saturated: boolean;
@@ -101,6 +106,9 @@ function reportedKvTokens(m: ReplicaMetrics): number | undefined {
 
 /**
  * Capacity of one replica; `history` is the k2 history for its key (updated copy returned).
+ * The KV capacity is the replica's own (`cache_config_info`), else the stored or declared one
+ * (engine arguments: blocks × block size): either way demand = tokens in use (usage × KV tokens)
+ * + the queue charge, k1 = ⌊kvCacheThreshold × KV tokens⌋ and k2 follows the same chain.
  * Returns `undefined` when neither the replica nor the store knows the KV capacity.
  */
 export function replicaCapacityV2(
@@ -110,24 +118,11 @@ export function replicaCapacityV2(
   nowMs: number,
 ): { capacity: ReplicaCapacity; history: typeof history } | undefined {
   const queueCharge = Math.round(m.queueLength) * ctx.perRequestTokens;
-  const kvTokens = reportedKvTokens(m);
-  if (kvTokens === undefined) {
-    if (!ctx.storedKvTokens) return undefined;
-    const c = Math.floor(ctx.cfg.kvCacheThreshold * ctx.storedKvTokens);
-    const demand = Math.floor(m.kvUsage01 * c) + queueCharge;
-    const capacity: ReplicaCapacity = {
-      replicaId: m.replicaId,
-      demand,
-      k1: c,
-      k2: c,
-      k2Source: "stored",
-      capacity: c,
-      kvCapacityTokens: ctx.storedKvTokens,
-      saturated: demand >= c,
-    };
-    return { capacity, history };
-  }
-  const inUse = m.tokensInUse ?? Math.round(m.kvUsage01 * kvTokens);
+  const reported = reportedKvTokens(m);
+  const kvTokens = reported ?? (ctx.storedKvTokens || undefined);
+  if (kvTokens === undefined) return undefined;
+  const inUse = (reported !== undefined ? m.tokensInUse : undefined) ??
+    Math.round(m.kvUsage01 * kvTokens);
   const demand = inUse + queueCharge;
   const k1 = Math.floor(ctx.cfg.kvCacheThreshold * kvTokens);
   let k2: number;
@@ -152,6 +147,7 @@ export function replicaCapacityV2(
       k1,
       k2,
       k2Source: source,
+      kvSource: reported !== undefined ? "reported" : "stored",
       capacity: c,
       kvCapacityTokens: kvTokens,
       saturated: demand >= c,
@@ -197,7 +193,7 @@ export function analyzeSaturationV2(
       replicas.push(r.capacity);
       if (r.history) k2History[historyKey] = r.history;
     }
-    const live = replicas.filter((r) => r.k2Source !== "stored");
+    const live = replicas.filter((r) => r.kvSource === "reported");
     if (live.length > 0) {
       capacityStore[key] = {
         effectiveCapacity: median(live.map((r) => r.capacity)),
@@ -245,6 +241,9 @@ function variantCapacity(
     how = "unknown: no replica reported and no stored or declared capacity";
   }
   const demand = replicas.reduce((a, r) => a + r.demand, 0);
+  // Supply over the replicas with data (WVA): a silent ready replica's load is not in the demand,
+  // so its capacity is not in the supply either. With no report at all, every ready replica.
+  const counted = v.replicas.length > 0 ? reportingReady(v) : v.readyReplicas;
   const sources = [...new Set(replicas.map((r) => r.k2Source))].join(",") || null;
   const steps: DecisionStep[] = [
     step("v2.variant-capacity", `${v.name}: per-replica capacity ${prc} tokens (${how})`, {
@@ -256,16 +255,17 @@ function variantCapacity(
       demand,
       saturatedReplicas: replicas.filter((r) => r.saturated).length,
       readyReplicas: v.readyReplicas,
+      countedReplicas: counted,
       pendingReplicas: v.pendingReplicas,
     }),
   ];
   return {
     variant: v.name,
     perReplicaCapacity: prc,
-    readyReplicas: v.readyReplicas,
+    readyReplicas: counted,
     pendingReplicas: v.pendingReplicas,
     demand,
-    supply: v.readyReplicas * prc,
+    supply: counted * prc,
     hasData: prc > 0,
     steps,
   };

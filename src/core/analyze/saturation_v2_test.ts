@@ -160,9 +160,18 @@ Deno.test("analyzeSaturationV2() falls back to stored or declared capacity witho
     state: EMPTY_V2_STATE,
     nowMs: 0,
   });
-  // c = 0.8 × 10000 = 8000; d = 0.5 × 8000 + 1 × 600 = 4600
+  // c = k1 = 0.8 × 10000 = 8000; d = tokens in use 0.5 × 10000 + 1 × 600 = 5600 (usage is a
+  // fraction of the whole KV cache: it was 0.5 × 8000, understating demand by 20 %)
   assert.equal(declared.analysis.variants[0]!.perReplicaCapacity, 8000);
-  assert.equal(declared.analysis.totalDemand, 4600);
+  assert.equal(declared.analysis.totalDemand, 5600);
+  // k2 derived from the engine arguments applies here too (issue 12 case 7): S = 8, i + o/2 = 550
+  const args = analyzeSaturationV2(
+    model([noInfo], { kvCapacityTokens: 10000, engine: { maxNumSeqs: 8 } }),
+    cfg,
+    { state: EMPTY_V2_STATE, nowMs: 0 },
+  );
+  assert.equal(args.analysis.variants[0]!.perReplicaCapacity, 8 * 550);
+  assert.deepEqual(args.state.capacity, {}, "declared capacity is not learned as a live one");
   const unknown = analyzeSaturationV2(model([noInfo]), cfg, { state: EMPTY_V2_STATE, nowMs: 0 });
   assert.equal(unknown.analysis.variants[0]!.hasData, false);
 });

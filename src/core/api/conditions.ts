@@ -45,7 +45,15 @@ export const CONDITION_REASONS = {
     },
   },
   MetricsAvailable: {
-    MetricsFound: { status: "True", meaning: "Fresh metrics were collected for the replicas." },
+    MetricsFound: {
+      status: "True",
+      meaning: "Every ready replica reports fresh metrics (the message says how many).",
+    },
+    MetricsPartial: {
+      status: "True",
+      meaning:
+        "Some ready replicas report, not all (the message says N of M); the model is not scaled down until all report.",
+    },
     MetricsMissing: {
       status: "False",
       meaning: "No series for the model's replicas; replicas are held (never scaled down).",
@@ -85,6 +93,23 @@ export const CONDITION_REASONS = {
       meaning: "The scale target is missing; no decision is made (see TargetResolved).",
     },
   },
+  TargetFollowing: {
+    TargetAtDesired: {
+      status: "True",
+      meaning:
+        "The target's replicas equal the last published desired count (or none was published yet).",
+    },
+    TargetCatchingUp: {
+      status: "True",
+      meaning:
+        "The target differs from the published count but moved recently or only for a short while (HPA/KEDA windows).",
+    },
+    TargetNotFollowing: {
+      status: "False",
+      meaning:
+        "The target has not moved towards the published count for long (3 min up, 10 min down): no HPA/ScaledObject reads it, or its bounds stop it. Decisions go on from the target's replicas.",
+    },
+  },
   ConfigValid: {
     ConfigAccepted: {
       status: "True",
@@ -93,10 +118,6 @@ export const CONDITION_REASONS = {
     InvalidSpec: {
       status: "False",
       meaning: "The spec fails validation (message names the field); the VA is left out.",
-    },
-    ScaleToZeroDisabled: {
-      status: "False",
-      meaning: "minReplicas is 0 but scale-to-zero is disabled for the model; 1 is used.",
     },
     UnknownServiceClass: {
       status: "False",
@@ -157,7 +178,7 @@ const CONDITION_TYPE_PATTERN =
 /** `metav1.Condition` (the same validation as upstream Kubernetes' generated CRDs). */
 export const ConditionSchema = z.object({
   type: z.string().max(316).regex(CONDITION_TYPE_PATTERN).describe(
-    "Condition type: TargetResolved, MetricsAvailable, OptimizationReady or ConfigValid.",
+    "Condition type: TargetResolved, MetricsAvailable, OptimizationReady, TargetFollowing or ConfigValid.",
   ),
   status: z.enum(["True", "False", "Unknown"]).describe("True, False or Unknown."),
   observedGeneration: z.int().min(0).optional().describe(

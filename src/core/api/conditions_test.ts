@@ -86,6 +86,7 @@ Deno.test("Reason constants are unique across condition types and carry their st
     "TargetResolved",
     "MetricsAvailable",
     "OptimizationReady",
+    "TargetFollowing",
     "ConfigValid",
   ]);
 });

@@ -93,10 +93,26 @@ export interface NodeLike {
     readonly name?: string | undefined;
     readonly labels?: Readonly<Record<string, string>> | undefined;
   } | undefined;
+  /** `unschedulable: true` = cordoned. */
+  readonly spec?: { readonly unschedulable?: boolean | undefined } | undefined;
   readonly status?: {
     readonly capacity?: Readonly<Record<string, string>> | undefined;
     readonly allocatable?: Readonly<Record<string, string>> | undefined;
+    readonly conditions?:
+      | readonly { readonly type?: string | undefined; readonly status?: string | undefined }[]
+      | undefined;
   } | undefined;
+}
+
+/**
+ * True when new pods can be placed on the node: not cordoned (`spec.unschedulable`) and not
+ * NotReady (a `Ready` condition other than `True`). A node without conditions (plain JSON in
+ * tests, a node object read without status) counts as schedulable.
+ */
+export function nodeSchedulable(node: NodeLike): boolean {
+  if (node.spec?.unschedulable === true) return false;
+  const ready = node.status?.conditions?.find((c) => c.type === "Ready");
+  return ready === undefined || ready.status === "True";
 }
 
 /** One GPU resource on one node: what the controller's limiter and the summary table use. */

@@ -10,8 +10,9 @@
  *   values are numbers. It has no CRD default, so an unset cost can fall back to the accelerator
  *   unit-cost ConfigMap; the last resort is {@linkcode DEFAULT_VARIANT_COST} (10).
  * - `minReplicas ≤ maxReplicas` is enforced by the apiserver (a CEL rule on `spec`) and by the
- *   zod schema. `minReplicas: 0` is accepted here; whether it is honoured depends on the
- *   scale-to-zero ConfigMap, a runtime check (condition ConfigValid/ScaleToZeroDisabled).
+ *   zod schema. `minReplicas: 0` lets the variant go to zero; the model as a whole goes to zero
+ *   only with scale-to-zero enabled for it (the scale-to-zero ConfigMap), otherwise the cycle
+ *   keeps one replica on its cheapest variant.
  *
  * @module
  */
@@ -90,7 +91,7 @@ export const VariantAutoscalingSpecSchema = z.object({
     "GPUs one replica uses. Unset: the target's GPU resource requests, else 1.",
   ),
   minReplicas: replicas.default(1).describe(
-    "Lower bound; 0 only takes effect when scale-to-zero is enabled for the model.",
+    "Lower bound; 0 lets the variant go to zero (the model keeps one replica unless scale-to-zero is enabled for it).",
   ),
   maxReplicas: z.int32().min(1).default(2).describe("Upper bound."),
   serviceClass: z.string().min(1).optional().describe(

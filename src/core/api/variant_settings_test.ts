@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { parseAcceleratorCosts } from "./configmaps/mod.ts";
-import { effectiveReplicaBounds, effectiveVariantCost } from "./variant_settings.ts";
+import { effectiveVariantCost } from "./variant_settings.ts";
 
 const COSTS =
   parseAcceleratorCosts({ A100: '{"device": "NVIDIA-A100-PCIE-80GB", "cost": "40.00"}' })
@@ -45,25 +45,4 @@ Deno.test("effectiveVariantCost() prefers the spec, then the unit cost × GPUs, 
       );
     });
   }
-});
-
-Deno.test("effectiveReplicaBounds() honours minReplicas 0 only with scale-to-zero", async (t) => {
-  await t.step("min 0 with scale-to-zero", () => {
-    assert.deepEqual(effectiveReplicaBounds({ minReplicas: 0, maxReplicas: 3 }, true), {
-      minReplicas: 0,
-      maxReplicas: 3,
-    });
-  });
-  await t.step("min 0 without scale-to-zero becomes 1 with a reason", () => {
-    const b = effectiveReplicaBounds({ modelID: "m", minReplicas: 0, maxReplicas: 3 }, false);
-    assert.equal(b.minReplicas, 1);
-    assert.equal(b.reason, "ScaleToZeroDisabled");
-    assert.match(b.message ?? "", /disabled for model m: using 1/);
-  });
-  await t.step("min above 0 is untouched", () => {
-    assert.deepEqual(effectiveReplicaBounds({ minReplicas: 2, maxReplicas: 3 }, false), {
-      minReplicas: 2,
-      maxReplicas: 3,
-    });
-  });
 });

@@ -96,6 +96,12 @@ export interface VariantSnapshot extends VariantRef {
   readonly previousDesiredReplicas?: number | undefined;
   /** Ids of the replicas (pod names) that belong to the variant; metrics are matched on them. */
   readonly replicaIds: readonly string[];
+  /**
+   * The ids of the ready (and warmed-up) replicas, when the backend knows them: a report from a
+   * replica still warming up does not stand in for a silent ready one. Absent = the first
+   * `readyReplicas` reports are taken as the ready ones.
+   */
+  readonly readyReplicaIds?: readonly string[] | undefined;
   /** Per-variant analyzer choice; absent = the global one. */
   readonly analyzer?: AnalyzerName | undefined;
   /** Service class name (SLOs and priority); absent = the default class. */
@@ -117,8 +123,16 @@ export interface VariantSnapshot extends VariantRef {
 /** What the backend knows at the start of a cycle. */
 export interface ClusterSnapshot {
   readonly variants: readonly VariantSnapshot[];
-  /** GPUs per accelerator name usable by the managed variants; absent = unknown (unlimited). */
+  /**
+   * Allocatable GPUs per accelerator name on schedulable nodes (not cordoned, Ready); absent =
+   * unknown (unlimited).
+   */
   readonly inventory?: GpuInventory | undefined;
+  /**
+   * GPUs per accelerator requested by scheduled, non-terminal pods on those nodes that belong to
+   * no variant of the snapshot (other workloads); the limiter takes them from the inventory.
+   */
+  readonly unmanagedGpus?: GpuInventory | undefined;
   /** The inventory with vendor and product per accelerator, when the backend knows them. */
   readonly inventoryEntries?: readonly GpuInventoryEntry[] | undefined;
 }
@@ -168,12 +182,21 @@ export interface ModelMetrics {
   readonly replicas: readonly ReplicaSample[];
   /** Requests per second arriving (absent = no data; 0 = really no traffic). */
   readonly arrivalRatePerSec?: number | undefined;
+  /**
+   * `gateway`: the rate is the inference gateway's arrival counter
+   * (`inference_extension_scheduler_attempts_total{status="success"}`); `completions` (default):
+   * the servers' completed requests.
+   */
+  readonly arrivalSource?: "gateway" | "completions" | undefined;
   readonly avgInputTokens?: number | undefined;
   readonly avgOutputTokens?: number | undefined;
   /** Mean time to first token (ms) and inter-token latency (ms), for logs and status. */
   readonly ttftMs?: number | undefined;
   readonly itlMs?: number | undefined;
-  /** Requests served in {@linkcode ModelQuery.requestWindowMs}. */
+  /**
+   * Requests served in {@linkcode ModelQuery.requestWindowMs}; absent = unknown (e.g. no series
+   * at all: an unknown count never makes a model idle).
+   */
   readonly requestsInWindow?: number | undefined;
   /**
    * Requests held upstream for the model (the inference gateway's flow-control queue): count
@@ -201,13 +224,18 @@ export interface CycleCondition {
 /** Per-variant metrics health in this cycle. */
 export interface VariantMetricsStatus {
   readonly available: boolean;
-  /** `MetricsFound`, `MetricsMissing`, `MetricsStale`, `MetricsSourceError` or `NoReplicas`. */
+  /**
+   * `MetricsFound`, `MetricsPartial` (available, but some ready replicas are silent),
+   * `MetricsMissing`, `MetricsStale`, `MetricsSourceError` or `NoReplicas`.
+   */
   readonly reason: string;
   readonly message: string;
   /** Replicas with fresh metrics. */
   readonly freshReplicas: number;
   /** Replicas whose newest sample is older than the stale limit (dropped from the analysis). */
   readonly staleReplicas: number;
+  /** Ready replicas that reported fresh metrics (the "N" of "N of M ready replicas report"). */
+  readonly reportingReadyReplicas?: number | undefined;
 }
 
 /** The cycle's outcome for one variant: what to publish and apply. */

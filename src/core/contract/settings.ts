@@ -65,16 +65,27 @@ export const DEFAULT_CYCLE_SETTINGS: CycleSettings = Object.freeze({
   staleAfterMs: 60_000,
 });
 
+/** Since when a variant's scale target has stood still at a count other than the published one. */
+export interface TargetWatch {
+  /** The target's replicas (spec) when it was last seen to move. */
+  readonly specReplicas: number;
+  /** When the target was first seen at `specReplicas` while differing from the published count. */
+  readonly sinceMs: number;
+}
+
 /** State carried from one cycle to the next; start with {@linkcode EMPTY_CYCLE_STATE}. */
 export interface CycleState {
   /** Saturation V2's capacity memory. */
   readonly analyzer: AnalyzerState;
   /** Desired replicas published by the last cycle, by `namespace/name`. */
   readonly previousDesired: ReadonlyMap<string, number>;
+  /** Targets that have not reached the published count, by `namespace/name`. @default empty */
+  readonly targets?: ReadonlyMap<string, TargetWatch>;
 }
 
 /** The state before the first cycle. */
 export const EMPTY_CYCLE_STATE: CycleState = Object.freeze({
   analyzer: EMPTY_ANALYZER_STATE,
   previousDesired: new Map<string, number>(),
+  targets: new Map<string, TargetWatch>(),
 });

@@ -91,15 +91,35 @@ export const VariantObservationSchema = z.object({
   kvCapacityTokens: nonNegative.optional(),
   /** Latest metrics of each replica that reported (may be fewer than ready). */
   replicas: z.array(ReplicaMetricsSchema).readonly().default([]),
+  /**
+   * How many of the ready replicas are among those that reported; absent =
+   * min(replicas.length, readyReplicas) (see {@linkcode reportingReady}).
+   */
+  reportingReadyReplicas: count.optional(),
 }).readonly();
 
 /** One variant's state. */
 export type VariantObservation = z.infer<typeof VariantObservationSchema>;
 
+/**
+ * Ready replicas of a variant that reported metrics this cycle. Fewer than `readyReplicas` means
+ * some ready replica is silent (its scrape failed or is stale): its load is unknown, so the
+ * analyzers count supply over the replicas with data and the optimizer does not scale the model
+ * down (issue 12 case 1).
+ */
+export function reportingReady(v: VariantObservation): number {
+  return v.reportingReadyReplicas ?? Math.min(v.replicas.length, v.readyReplicas);
+}
+
 /** Load on a model, summed over its variants. */
 export const ModelLoadSchema = z.object({
   /** Requests per second arriving for the model. */
   arrivalRatePerSec: nonNegative,
+  /**
+   * Where the rate comes from: the inference gateway's arrival counter (`gateway`) or the servers'
+   * completed requests (`completions`, which understates load under overload). @default completions
+   */
+  arrivalSource: z.enum(["gateway", "completions"]).optional(),
   avgInputTokens: nonNegative,
   avgOutputTokens: nonNegative,
 }).readonly();
@@ -215,10 +235,11 @@ export interface VariantCapacity {
   readonly variant: string;
   /** Per-replica capacity PRC (0 when unknown). */
   readonly perReplicaCapacity: number;
+  /** Ready replicas counted in the supply (V2: those with data when any reports). */
   readonly readyReplicas: number;
   readonly pendingReplicas: number;
   readonly demand: number;
-  /** ready × PRC. */
+  /** readyReplicas × PRC. */
   readonly supply: number;
   /** False when no replica reported and no stored capacity exists. */
   readonly hasData: boolean;

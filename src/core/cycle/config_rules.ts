@@ -2,15 +2,15 @@
  * Checks of a variant against the cycle's settings (pure), reported as non-blocking
  * `ConfigValid` problems so the variant is still served:
  *
- * - `minReplicas: 0` while scale-to-zero is disabled for the model → 1 is used
- *   (`ScaleToZeroDisabled`, the API's {@linkcode effectiveReplicaBounds});
  * - a `serviceClass` that names no class → priority and SLOs of no class (`UnknownServiceClass`);
  * - the queueing-model analyzer without performance parameters (`PerfParamsMissing`).
+ *
+ * `minReplicas: 0` is taken as written: with scale-to-zero disabled, "at least one replica"
+ * holds for the **model** (the optimizer keeps one on its cheapest variant), not per variant.
  *
  * @module
  */
 import { ConditionType, Reason } from "../api/conditions.ts";
-import { effectiveReplicaBounds } from "../api/variant_settings.ts";
 import type { VariantProblem, VariantSnapshot } from "../contract/ports.ts";
 import type { CycleSettings } from "../contract/settings.ts";
 
@@ -22,11 +22,6 @@ function problem(reason: string, message: string): VariantProblem {
 export function applyConfigRules(v: VariantSnapshot, settings: CycleSettings): VariantSnapshot {
   const model = { modelId: v.modelId, namespace: v.namespace, serviceClass: v.serviceClass };
   const added: VariantProblem[] = [];
-  const bounds = effectiveReplicaBounds(
-    { modelID: v.modelId, minReplicas: v.minReplicas, maxReplicas: v.maxReplicas },
-    settings.scaleToZeroFor?.(model).enabled ?? false,
-  );
-  if (bounds.reason !== undefined) added.push(problem(bounds.reason, bounds.message));
   if (v.serviceClass !== undefined && settings.serviceClassFor?.(model)?.unknownClass) {
     added.push(problem(
       Reason.UnknownServiceClass,
@@ -40,10 +35,5 @@ export function applyConfigRules(v: VariantSnapshot, settings: CycleSettings): V
     ));
   }
   if (added.length === 0) return v;
-  return {
-    ...v,
-    minReplicas: bounds.minReplicas,
-    maxReplicas: bounds.maxReplicas,
-    problems: [...v.problems, ...added],
-  };
+  return { ...v, problems: [...v.problems, ...added] };
 }

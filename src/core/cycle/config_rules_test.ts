@@ -6,23 +6,18 @@ import { applyConfigRules } from "./config_rules.ts";
 const reasons = (v: ReturnType<typeof applyConfigRules>) => v.problems.map((p) => p.reason);
 
 Deno.test("applyConfigRules() reports configuration problems without excluding", async (t) => {
-  await t.step("minReplicas 0 without scale-to-zero becomes 1", () => {
-    const v = applyConfigRules(
-      variantSnapshot({ name: "v", minReplicas: 0 }),
-      DEFAULT_CYCLE_SETTINGS,
-    );
-    assert.equal(v.minReplicas, 1);
-    assert.deepEqual(reasons(v), ["ScaleToZeroDisabled"]);
-    assert.equal(v.problems[0]!.blocking, false);
-  });
-  await t.step("minReplicas 0 with scale-to-zero stays 0", () => {
+  await t.step("minReplicas 0 stays 0 with or without scale-to-zero (issue 12 case 5)", () => {
+    // It was raised to 1 per variant (ConfigValid/ScaleToZeroDisabled) when scale-to-zero was off,
+    // starting idle expensive variants; the model-level floor is the optimizer's.
     const settings: CycleSettings = {
       ...DEFAULT_CYCLE_SETTINGS,
       scaleToZeroFor: () => ({ enabled: true, retentionMs: 1 }),
     };
-    const v = applyConfigRules(variantSnapshot({ name: "v", minReplicas: 0 }), settings);
-    assert.equal(v.minReplicas, 0);
-    assert.deepEqual(reasons(v), []);
+    for (const s of [DEFAULT_CYCLE_SETTINGS, settings]) {
+      const v = applyConfigRules(variantSnapshot({ name: "v", minReplicas: 0 }), s);
+      assert.equal(v.minReplicas, 0);
+      assert.deepEqual(reasons(v), []);
+    }
   });
   await t.step("unknown service class and missing perf params", () => {
     const settings: CycleSettings = {

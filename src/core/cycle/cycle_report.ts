@@ -1,7 +1,8 @@
 /**
  * The last part of a cycle (pure): the served models' decisions (or errors) and the excluded
- * variants → the {@linkcode CycleReport} the sink applies, and the desired counts the next cycle
- * remembers. The metrics guard and the conditions are applied per variant (outcomes.ts).
+ * variants → the {@linkcode CycleReport} the sink applies, and what the next cycle remembers (the
+ * desired counts, the targets that stand still). The metrics guard and the conditions are applied
+ * per variant (outcomes.ts), plus `TargetFollowing` (target_following.ts).
  *
  * @module
  */
@@ -12,9 +13,11 @@ import type {
   VariantOutcome,
 } from "../contract/ports.ts";
 import { variantKey } from "../contract/ports.ts";
+import type { TargetWatch } from "../contract/settings.ts";
 import type { ModelDecision } from "../contract/types.ts";
 import type { CyclePlan, ModelPlan } from "./models.ts";
 import { excludedOutcome, servedOutcome } from "./outcomes.ts";
+import { followTarget } from "./target_following.ts";
 
 /** What the stages concluded about one served model. */
 export interface ModelResult {
@@ -62,23 +65,56 @@ function modelOutcome(
   };
 }
 
-function variantOutcomes(plan: ModelPlan, result: ModelResult): VariantOutcome[] {
+/** Adds the `TargetFollowing` condition of a variant, recording its watch in `watches`. */
+type Follow = (plan: ModelPlan, outcome: VariantOutcome) => VariantOutcome;
+
+function variantOutcomes(plan: ModelPlan, result: ModelResult, follow: Follow): VariantOutcome[] {
   return plan.group.variants.map((v) => {
     const d = result.decision?.variants.find((x) => x.variant === v.name);
     const health = plan.observed.metrics.get(v.name)!;
-    return servedOutcome(v, d, health, result.error);
+    return follow(plan, servedOutcome(v, d, health, result.error));
   });
 }
 
-/** The report of a cycle and the desired count of every served variant (by `namespace/name`). */
+function follower(
+  nowMs: number,
+  before: ReadonlyMap<string, TargetWatch>,
+  after: Map<string, TargetWatch>,
+): Follow {
+  return (plan, o) => {
+    const published = plan.observed.observation.variants.find((x) => x.name === o.name)
+      ?.previousDesiredReplicas;
+    const key = variantKey(o);
+    const r = followTarget(published, o.currentReplicas, before.get(key), nowMs);
+    if (r.watch) after.set(key, r.watch);
+    return { ...o, conditions: [...o.conditions, r.condition] };
+  };
+}
+
+/** What {@linkcode buildReport} returns: the report and what the next cycle remembers. */
+export interface BuiltReport {
+  readonly report: CycleReport;
+  /** The desired count of every served variant (by `namespace/name`). */
+  readonly previousDesired: ReadonlyMap<string, number>;
+  /** Targets standing still away from the published count (by `namespace/name`). */
+  readonly targets: ReadonlyMap<string, TargetWatch>;
+}
+
+/** The report of a cycle, with the desired counts and target watches for the next one. */
 export function buildReport(
   snapshot: ClusterSnapshot,
   plan: CyclePlan,
   results: readonly ModelResult[],
-  nowMs: number,
-): { readonly report: CycleReport; readonly previousDesired: ReadonlyMap<string, number> } {
+  options: {
+    readonly nowMs: number;
+    readonly targets?: ReadonlyMap<string, TargetWatch> | undefined;
+  },
+): BuiltReport {
+  const { nowMs } = options;
+  const targets = new Map<string, TargetWatch>();
+  const follow = follower(nowMs, options.targets ?? new Map(), targets);
   const served = plan.models.map((m, i) => {
-    const outcomes = variantOutcomes(m, results[i] ?? {});
+    const outcomes = variantOutcomes(m, results[i] ?? {}, follow);
     return { outcomes, model: modelOutcome(m, results[i] ?? {}, outcomes) };
   });
   const variants = [...served.flatMap((s) => s.outcomes), ...plan.excluded.map(excludedOutcome)];
@@ -92,5 +128,5 @@ export function buildReport(
     ...(snapshot.inventory ? { inventory: snapshot.inventory } : {}),
     ...(snapshot.inventoryEntries ? { inventoryEntries: snapshot.inventoryEntries } : {}),
   };
-  return { report, previousDesired };
+  return { report, previousDesired, targets };
 }

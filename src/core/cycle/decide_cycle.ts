@@ -8,8 +8,8 @@
  * 2. **analyze** (src/core/analyze): `analyzeModels`, Observation → Analysis, threading the
  *    analyzer state;
  * 3. **optimize** (src/core/optimize): `optimizeModels`, Analysis → Decision, sharing the GPU
- *    inventory when the limiter is on; models are served analyzer by analyzer (name order), and
- *    by priority within an analyzer;
+ *    inventory (minus the GPUs of pods wva does not manage) when the limiter is on; models are
+ *    served in priority order across all analyzers;
  * 4. **report** (cycle_report.ts): the metrics guard and conditions per variant.
  *
  * A model whose analysis or optimization throws holds; the others are still decided.
@@ -78,13 +78,12 @@ function runStages(
     plan.models.map((m, i) => ({
       observation: m.observed.observation,
       analysis: analyzed.analyses[i]!.analysis,
-      budgetGroup: m.analyzer,
       scaleToZero: {
         enabled: !!settings.scaleToZeroFor?.(m.identity)?.enabled,
         idle: m.metrics?.requestsInWindow === 0,
       },
     })),
-    { inventory: settings.limiter ? snapshot.inventory : undefined },
+    settings.limiter ? { inventory: snapshot.inventory, unmanaged: snapshot.unmanagedGpus } : {},
   );
   const results = optimized.map((o, i) => ({
     decision: o.decision,
@@ -101,6 +100,16 @@ export function decideCycle(
 ): DecideCycleResult {
   const plan = planCycle(snapshot, metrics, options);
   const decided = runStages(plan, snapshot, options);
-  const { report, previousDesired } = buildReport(snapshot, plan, decided.results, options.nowMs);
-  return { report, state: { analyzer: decided.analyzer, previousDesired } };
+  const built = buildReport(snapshot, plan, decided.results, {
+    nowMs: options.nowMs,
+    targets: options.state.targets,
+  });
+  return {
+    report: built.report,
+    state: {
+      analyzer: decided.analyzer,
+      previousDesired: built.previousDesired,
+      targets: built.targets,
+    },
+  };
 }

@@ -9,7 +9,10 @@
  *   missing one of the two counts as 0 (as the reference does).
  * - A variant is `available` when at least one replica has fresh metrics, or when it has no
  *   replica at all (nothing to report); otherwise the reason says why (missing, stale, source
- *   error). What to do about it is decided later: see `guardOutcome`.
+ *   error). Available with fewer ready replicas reporting than are ready is `MetricsPartial`
+ *   ("3 of 4 ready replicas report"). What to do about it is decided later: the analyzers count
+ *   supply over the replicas with data, the optimizer and `guardDesired` never scale down on
+ *   partial or missing metrics.
  *
  * @module
  */
@@ -111,24 +114,48 @@ function matchSamples(
   return { byVariant, unmatched };
 }
 
-function healthOf(
+/** The fresh reports that come from ready replicas (by id when the backend names them). */
+function countReportingReady(v: VariantSnapshot, fresh: readonly ReplicaMetrics[]): number {
+  if (v.readyReplicaIds === undefined) return Math.min(fresh.length, v.readyReplicas);
+  const ready = new Set(v.readyReplicaIds);
+  return Math.min(fresh.filter((m) => ready.has(m.replicaId)).length, v.readyReplicas);
+}
+
+function foundHealth(
   v: VariantSnapshot,
   fresh: number,
+  reporting: number,
+  counts: Pick<VariantMetricsStatus, "freshReplicas" | "staleReplicas">,
+): VariantMetricsStatus {
+  const ready = v.readyReplicas;
+  const base = { available: true, reportingReadyReplicas: reporting, ...counts };
+  if (reporting < ready) {
+    return {
+      ...base,
+      reason: Reason.MetricsPartial,
+      message: `${reporting} of ${ready} ready replicas report metrics: no scale-down until all do`,
+    };
+  }
+  const warming = fresh - reporting;
+  return {
+    ...base,
+    reason: Reason.MetricsFound,
+    message: `${reporting} of ${ready} ready replicas report metrics` +
+      (warming > 0 ? ` (and ${warming} warming up)` : ""),
+  };
+}
+
+function healthOf(
+  v: VariantSnapshot,
+  fresh: readonly ReplicaMetrics[],
   stale: number,
   error: string | undefined,
 ): VariantMetricsStatus {
-  const counts = { freshReplicas: fresh, staleReplicas: stale };
+  const counts = { freshReplicas: fresh.length, staleReplicas: stale };
   if (error !== undefined) {
     return { available: false, reason: Reason.MetricsSourceError, message: error, ...counts };
   }
-  if (fresh > 0) {
-    return {
-      available: true,
-      reason: Reason.MetricsFound,
-      message: `${fresh} of ${v.currentReplicas} replica(s) report metrics`,
-      ...counts,
-    };
-  }
+  if (fresh.length > 0) return foundHealth(v, fresh.length, countReportingReady(v, fresh), counts);
   if (v.currentReplicas === 0 && v.readyReplicas === 0) {
     return {
       available: true,
@@ -181,7 +208,8 @@ export function buildObservation(
       if (fresh) replicas.push(m);
       else stale++;
     }
-    health.set(v.name, healthOf(v, replicas.length, stale, metrics?.error));
+    const h = healthOf(v, replicas, stale, metrics?.error);
+    health.set(v.name, h);
     const previous = options.previousDesired?.(v) ?? v.previousDesiredReplicas;
     return {
       name: v.name,
@@ -194,6 +222,7 @@ export function buildObservation(
       minReplicas: v.minReplicas,
       maxReplicas: v.maxReplicas,
       replicas,
+      reportingReadyReplicas: h.reportingReadyReplicas ?? 0,
       ...(previous !== undefined ? { previousDesiredReplicas: previous } : {}),
       ...(v.perf ? { perf: v.perf } : {}),
       ...(v.engine ? { engine: v.engine } : {}),
@@ -211,6 +240,7 @@ export function buildObservation(
       ? {
         load: {
           arrivalRatePerSec: rate,
+          ...(metrics?.arrivalSource ? { arrivalSource: metrics.arrivalSource } : {}),
           avgInputTokens: tokens(metrics?.avgInputTokens),
           avgOutputTokens: tokens(metrics?.avgOutputTokens),
         },

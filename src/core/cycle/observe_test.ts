@@ -45,9 +45,49 @@ Deno.test("buildObservation() matches, filters and reports health", async (t) =>
     assert.deepEqual(a!.replicas.map((x) => x.replicaId), ["pod-x"]);
     assert.deepEqual(b!.replicas.map((x) => x.replicaId), ["b-0"]);
     assert.equal(r.unmatchedSamples, 1);
-    assert.equal(r.metrics.get("b")!.reason, "MetricsFound");
+    // b: 1 of its 2 ready replicas reports (issue 12 case 1: was MetricsFound)
+    assert.equal(r.metrics.get("b")!.reason, "MetricsPartial");
+    assert.equal(
+      r.metrics.get("b")!.message,
+      "1 of 2 ready replicas report metrics: no scale-down until all do",
+    );
     assert.equal(r.metrics.get("b")!.freshReplicas, 1);
+    assert.equal(r.metrics.get("a")!.reason, "MetricsFound");
+    assert.equal(r.metrics.get("a")!.message, "1 of 1 ready replicas report metrics");
+    assert.deepEqual(r.observation.variants.map((v) => v.reportingReadyReplicas), [1, 1]);
   });
+  await t.step(
+    "with ready ids: a warming replica's report does not stand in for a ready one",
+    () => {
+      const v = variantSnapshot({
+        name: "w",
+        currentReplicas: 3,
+        readyReplicas: 2,
+        pendingReplicas: 1,
+        readyReplicaIds: ["w-0", "w-1"],
+      });
+      const r = buildObservation(
+        groupModels([v])[0]!,
+        metricsOf(
+          ["w-0", "w-2"].map((replicaId) => ({ replicaId, kvUsage01: 0.1, sampleMs: NOW })),
+        ),
+        opts,
+      );
+      assert.equal(r.metrics.get("w")!.reason, "MetricsPartial");
+      assert.match(r.metrics.get("w")!.message, /^1 of 2 ready replicas report/);
+      const all = buildObservation(
+        groupModels([v])[0]!,
+        metricsOf(
+          ["w-0", "w-1", "w-2"].map((replicaId) => ({ replicaId, kvUsage01: 0.1, sampleMs: NOW })),
+        ),
+        opts,
+      );
+      assert.equal(
+        all.metrics.get("w")!.message,
+        "2 of 2 ready replicas report metrics (and 1 warming up)",
+      );
+    },
+  );
   await t.step("drops stale and untimed samples; a variant with only those is stale", () => {
     const r = buildObservation(
       group(),

@@ -2,9 +2,10 @@
  * From decisions to per-variant outcomes (pure): the metrics guard, and the conditions each
  * variant reports.
  *
- * The guard is the cycle's promise that **missing or stale metrics never cause a scale-down**:
- * a variant whose metrics are unavailable keeps at least its current replicas (only a lowered
- * `maxReplicas` can take it lower), whatever the analyzer concluded from the other variants.
+ * The guard is the cycle's promise that **missing, stale or partial metrics never cause a
+ * scale-down**: a variant whose metrics are unavailable, or whose ready replicas do not all
+ * report, keeps at least its current replicas (only a lowered `maxReplicas` can take it lower),
+ * whatever the analyzer concluded from the other replicas and variants.
  *
  * @module
  */
@@ -47,7 +48,9 @@ function problemConditions(v: VariantSnapshot): CycleCondition[] {
 function metricsCondition(m: VariantMetricsStatus): CycleCondition {
   return {
     type: ConditionType.MetricsAvailable,
-    status: m.reason === Reason.MetricsFound ? "True" : "False",
+    status: m.reason === Reason.MetricsFound || m.reason === Reason.MetricsPartial
+      ? "True"
+      : "False",
     reason: m.reason,
     message: m.message,
   };
@@ -77,14 +80,16 @@ export function guardDesired(
   target: number,
   metrics: VariantMetricsStatus,
 ): { readonly desired: number; readonly step?: DecisionStep } {
-  if (metrics.available) return { desired: target };
+  const partial = metrics.reason === Reason.MetricsPartial;
+  if (metrics.available && !partial) return { desired: target };
   const floor = Math.min(v.currentReplicas, v.maxReplicas);
   if (target >= floor) return { desired: target };
+  const why = partial ? "metrics partial" : "metrics unavailable";
   return {
     desired: floor,
     step: step(
-      "guard.metrics-unavailable",
-      `metrics unavailable (${metrics.reason}): keep ${floor} replica(s), not ${target}`,
+      partial ? "guard.metrics-partial" : "guard.metrics-unavailable",
+      `${why} (${metrics.message}): keep ${floor} replica(s), not ${target}`,
       { variant: v.name, wanted: target, kept: floor },
     ),
   };

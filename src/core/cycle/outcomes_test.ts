@@ -11,6 +11,11 @@ const missing: VariantMetricsStatus = {
   staleReplicas: 0,
 };
 const found: VariantMetricsStatus = { ...missing, available: true, reason: "MetricsFound" };
+const partial: VariantMetricsStatus = {
+  ...found,
+  reason: "MetricsPartial",
+  message: "2 of 3 ready replicas report metrics",
+};
 
 Deno.test("guardDesired() never lets missing metrics lower a variant", async (t) => {
   const v = variantSnapshot({ name: "v", currentReplicas: 3, maxReplicas: 5 });
@@ -18,6 +23,8 @@ Deno.test("guardDesired() never lets missing metrics lower a variant", async (t)
     { name: "available: the target stands", metrics: found, target: 1, want: 1, step: false },
     { name: "unavailable: a scale-down is held", metrics: missing, target: 1, want: 3, step: true },
     { name: "unavailable: a scale-up stands", metrics: missing, target: 4, want: 4, step: false },
+    { name: "partial: a scale-down is held", metrics: partial, target: 1, want: 3, step: true },
+    { name: "partial: a scale-up stands", metrics: partial, target: 5, want: 5, step: false },
   ];
   for (const c of cases) {
     await t.step(c.name, () => {

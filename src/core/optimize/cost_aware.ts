@@ -2,39 +2,36 @@
  * The per-model optimizer step used by the controller and the demo: from an analysis to a
  * target per variant, with the reasons and steps.
  *
- * Order of rules (each documented in the step it writes):
- * 1. scale-to-zero: enabled and the caller reports the model idle → every variant to minReplicas;
- * 2. scale-from-zero: no replica at all → the cheapest variant with room gets 1 replica (unless
- *    scale-to-zero is enabled and the model is idle);
+ * Order of rules (each documented in the step it writes; the zero rules are in zero.ts):
+ * 1. at zero: no replica at all → the cheapest variant with room gets 1 replica **only on demand**
+ *    (requests queued at the inference gateway); without demand, or without a gateway signal, the
+ *    model stays at zero;
+ * 2. scale-to-zero: enabled, the caller reports the model idle (no request in the retention
+ *    window; an unknown count is not idle) and nothing is queued → every variant to minReplicas;
  * 3. no metrics: replicas exist but none reported (or no capacity is known) → hold everything;
  *    missing metrics never cause a scale-down;
- * 4. guards: a ready variant without metrics, or a variant in transition, blocks scale-down;
+ * 4. guards: a ready replica without metrics, in any variant, blocks the model's scale-down (pods
+ *    on their way hold V1 only; the capacity rule counts them in the anticipated supply);
  * 5. the analyzer's rule: V1 ±1 (src/core/optimize/v1_targets.ts) or cost-aware RC/SC
  *    (src/core/optimize/capacity_targets.ts), within maxReplicas and the GPU budget;
- * 6. clamp to [minReplicas, maxReplicas].
+ * 6. scale-to-zero disabled: the model keeps at least one replica (on its cheapest variant with
+ *    room) — a floor for the model, not per variant, so `minReplicas: 0` variants stay at 0;
+ * 7. clamp to [minReplicas, maxReplicas].
  *
  * @module
  */
 import { step } from "../contract/steps.ts";
-import type {
-  DecisionStep,
-  ModelAnalysis,
-  ModelDecision,
-  ModelObservation,
+import {
+  type DecisionStep,
+  type ModelAnalysis,
+  type ModelDecision,
+  type ModelObservation,
+  reportingReady,
 } from "../contract/types.ts";
 import { applyCapacityTargets } from "./capacity_targets.ts";
 import { applyV1Targets } from "./v1_targets.ts";
-import {
-  cheapestFirst,
-  type GpuBudget,
-  grow,
-  headroom,
-  inTransition,
-  note,
-  startWorking,
-  toDecisions,
-  type WorkingVariant,
-} from "./working.ts";
+import { atZero, keepOneReplica, queuedRequests, scaleToZero } from "./zero.ts";
+import { type GpuBudget, note, startWorking, toDecisions, type WorkingVariant } from "./working.ts";
 
 /** Scale-to-zero policy for one model, decided by the caller (retention window, config). */
 export interface ScaleToZero {
@@ -61,10 +58,12 @@ export function optimizeModel(
   const budget: GpuBudget | undefined = options.gpuBudget ? { ...options.gpuBudget } : undefined;
   const steps: DecisionStep[] = [...analysis.steps];
   const stz = options.scaleToZero ?? { enabled: false, idle: false };
-  if (stz.enabled && stz.idle) scaleToZero(ws, steps);
-  else if (ws.every((w) => w.obs.currentReplicas === 0)) scaleFromZero(ws, steps, budget);
+  const queued = queuedRequests(obs);
+  if (ws.every((w) => w.obs.currentReplicas === 0)) atZero(ws, steps, queued, budget);
+  else if (stz.enabled && stz.idle && queued === 0) scaleToZero(ws, steps);
   else if (!holdWithoutMetrics(obs, analysis, ws, steps)) {
     applyAnalyzerRule(ws, steps, analysis, budget);
+    if (!stz.enabled) keepOneReplica(ws, steps, budget);
   }
   clamp(ws);
   for (const w of ws) {
@@ -78,46 +77,6 @@ export function optimizeModel(
     variants: toDecisions(ws),
     steps,
   };
-}
-
-/** Idle for the retention period (scale-to-zero enabled): every variant to its minReplicas. */
-function scaleToZero(ws: WorkingVariant[], steps: DecisionStep[]): void {
-  steps.push(
-    step(
-      "enforcer.scale-to-zero",
-      "idle for the retention period: every variant to its minReplicas",
-    ),
-  );
-  for (const w of ws) {
-    if (w.obs.minReplicas < w.target) {
-      note(w, "enforcer.scale-to-zero", `idle: ${w.target} → minReplicas ${w.obs.minReplicas}`);
-      w.target = w.obs.minReplicas;
-      w.reason = "scale-to-zero";
-    }
-  }
-}
-
-/** No replica at all: the cheapest variant with room gets 1. */
-function scaleFromZero(
-  ws: WorkingVariant[],
-  steps: DecisionStep[],
-  budget: GpuBudget | undefined,
-): void {
-  const pick = ws.filter((w) => headroom(w, budget) >= 1).sort(cheapestFirst)[0];
-  if (!pick) {
-    steps.push(step("enforcer.scale-from-zero", "model has no replica and no variant has room"));
-    return;
-  }
-  grow(pick, 1, budget);
-  pick.reason = "scale-from-zero";
-  note(
-    pick,
-    "enforcer.scale-from-zero",
-    "model has no replica: the cheapest variant with room gets 1",
-    {
-      costPerReplica: pick.obs.costPerReplica,
-    },
-  );
 }
 
 /** Holds every variant when the analysis has nothing to act on; true when it did. */
@@ -149,18 +108,24 @@ function holdWithoutMetrics(
   return true;
 }
 
-/** Why scale-down is blocked this cycle (silent ready variants, or a move in progress). */
+/**
+ * Why scale-down is blocked this cycle: ready replicas that do not report (an overloaded pod is
+ * exactly the one whose scrape times out), in any variant of the model. Pods on their way do not
+ * block the capacity rule (they are in the anticipated supply); V1 holds the model for them
+ * itself. The queueing model sizes from the load, not per-replica metrics: never blocked here.
+ */
 function scaleDownBlock(ws: WorkingVariant[], analysis: ModelAnalysis): string | undefined {
-  const qm = analysis.kind === "capacity" && analysis.analyzer === "queueing-model";
-  const silent = qm ? [] : ws.filter((w) => w.obs.readyReplicas > 0 && w.obs.replicas.length === 0);
-  if (silent.length > 0) {
-    return `scale-down blocked: ${silent.map((w) => w.obs.name).join(", ")} report no metrics`;
-  }
-  const moving = ws.filter((w) => inTransition(w.obs));
-  if (moving.length > 0 && analysis.kind === "capacity") {
-    return `scale-down blocked: ${moving.map((w) => w.obs.name).join(", ")} in transition`;
-  }
-  return undefined;
+  if (analysis.kind === "capacity" && analysis.analyzer === "queueing-model") return undefined;
+  const silent = ws.filter((w) => reportingReady(w.obs) < w.obs.readyReplicas);
+  if (silent.length === 0) return undefined;
+  const which = silent.map((w) =>
+    w.obs.replicas.length === 0
+      ? `${w.obs.name} report no metrics`
+      : `${w.obs.name} has ${
+        reportingReady(w.obs)
+      } of ${w.obs.readyReplicas} ready replicas reporting`
+  );
+  return `scale-down blocked: ${which.join(", ")}`;
 }
 
 /** The guards, then the analyzer's rule: V1 ±1 or cost-aware RC/SC. */

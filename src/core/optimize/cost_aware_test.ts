@@ -64,16 +64,16 @@ Deno.test("V1 targets follow model.md §13.4", async (t) => {
     assert.equal(d.variants[0]!.reason, "scale-down");
   });
   await t.step(
-    "one variant desired 4 ≠ current 2: in transition, that variant 4, others unchanged",
+    "one variant desired 4 ≠ current 2 is not a transition (issue 12 case 3): the cheapest +1",
     () => {
+      // model.md §13.4 (WVA) held the model here, forever if the target never reaches 4.
       const m = model(
         variant("a", 20, 2, { previousDesiredReplicas: 4 }),
         variant("b", 5, 2),
         variant("c", 15, 2),
       );
       const d = optimizeModel(m, v1(true, false));
-      assert.deepEqual(targets(d), { a: 4, b: 2, c: 2 });
-      assert.ok(d.variants.every((v) => v.reason === "in-transition"));
+      assert.deepEqual(targets(d), { a: 2, b: 3, c: 2 });
     },
   );
   await t.step("pending pods also hold the model", () => {
@@ -88,13 +88,19 @@ Deno.test("V1 targets follow model.md §13.4", async (t) => {
     );
     assert.deepEqual(targets(optimizeModel(m, v1(true, false))), { a: 2, b: 2, c: 3 });
   });
-  await t.step("scale-down never takes a variant below 1 (and keeps minReplicas)", () => {
+  await t.step("scale-down keeps each variant's minReplicas and the model's last replica", () => {
     const m = model(
-      variant("a", 20, 1),
+      variant("a", 20, 1, { minReplicas: 1 }),
       variant("b", 5, 3, { minReplicas: 3 }),
       variant("c", 15, 2),
     );
     assert.deepEqual(targets(optimizeModel(m, v1(false, true))), { a: 1, b: 3, c: 1 });
+    // minReplicas 0: the variant may go to zero while another serves (issue 12 case 5; the rule
+    // was "never below 1 per variant", which kept idle expensive replicas)
+    const zeroMin = model(variant("a", 20, 1), variant("b", 5, 3, { minReplicas: 3 }));
+    assert.deepEqual(targets(optimizeModel(zeroMin, v1(false, true))), { a: 0, b: 3 });
+    const last = model(variant("a", 20, 1), variant("b", 5, 0));
+    assert.deepEqual(targets(optimizeModel(last, v1(false, true))), { a: 1, b: 0 });
   });
 });
 
@@ -151,11 +157,12 @@ Deno.test("cost-aware targets on capacity signals (controller.md §3.6)", async 
       });
     },
   );
-  await t.step("a variant in transition blocks scale-down but not scale-up", () => {
+  await t.step("pending pods block neither scale-down nor scale-up (issue 12 case 9)", () => {
+    // They count in the anticipated supply only; a Pending pod used to freeze the model.
     const m = model(variant("a", 40, 3, { pendingReplicas: 1 }));
     const down = optimizeModel(m, capacity(0, 50000, { a: 10000 }));
-    assert.deepEqual(targets(down), { a: 3 });
-    assert.ok(down.steps.some((s) => s.rule === "guard.scale-down"));
+    assert.deepEqual(targets(down), { a: 1 });
+    assert.ok(!down.steps.some((s) => s.rule === "guard.scale-down"));
     assert.deepEqual(targets(optimizeModel(m, capacity(5000, 0, { a: 10000 }))), { a: 4 });
   });
 });
@@ -173,8 +180,14 @@ Deno.test("optimizeModel() guards", async (t) => {
     assert.deepEqual(targets(d), { a: 2, b: 2 });
     assert.match(d.steps.at(-1)!.message, /b report no metrics/);
   });
-  await t.step("no replicas at all: the cheapest variant gets 1", () => {
-    const m = model(variant("a", 40, 0), variant("b", 23, 0));
+  await t.step("no replicas at all: the cheapest variant gets 1 only on demand", () => {
+    // issue 12 case 4: it was raised 0 → 1 every cycle without demand
+    const idle = model(variant("a", 40, 0), variant("b", 23, 0));
+    assert.deepEqual(targets(optimizeModel(idle, v1(false, false))), { a: 0, b: 0 });
+    const m = parseModelObservation({
+      ...idle,
+      schedulerQueue: { requests: 2 },
+    });
     const d = optimizeModel(m, v1(false, false));
     assert.deepEqual(targets(d), { a: 0, b: 1 });
     assert.equal(d.variants[1]!.reason, "scale-from-zero");
@@ -187,7 +200,21 @@ Deno.test("optimizeModel() guards", async (t) => {
       scaleToZero: { enabled: true, idle: true },
     });
     assert.deepEqual(targets(zero), { a: 0 });
+    const waiting = optimizeModel(
+      parseModelObservation({ ...m, schedulerQueue: { requests: 1 } }),
+      v1(false, false),
+      { scaleToZero: { enabled: true, idle: true } },
+    );
+    assert.deepEqual(targets(waiting), { a: 2, b: 1 }, "requests wait: not idle");
   });
+  await t.step(
+    "scale-to-zero disabled: the model keeps one replica, on its cheapest variant",
+    () => {
+      const m = model(variant("a", 40, 2), variant("b", 23, 1));
+      const d = optimizeModel(m, v1(false, false), { scaleToZero: { enabled: false, idle: true } });
+      assert.deepEqual(targets(d), { a: 2, b: 1 });
+    },
+  );
   await t.step("targets are clamped to [min, max]", () => {
     const m = model(variant("a", 40, 5, { maxReplicas: 3 }));
     const d = optimizeModel(m, v1(false, false));

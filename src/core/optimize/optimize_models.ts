@@ -3,13 +3,13 @@
  * sharing one GPU inventory. It reads analyses, never runs an analyzer.
  *
  * With an inventory, models draw their scale-ups from the GPUs not yet held (the rule of
- * src/core/contract/gpus.ts): a budget group starts from the inventory minus what the models
- * decided before it hold (max(current, target) replicas) and minus the current replicas of its
- * own models; its models are then optimized in priority order (1 first, then model id and
- * namespace), each charging its added replicas. Because the budget is known while choosing,
- * demand spills over to the next-cheapest variant when the cheapest one's GPUs run out.
- * Scale-downs do not return GPUs in the same cycle (the pods are still running). Groups are served
- * in name order; the cycle names them after the analyzer, so with one analyzer there is one group.
+ * src/core/contract/gpus.ts): the budget starts from the inventory minus the GPUs of pods no
+ * model here manages (`unmanaged`: other workloads on the same nodes) and minus the current
+ * replicas of every model; the models are then optimized in priority order across all of them,
+ * whatever their analyzer (1 first, then model id and namespace), each charging its added
+ * replicas. Because the budget is known while choosing, demand spills over to the next-cheapest
+ * variant when the cheapest one's GPUs run out. Scale-downs do not return GPUs in the same cycle
+ * (the pods are still running).
  *
  * @module
  */
@@ -30,8 +30,6 @@ export interface OptimizeRequest {
   readonly analysis: ModelAnalysis | undefined;
   /** Scale-to-zero policy of the model; default disabled. */
   readonly scaleToZero?: ScaleToZero | undefined;
-  /** Models of one group share the GPUs left when the group starts. @default "" */
-  readonly budgetGroup?: string | undefined;
 }
 
 /** A model's decision, or the error that stopped it (neither: it had no analysis). */
@@ -44,18 +42,13 @@ export interface OptimizeOutcome {
 export interface OptimizeModelsOptions {
   /** GPUs per accelerator usable by the models; absent = unlimited. */
   readonly inventory?: GpuInventory | undefined;
+  /** GPUs per accelerator held by pods that none of the models manages (taken first). */
+  readonly unmanaged?: GpuInventory | undefined;
 }
 
 function byPriority(a: ModelObservation, b: ModelObservation): number {
   return a.priority - b.priority || a.modelId.localeCompare(b.modelId) ||
     a.namespace.localeCompare(b.namespace);
-}
-
-/** What the variants of decided models hold: max(current, target) replicas each. */
-function decidedHolders(decisions: readonly ModelDecision[]): GpuHolder[] {
-  return decisions.flatMap((d) =>
-    d.variants.map((v) => ({ ...v, replicas: heldReplicas(v.currentReplicas, v.targetReplicas) }))
-  );
 }
 
 function currentHolders(observations: readonly ModelObservation[]): GpuHolder[] {
@@ -86,29 +79,29 @@ function optimizeOne(
   }
 }
 
+/** GPUs held by pods no model manages, as holders of one GPU each. */
+function unmanagedHolders(unmanaged: GpuInventory | undefined): GpuHolder[] {
+  return Object.entries(unmanaged ?? {}).map(([accelerator, gpus]) => ({
+    accelerator,
+    gpusPerReplica: 1,
+    replicas: gpus,
+  }));
+}
+
 /** Optimizes every model; outcomes are in the order of `requests`. Pure; inputs are not mutated. */
 export function optimizeModels(
   requests: readonly OptimizeRequest[],
   options: OptimizeModelsOptions = {},
 ): readonly OptimizeOutcome[] {
   const outcomes: OptimizeOutcome[] = new Array(requests.length).fill({});
-  const indexed = requests.map((request, i) => ({ request, i }));
-  const groups = [...new Set(requests.map((r) => r.budgetGroup ?? ""))].sort();
-  const decided: ModelDecision[] = [];
-  for (const group of groups) {
-    const members = indexed.filter((x) => (x.request.budgetGroup ?? "") === group);
-    const budget = options.inventory
-      ? freeGpus(options.inventory, [
-        ...decidedHolders(decided),
-        ...currentHolders(members.map((x) => x.request.observation)),
-      ])
-      : undefined;
-    members.sort((a, b) => byPriority(a.request.observation, b.request.observation));
-    for (const { request, i } of members) {
-      const outcome = optimizeOne(request, budget);
-      outcomes[i] = outcome;
-      if (outcome.decision) decided.push(outcome.decision);
-    }
-  }
+  const budget = options.inventory
+    ? freeGpus(options.inventory, [
+      ...unmanagedHolders(options.unmanaged),
+      ...currentHolders(requests.map((r) => r.observation)),
+    ])
+    : undefined;
+  const order = requests.map((request, i) => ({ request, i }))
+    .sort((a, b) => byPriority(a.request.observation, b.request.observation) || a.i - b.i);
+  for (const { request, i } of order) outcomes[i] = optimizeOne(request, budget);
   return outcomes;
 }

@@ -49,8 +49,7 @@ const v1 = (scaleUp: boolean, scaleDownSafe = false): V1Analysis => ({
 const request = (
   observation: ModelObservation,
   analysis: ModelAnalysis | undefined,
-  budgetGroup?: string,
-): OptimizeRequest => ({ observation, analysis, ...(budgetGroup ? { budgetGroup } : {}) });
+): OptimizeRequest => ({ observation, analysis });
 
 function targets(outcomes: ReturnType<typeof optimizeModels>): Record<string, number> {
   return Object.fromEntries(
@@ -97,16 +96,29 @@ Deno.test("optimizeModels() shares the GPU inventory", async (t) => {
   });
 });
 
-Deno.test("optimizeModels() budget groups, failures and order", async (t) => {
-  await t.step("groups are served in name order, whatever the priority", () => {
-    const first = model("p10", 10, variant("p10-a100", "A100", 40, 1));
-    const second = model("p1", 1, variant("p1-a100", "A100", 40, 1));
+Deno.test("optimizeModels() priority order, unmanaged GPUs, failures and order", async (t) => {
+  await t.step("priority order across all models, whatever their order in the request", () => {
+    const low = model("p10", 10, variant("p10-a100", "A100", 40, 1));
+    const high = model("p1", 1, variant("p1-a100", "A100", 40, 1));
     const out = optimizeModels(
-      [request(second, v1(true), "b"), request(first, v1(true), "a")],
+      [request(low, v1(true)), request(high, v1(true))],
       { inventory: { A100: 3 } },
     );
-    // group "a" (p10) takes the free GPU; group "b" starts from what "a" holds (2) and p1 (1)
-    assert.deepEqual(targets(out), { "p10-a100": 2, "p1-a100": 1 });
+    // one GPU free: the priority-1 model takes it (issue 12 case 10)
+    assert.deepEqual(targets(out), { "p10-a100": 1, "p1-a100": 2 });
+  });
+  await t.step("GPUs held by pods no model manages are not free", () => {
+    const m = model("m", 1, variant("a100", "A100", 40, 2));
+    const out = optimizeModels([request(m, v1(true))], {
+      inventory: { A100: 4 },
+      unmanaged: { A100: 2 },
+    });
+    assert.deepEqual(targets(out), { a100: 2 });
+    const some = optimizeModels([request(m, v1(true))], {
+      inventory: { A100: 4 },
+      unmanaged: { A100: 1, H100: 8 },
+    });
+    assert.deepEqual(targets(some), { a100: 3 });
   });
   await t.step("a model without analysis has no decision but keeps its GPUs", () => {
     const failed = model("failed", 1, variant("f", "A100", 40, 2));

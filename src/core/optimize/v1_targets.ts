@@ -1,14 +1,16 @@
 /**
  * Saturation V1 targets (model.md §10 step 5): at most one replica per model per cycle.
  *
- * - Any variant in transition (pods pending, or the last target not reached) → hold every variant
- *   (a variant whose previous target is not reached keeps that target).
+ * - Any variant in transition (pods on their way: pending or warming up) → hold every variant at
+ *   its current replicas, until the new pods show in the metrics. A published target the scale
+ *   target has not reached is not a transition (see `inTransition`).
  * - Scale-up → the cheapest variant (ties: name ascending) without pending pods and with room
  *   (below maxReplicas and within the GPU budget) gets +1. The reference skipped only pending
  *   variants and clamped afterwards, so a cheapest variant at its maximum blocked scale-up; we move
  *   on to the next cheapest instead.
  * - Scale-down safe (and not blocked) → the most expensive variant (ties: name descending) whose
- *   target is above max(1, minReplicas) gets −1.
+ *   target is above its minReplicas gets −1, as long as the model keeps at least one replica (V1
+ *   never takes a model to zero; a `minReplicas: 0` variant may go to zero while another serves).
  *
  * @module
  */
@@ -32,20 +34,14 @@ export function applyV1Targets(
   const moving = ws.filter((w) => inTransition(w.obs));
   if (moving.length > 0) {
     for (const w of ws) {
-      const d = w.obs.previousDesiredReplicas;
-      if (d !== undefined && d !== 0 && d !== w.obs.currentReplicas) w.target = d;
       w.reason = "in-transition";
       note(
         w,
         "v1.in-transition",
         `hold: ${
           moving.map((m) => m.obs.name).join(", ")
-        } in transition (pending pods or target not reached)`,
-        {
-          pendingReplicas: w.obs.pendingReplicas,
-          previousDesiredReplicas: w.obs.previousDesiredReplicas ?? null,
-          currentReplicas: w.obs.currentReplicas,
-        },
+        } has pods on their way (pending or warming up)`,
+        { pendingReplicas: w.obs.pendingReplicas, currentReplicas: w.obs.currentReplicas },
       );
     }
     return;
@@ -80,7 +76,8 @@ export function applyV1Targets(
       for (const w of ws) note(w, "v1.scale-down-blocked", options.blockScaleDown);
       return;
     }
-    const pick = ws.filter((w) => w.target > Math.max(1, w.obs.minReplicas))
+    const total = ws.reduce((a, w) => a + w.target, 0);
+    const pick = total <= 1 ? undefined : ws.filter((w) => w.target > w.obs.minReplicas)
       .sort((a, b) => -cheapestFirst(a, b))[0];
     if (!pick) return;
     pick.target -= 1;
@@ -88,7 +85,7 @@ export function applyV1Targets(
     note(
       pick,
       "v1.scale-down",
-      `most expensive variant above 1 replica gets −1 (cost ${pick.obs.costPerReplica})`,
+      `most expensive variant above its minReplicas gets −1 (cost ${pick.obs.costPerReplica})`,
       { costPerReplica: pick.obs.costPerReplica, from: pick.obs.currentReplicas, to: pick.target },
     );
   }

@@ -40,11 +40,15 @@ export function note(
   w.steps.push(step(rule, message, { variant: w.obs.name, ...values }));
 }
 
-/** True when the variant is between decisions: pods pending or the last target not reached. */
+/**
+ * True while pods of the variant are on their way: created but not Ready, or Ready but still
+ * warming up (the backend counts both as pending). A published desired count the target has not
+ * reached is **not** a transition: a target that does not follow (HPA maxReplicas below ours, no
+ * HPA, a stale desired count in the status at restart) would otherwise hold the model forever;
+ * the cycle reports it as `TargetFollowing=False` instead.
+ */
 export function inTransition(v: VariantObservation): boolean {
-  const desired = v.previousDesiredReplicas;
-  return v.pendingReplicas > 0 || (desired !== undefined && desired !== 0 &&
-    desired !== v.currentReplicas);
+  return v.pendingReplicas > 0;
 }
 
 /**

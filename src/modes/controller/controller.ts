@@ -139,11 +139,16 @@ function applyConfigMap(
     problems: problems.length,
   });
   for (const p of problems) {
-    state.log.warn("configmap-invalid-entry", { configMap: name, ...p });
+    // A dropped field (unknown, or WVA's and unused) leaves the entry in force: its own reason.
+    const ignored = p.fallback === "field-ignored";
+    state.log.warn(ignored ? "configmap-field-ignored" : "configmap-invalid-entry", {
+      configMap: name,
+      ...p,
+    });
     void state.events.record(
       { apiVersion: "v1", kind: "ConfigMap", namespace: state.namespace, name },
       "Warning",
-      "InvalidConfigEntry",
+      ignored ? "IgnoredConfigField" : "InvalidConfigEntry",
       `${p.key}: ${p.field}: ${p.message} (value ${JSON.stringify(p.value)}; ${p.fallback})`,
     );
   }

@@ -197,6 +197,20 @@ Deno.test("createKubeSink() writes statuses and events from the report", async (
     const { sink } = sinkOn(kube);
     assert.deepEqual((await sink.apply(report(outcome(2)))).errors, []);
   });
+  await t.step(
+    "a steady desired value while HPA catches up: one ScaledDown, one count",
+    async () => {
+      // issue 12 case 2: the cycle now publishes 1, 1, 1 while the Deployment stays at 4 (the
+      // HPA's scale-down window); the sink must not repeat the event either.
+      const { kube } = cluster(4);
+      const { sink, counted } = sinkOn(kube);
+      const down = outcome(1, { currentReplicas: 4, readyReplicas: 4, reason: "scale-down" });
+      for (let i = 0; i < 3; i++) await sink.apply(report(down));
+      assert.deepEqual(eventReasons(kube), ["Normal/ScaledDown"]);
+      assert.deepEqual(counted, ["v:down:scale-down"]);
+      assert.equal(replicasOf(kube), 4, "metrics mode: the HPA scales, not the sink");
+    },
+  );
   await t.step("events only on changes: excluded once, metrics lost once", async () => {
     const { kube } = cluster();
     const { sink } = sinkOn(kube);

@@ -1,6 +1,7 @@
 /**
  * The Kubernetes backend of the control cycle: watch caches of VariantAutoscalings, their
  * targets (Deployments, StatefulSets), the pods of the namespaces that hold VAs, the Nodes (GPU
+ * inventory), the pods of every namespace that hold GPUs (what other workloads use of the
  * inventory) and the controller's ConfigMaps; a `ClusterReader` that builds the snapshot from
  * the caches without any API call; and change notifications that the loop debounces into cycles.
  *
@@ -19,9 +20,11 @@ import type { ClusterReader, ClusterSnapshot } from "../../../core/contract/port
 import type { NodeLike } from "../../../core/api/gpu_vendors.ts";
 import type { Kube } from "../kube/mod.ts";
 import { type Informer, startInformer } from "./informer.ts";
-import { inventoryOf } from "./inventory.ts";
+import { inventoryOf, unmanagedGpus } from "./inventory.ts";
 import {
+  type GpuPodInfo,
   type PodInfo,
+  projectGpuPod,
   projectNode,
   projectPod,
   projectWorkload,
@@ -74,6 +77,8 @@ interface Caches {
   readonly deployments: Informer<WorkloadInfo>;
   readonly statefulsets: Informer<WorkloadInfo>;
   readonly nodes: Informer<NodeLike>;
+  /** Scheduled, non-terminal pods that request GPUs, in every namespace (the limiter's usage). */
+  readonly gpuPods: Informer<GpuPodInfo>;
   readonly configMaps: Informer<Record<string, string>>;
 }
 
@@ -154,6 +159,20 @@ function startNodeInformer(state: BackendState): Informer<NodeLike> {
   });
 }
 
+/**
+ * Pods holding GPUs, in every namespace (the watch namespace when one is set): only scheduled,
+ * non-terminal pods with a GPU request are kept, so the cache stays small on large clusters.
+ */
+function startGpuPodInformer(state: BackendState): Informer<GpuPodInfo> {
+  const ns = state.options.watchNamespace;
+  return startInformer<Raw, GpuPodInfo>(state.kube, {
+    ...watchOptions(state, "gpu-pods"),
+    path: ns ? `/api/v1/namespaces/${encodeURIComponent(ns)}/pods` : "/api/v1/pods",
+    fieldSelector: "spec.nodeName!=,status.phase!=Succeeded,status.phase!=Failed",
+    project: projectGpuPod,
+  });
+}
+
 function startConfigMapInformer(state: BackendState): Informer<Record<string, string>> {
   const names = new Set(state.options.configMapNames ?? []);
   return startInformer<Raw, Record<string, string>>(state.kube, {
@@ -194,7 +213,7 @@ function syncPodWatches(state: BackendState, vas: Informer<Raw>): void {
 }
 
 function everyInformer(c: Caches): Informer<unknown>[] {
-  return [c.vas, c.deployments, c.statefulsets, c.nodes, c.configMaps];
+  return [c.vas, c.deployments, c.statefulsets, c.nodes, c.gpuPods, c.configMaps];
 }
 
 /** Adds the scale targets of raw VAs (before the first snapshot, which then keeps them). */
@@ -248,7 +267,15 @@ async function buildSnapshot(
       state.targets.add(`${v.scaleTarget.kind}/${v.namespace}/${v.scaleTarget.name}`);
     }
   }
-  return { variants, inventory: inv.inventory, inventoryEntries: inv.entries };
+  const managed = new Set(
+    variants.flatMap((v) => v.replicaIds.map((id) => `${v.namespace}/${id}`)),
+  );
+  return {
+    variants,
+    inventory: inv.inventory,
+    inventoryEntries: inv.entries,
+    unmanagedGpus: unmanagedGpus(caches.gpuPods.list(), managed, inv.nodeAccelerators),
+  };
 }
 
 /** Starts every watch; await `synced` before the first cycle. */
@@ -269,6 +296,7 @@ export function startKubeBackend(kube: KubeWatchApi, options: KubeBackendOptions
     deployments: startWorkloadInformer(state, "Deployment", "deployments"),
     statefulsets: startWorkloadInformer(state, "StatefulSet", "statefulsets"),
     nodes: startNodeInformer(state),
+    gpuPods: startGpuPodInformer(state),
     configMaps: startConfigMapInformer(state),
   };
   const informers = everyInformer(caches);

@@ -185,7 +185,9 @@ Deno.test("startKubeBackend() reports the changes that deserve a cycle", async (
 
 Deno.test("startKubeBackend() watches pods only where VAs live", async (t) => {
   const env = await setup();
-  const podWatches = () => env.kube.watching().filter((p) => p.endsWith("/pods"));
+  // The cluster-wide watch of GPU-holding pods (the limiter's usage) is always there.
+  const podWatches = () =>
+    env.kube.watching().filter((p) => p.endsWith("/pods") && p !== "/api/v1/pods");
   try {
     await t.step("one pod watch per namespace holding VAs", () => {
       assert.deepEqual(podWatches(), ["/api/v1/namespaces/llm/pods"]);
@@ -211,6 +213,53 @@ Deno.test("startKubeBackend() watches pods only where VAs live", async (t) => {
     await env.stop();
   }
   await t.step("stopped: every watch has ended", () => assert.deepEqual(env.kube.watching(), []));
+});
+
+function gpuPod(
+  name: string,
+  namespace: string,
+  nodeName: string,
+  gpus: string,
+  phase = "Running",
+) {
+  return {
+    metadata: { name, namespace, labels: { app: name } },
+    spec: { nodeName, containers: [{ resources: { requests: { "nvidia.com/gpu": gpus } } }] },
+    status: { phase },
+  };
+}
+
+Deno.test("startKubeBackend() inventory: schedulable nodes, GPUs held by other workloads", async (t) => {
+  const env = await setup();
+  try {
+    await t.step("a job wva does not manage holds 4 of 8 GPUs: unmanaged A100 4", async () => {
+      env.kube.put(PODS, gpuPod("job-0", "batch", "n0", "4"));
+      env.kube.put(PODS, gpuPod("done-0", "batch", "n0", "2", "Succeeded"));
+      env.kube.put(PODS, {
+        ...gpuPod("a-0", "llm", "n0", "1"),
+        metadata: pod("a", 0, "").metadata,
+      });
+      await env.settle();
+      const s = await env.backend.snapshot(NOW);
+      assert.deepEqual(s.inventory, { A100: 8 });
+      assert.deepEqual(s.unmanagedGpus, { A100: 4 }, "the variant's own pod is not counted");
+    });
+    await t.step("a cordoned node and a NotReady node do not count", async () => {
+      env.kube.put(NODES, { ...node("n1", "8"), spec: { unschedulable: true } });
+      const notReady = node("n2", "8");
+      env.kube.put(NODES, {
+        ...notReady,
+        status: { ...notReady.status, conditions: [{ type: "Ready", status: "False" }] },
+      });
+      env.kube.put(PODS, gpuPod("job-1", "batch", "n1", "8"));
+      await env.settle();
+      const s = await env.backend.snapshot(NOW);
+      assert.deepEqual(s.inventory, { A100: 8 });
+      assert.deepEqual(s.unmanagedGpus, { A100: 4 }, "pods on a cordoned node are not counted");
+    });
+  } finally {
+    await env.stop();
+  }
 });
 
 Deno.test("startKubeBackend() options", async (t) => {

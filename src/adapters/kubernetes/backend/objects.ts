@@ -5,8 +5,9 @@
  *
  * @module
  */
-import type { PodTemplateLike } from "../../../core/api/accelerator.ts";
-import { GPU_VENDORS, type NodeLike } from "../../../core/api/gpu_vendors.ts";
+import { gpusRequested, type PodTemplateLike } from "../../../core/api/accelerator.ts";
+import type { ArgsContainerLike } from "../../../core/api/engine_args.ts";
+import { GPU_VENDORS, type NodeLike, vendorByKind } from "../../../core/api/gpu_vendors.ts";
 import type { LabelSelector, LabelSelectorRequirement } from "./selector.ts";
 
 /** GPU extended resource names of every vendor: the only resources the projections keep. */
@@ -46,6 +47,8 @@ export interface WorkloadInfo {
   readonly selector: LabelSelector;
   /** `spec.template`, reduced to what the accelerator resolution reads. */
   readonly template: PodTemplateLike;
+  /** The template's containers' command and args (the engine's capacity flags). */
+  readonly commandLines: readonly ArgsContainerLike[];
   readonly deleting: boolean;
 }
 
@@ -142,6 +145,10 @@ export function projectWorkload(
       matchExpressions: requirements(sel.matchExpressions),
     },
     template: projectTemplate(spec.template),
+    commandLines: arr(obj(obj(spec.template).spec).containers).map((c) => ({
+      command: arr(obj(c).command).map(String),
+      args: arr(obj(c).args).map(String),
+    })),
     deleting: meta.deletionTimestamp !== undefined,
   };
 }
@@ -174,11 +181,45 @@ export function projectNode(raw: unknown): NodeLike | undefined {
   if (typeof meta.name !== "string") return undefined;
   const keep = (m: Record<string, string>) =>
     Object.fromEntries(Object.entries(m).filter(([k]) => GPU_RESOURCES.has(k)));
+  const ready = arr(status.conditions).map(obj).find((c) => c.type === "Ready");
   return {
     metadata: { name: meta.name, labels: strings(meta.labels) },
+    ...(obj(o.spec).unschedulable === true ? { spec: { unschedulable: true } } : {}),
     status: {
       capacity: keep(strings(status.capacity)),
       allocatable: keep(strings(status.allocatable)),
+      ...(ready ? { conditions: [{ type: "Ready", status: String(ready.status ?? "") }] } : {}),
     },
   };
+}
+
+/** A scheduled, non-terminal pod that requests GPUs: what it holds, and where. */
+export interface GpuPodInfo {
+  readonly namespace: string;
+  readonly name: string;
+  readonly nodeName: string;
+  /** GPUs requested per vendor resource (e.g. `nvidia.com/gpu`), init-container rule applied. */
+  readonly gpus: Readonly<Record<string, number>>;
+}
+
+/**
+ * Projects a pod that holds GPUs: scheduled (`spec.nodeName`), not Succeeded or Failed, with a
+ * GPU request (Kubernetes' effective request: the sum over containers, or the largest init
+ * container's when larger — {@linkcode gpusRequested}). Any other pod is dropped.
+ */
+export function projectGpuPod(raw: unknown): GpuPodInfo | undefined {
+  const o = obj(raw);
+  const meta = obj(o.metadata);
+  const spec = obj(o.spec);
+  const phase = String(obj(o.status).phase ?? "");
+  const nodeName = spec.nodeName;
+  if (typeof meta.name !== "string" || typeof nodeName !== "string" || nodeName === "") {
+    return undefined;
+  }
+  if (phase === "Succeeded" || phase === "Failed") return undefined;
+  const requested = gpusRequested(projectTemplate({ spec }));
+  const gpus: Record<string, number> = {};
+  for (const [kind, n] of requested) gpus[vendorByKind(kind).resource] = n;
+  if (Object.keys(gpus).length === 0) return undefined;
+  return { namespace: String(meta.namespace ?? ""), name: meta.name, nodeName, gpus };
 }

@@ -4,7 +4,8 @@
  * target becomes a blocking problem (the VA gets a condition saying why and is left out), an
  * unresolved or unknown accelerator a non-blocking one. The accelerator, GPUs per replica and
  * cost follow the API's rules ({@linkcode resolveAccelerator}, {@linkcode effectiveVariantCost}),
- * the only implementation of them.
+ * the only implementation of them. The engine's capacity arguments (`--max-num-seqs`, …) come
+ * from the target's containers ({@linkcode engineArgsOf}, with vLLM's defaults).
  *
  * An unknown accelerator (see known_accelerators.ts) does not block the variant: the saturation
  * analysis does not need it, the cost is `spec.variantCost` or the default, and the GPU limiter
@@ -24,6 +25,7 @@ import {
   Reason,
   type VariantAutoscaling,
 } from "../../../core/api/v1alpha1.ts";
+import { engineArgsOf } from "../../../core/api/engine_args.ts";
 import { effectiveVariantCost } from "../../../core/api/variant_settings.ts";
 import type { VariantProblem, VariantSnapshot } from "../../../core/contract/ports.ts";
 import {
@@ -178,7 +180,7 @@ function countReplicas(
   namespace: string,
   workload: WorkloadInfo | undefined,
   lookups: VariantLookups,
-): { current: number; ready: number; replicaIds: string[] } {
+): { current: number; ready: number; replicaIds: string[]; readyReplicaIds: string[] } {
   const current = workload?.specReplicas ?? 0;
   const pods = workload
     ? lookups.pods(namespace).filter((p) =>
@@ -188,8 +190,13 @@ function countReplicas(
   const warmed = pods.filter((p) =>
     p.ready &&
     (p.readySinceMs === undefined || lookups.nowMs - p.readySinceMs >= lookups.warmupMs)
-  ).length;
-  return { current, ready: Math.min(warmed, current), replicaIds: pods.map((p) => p.name).sort() };
+  );
+  return {
+    current,
+    ready: Math.min(warmed.length, current),
+    replicaIds: pods.map((p) => p.name).sort(),
+    readyReplicaIds: warmed.map((p) => p.name).sort(),
+  };
 }
 
 /** What the sink needs about the scale target and the VA itself (echoed in the outcome). */
@@ -225,6 +232,7 @@ export function variantFromObject(raw: unknown, lookups: VariantLookups): Varian
   const target = resolveTarget(va, lookups);
   const hw = resolveHardware(va, target.workload, lookups);
   const replicas = countReplicas(namespace, target.workload, lookups);
+  const engine = target.workload ? engineArgsOf(target.workload.commandLines) : undefined;
   const perf = spec.perfParams;
   return {
     namespace,
@@ -240,6 +248,7 @@ export function variantFromObject(raw: unknown, lookups: VariantLookups): Varian
     pendingReplicas: Math.max(0, replicas.current - replicas.ready),
     previousDesiredReplicas: va.status?.desiredOptimizedAlloc?.numReplicas,
     replicaIds: replicas.replicaIds,
+    readyReplicaIds: replicas.readyReplicaIds,
     analyzer: spec.analyzer,
     serviceClass: spec.serviceClass,
     ...(perf
@@ -251,6 +260,14 @@ export function variantFromObject(raw: unknown, lookups: VariantLookups): Varian
           deltaMs: perf.deltaMs,
           maxBatchSize: perf.maxBatchSize,
         },
+      }
+      : {}),
+    ...(engine
+      ? {
+        engine: { maxNumBatchedTokens: engine.maxNumBatchedTokens, maxNumSeqs: engine.maxNumSeqs },
+        ...(engine.kvCapacityTokens !== undefined
+          ? { kvCapacityTokens: engine.kvCapacityTokens }
+          : {}),
       }
       : {}),
     generation: va.metadata.generation,

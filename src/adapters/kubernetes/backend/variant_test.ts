@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { parseAcceleratorCosts } from "../../../core/api/configmaps/mod.ts";
 import { inventoryOf } from "./inventory.ts";
-import { projectPod, projectWorkload } from "./objects.ts";
+import { projectGpuPod, projectPod, projectWorkload } from "./objects.ts";
 import { variantFromObject, type VariantLookups } from "./variant.ts";
 
 const NOW = Date.parse("2026-01-01T00:10:00Z");
@@ -122,6 +122,26 @@ Deno.test("variantFromObject() builds the snapshot from the VA, target and pods"
     const s = variantFromObject(va({}), { ...lookups(1, []), workload: () => target });
     assert.deepEqual([s.accelerator, s.gpusPerReplica], ["A100", 4]);
   });
+  await t.step("the engine's capacity flags from the target's container args", () => {
+    const withArgs = (args: string[]) =>
+      projectWorkload("Deployment", {
+        metadata: { name: "d", namespace: "ns" },
+        spec: {
+          replicas: 1,
+          selector: { matchLabels: { app: "d" } },
+          template: { spec: { containers: [{ name: "vllm", args }] } },
+        },
+      })!;
+    const s = variantFromObject(va({}), {
+      ...lookups(1, []),
+      workload: () => withArgs(["--max-num-seqs=8", "--num-gpu-blocks-override", "1000"]),
+    });
+    assert.deepEqual(s.engine, { maxNumBatchedTokens: 8192, maxNumSeqs: 8 });
+    assert.equal(s.kvCapacityTokens, 16000);
+    const plain = variantFromObject(va({}), { ...lookups(1, []), workload: () => withArgs([]) });
+    assert.deepEqual(plain.engine, { maxNumBatchedTokens: 8192, maxNumSeqs: 256 }, "defaults");
+    assert.equal(plain.kvCapacityTokens, undefined);
+  });
   await t.step("a missing target is a blocking TargetResolved problem", () => {
     const r = variantFromObject(
       va({ scaleTargetRef: { kind: "Deployment", name: "gone" } }),
@@ -241,4 +261,37 @@ Deno.test("inventoryOf() sums allocatable GPUs per accelerator", () => {
     ["NVIDIA-H100-SXM5-80GB"],
     ["nvidia-l4"],
   ]);
+});
+
+Deno.test("projectGpuPod() keeps scheduled, non-terminal pods that request GPUs", async (t) => {
+  const raw = (spec: Record<string, unknown>, phase = "Running") => ({
+    metadata: { name: "p", namespace: "ns" },
+    spec: { nodeName: "n0", ...spec },
+    status: { phase },
+  });
+  const gpu = (n: string) => ({ resources: { requests: { "nvidia.com/gpu": n } } });
+  const cases = [
+    {
+      name: "two containers add up",
+      pod: raw({ containers: [gpu("2"), gpu("1")] }),
+      want: { "nvidia.com/gpu": 3 },
+    },
+    {
+      name: "a larger init container wins",
+      pod: raw({ containers: [gpu("1")], initContainers: [gpu("4")] }),
+      want: { "nvidia.com/gpu": 4 },
+    },
+    { name: "no GPU", pod: raw({ containers: [{}] }), want: undefined },
+    { name: "not scheduled", pod: raw({ nodeName: "", containers: [gpu("1")] }), want: undefined },
+    { name: "Succeeded", pod: raw({ containers: [gpu("1")] }, "Succeeded"), want: undefined },
+    { name: "Failed", pod: raw({ containers: [gpu("1")] }, "Failed"), want: undefined },
+    {
+      name: "Pending but scheduled",
+      pod: raw({ containers: [gpu("1")] }, "Pending"),
+      want: { "nvidia.com/gpu": 1 },
+    },
+  ];
+  for (const c of cases) {
+    await t.step(c.name, () => assert.deepEqual(projectGpuPod(c.pod)?.gpus, c.want));
+  }
 });

@@ -10,8 +10,12 @@ import type { z } from "zod";
 import { parse as parseYaml } from "yaml";
 import { formatPath, lookupPath } from "../../util/validate.ts";
 
-/** What happened to an invalid entry. */
-export type ProblemFallback = "last-good" | "default" | "ignored";
+/**
+ * What happened: `last-good`/`default`/`ignored` for an invalid entry; `field-ignored` for a key
+ * the entry may not carry (unknown, or WVA's and not used here): the key is dropped with a
+ * warning and the rest of the entry applies.
+ */
+export type ProblemFallback = "last-good" | "default" | "ignored" | "field-ignored";
 
 /** One problem in one ConfigMap entry, for an Event and a log line. */
 export interface ConfigProblem {
@@ -23,7 +27,7 @@ export interface ConfigProblem {
   readonly value: unknown;
   readonly message: string;
   /** `last-good`: the previous value of the entry is kept; `default`: the built-in default
-   * applies; `ignored`: the entry has no effect. */
+   * applies; `ignored`: the entry has no effect; `field-ignored`: only this field is dropped. */
   readonly fallback: ProblemFallback;
 }
 
@@ -36,9 +40,9 @@ export interface ParseResult<C> {
 /** A problem before the parser knows its key and fallback. */
 export type EntryIssue = Omit<ConfigProblem, "key" | "fallback">;
 
-/** Result of parsing one entry. */
+/** Result of parsing one entry (`warnings`: fields dropped while the entry applies). */
 export type EntryResult<E> =
-  | { readonly ok: true; readonly entry: E }
+  | { readonly ok: true; readonly entry: E; readonly warnings?: readonly EntryIssue[] }
   | { readonly ok: false; readonly issues: readonly EntryIssue[] };
 
 /** ConfigMap `data` (string values); `undefined` when the ConfigMap does not exist. */
@@ -64,6 +68,7 @@ export function parseEntries<E>(
     const r = options.parseEntry(key, data?.[key] ?? "");
     if (r.ok) {
       entries[key] = r.entry;
+      for (const w of r.warnings ?? []) problems.push({ key, fallback: "field-ignored", ...w });
       continue;
     }
     const previous = lastGood?.[key];
@@ -87,6 +92,57 @@ export function parseEntryText<S extends z.ZodType>(
     return { ok: false, issues: [{ field: "(root)", value: clip(text), message }] };
   }
   return validateEntry(input, schema);
+}
+
+/** How {@linkcode parseLenientEntryText} reads an entry. */
+export interface LenientOptions {
+  /** The keys the schema validates (after renaming). */
+  readonly known: readonly string[];
+  /** Other spellings of known keys (WVA's), e.g. `{ model_id: "modelID" }`; the known one wins. */
+  readonly aliases?: Readonly<Record<string, string>>;
+  /** Keys set aside as written (e.g. WVA's analyzer selection) instead of validated. */
+  readonly keep?: readonly string[];
+}
+
+/** A leniently read entry: the validated value and the keys set aside. */
+export interface LenientEntry<T> {
+  readonly value: T;
+  readonly kept: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * Parses an entry's YAML/JSON text like {@linkcode parseEntryText}, but an unknown key is a
+ * warning, never the loss of the entry: aliases are renamed, `keep` keys set aside, every other
+ * unknown key dropped with a warning, and the rest validated by `schema`.
+ */
+export function parseLenientEntryText<S extends z.ZodType>(
+  text: string,
+  schema: S,
+  options: LenientOptions,
+): EntryResult<LenientEntry<z.infer<S>>> {
+  let input: unknown;
+  try {
+    input = parseYaml(text);
+  } catch (err) {
+    const message = `not valid YAML/JSON: ${(err as Error).message.split("\n")[0]}`;
+    return { ok: false, issues: [{ field: "(root)", value: clip(text), message }] };
+  }
+  if (input === null || typeof input !== "object" || Array.isArray(input)) {
+    return validateEntry(input, schema) as EntryResult<LenientEntry<z.infer<S>>>;
+  }
+  const rest: Record<string, unknown> = {};
+  const kept: Record<string, unknown> = {};
+  const warnings: EntryIssue[] = [];
+  for (const [k, v] of Object.entries(input)) {
+    const name = options.aliases?.[k] ?? k;
+    if (options.keep?.includes(k)) kept[k] = v;
+    else if (!options.known.includes(name)) {
+      warnings.push({ field: k, value: v, message: "unknown field: ignored, the entry applies" });
+    } else if (!(name in rest) || name === k) rest[name] = v;
+  }
+  const r = validateEntry(rest, schema);
+  if (!r.ok) return r;
+  return { ok: true, entry: { value: r.entry, kept }, warnings };
 }
 
 /** Validates an already-parsed value; one issue per zod issue, naming the field and value. */

@@ -16,8 +16,14 @@
  *
  * Upstream keyed overrides `"{modelID}#{namespace}"`, but ConfigMap keys may only contain
  * `[-._a-zA-Z0-9]` (the apiserver rejects `#` and `/`), so the key is free-form here and the
- * entry carries `modelID` and `namespace`. The fields and their validation are the decision
- * core's (`SaturationConfigSchema` in src/core/analyze/saturation_config.ts).
+ * entry carries `modelID` (WVA's `model_id` is read too) and `namespace`. The fields and their
+ * validation are the decision core's (`SaturationConfigSchema` in
+ * src/core/analyze/saturation_config.ts).
+ *
+ * WVA-format entries keep working: `analyzers:` and `analyzerName:` are kept as written (the
+ * multi-analyzer pipeline reads them), and any other key the entry may not carry (unknown, or
+ * WVA's `enableRescale`, `priority`, `limiters`, `scaleToZero`) is a warning (fallback
+ * `field-ignored`, an Event and a log line) — never the loss of the entry's thresholds.
  *
  * @module
  */
@@ -36,7 +42,7 @@ import {
   dropDuplicateModels,
   type EntryResult,
   parseEntries,
-  parseEntryText,
+  parseLenientEntryText,
   type ParseResult,
   pickModelEntry,
   validateEntry,
@@ -54,17 +60,30 @@ export const SaturationOverrideEntrySchema = SaturationOverrideSchema.extend({
   namespace: z.string().min(1).optional(),
 });
 
+/**
+ * WVA's analyzer selection keys (`analyzers: [...]`, legacy `analyzerName`): kept as written in
+ * the parsed entry for the multi-analyzer pipeline's own parser, never validated here.
+ */
+export const ANALYZER_KEYS = ["analyzers", "analyzerName"] as const;
+
+/** WVA's spellings of our keys. */
+const ALIASES: Readonly<Record<string, string>> = { model_id: "modelID" };
+
 /** A parsed override entry. */
 export interface SaturationOverrideEntry {
   readonly modelID: string;
   readonly namespace?: string;
   readonly override: SaturationOverride;
+  /** `analyzers`/`analyzerName` as written (empty when the entry has none). */
+  readonly analyzerSelection?: Readonly<Record<string, unknown>>;
 }
 
 /** The parsed ConfigMap. */
 export interface SaturationConfigMap {
   /** The global entry (shipped defaults when the key is absent). */
   readonly default: SaturationConfig;
+  /** The global entry's `analyzers`/`analyzerName` as written (empty when absent). */
+  readonly analyzerSelection?: Readonly<Record<string, unknown>>;
   /** Per-model overrides by data key. */
   readonly overrides: Readonly<Record<string, SaturationOverrideEntry>>;
 }
@@ -74,6 +93,9 @@ export const DEFAULT_SATURATION_CONFIGMAP: SaturationConfigMap = Object.freeze({
   default: DEFAULT_SATURATION_CONFIG,
   overrides: {},
 });
+
+const THRESHOLD_KEYS = Object.keys(SaturationOverrideSchema.shape);
+const OVERRIDE_KEYS = Object.keys(SaturationOverrideEntrySchema.shape);
 
 /**
  * Parses the ConfigMap's data. An invalid `default` keeps the last good one (or the shipped
@@ -86,31 +108,49 @@ export function parseSaturationConfigMap(
 ): ParseResult<SaturationConfigMap> {
   const problems: ConfigProblem[] = [];
   let base = DEFAULT_SATURATION_CONFIG;
+  let selection = lastGood?.analyzerSelection;
   const text = data?.[DEFAULT_KEY];
   if (text !== undefined) {
-    const r = parseEntryText(text, SaturationConfigSchema);
-    if (r.ok) base = r.entry;
-    else {
+    const r = parseLenientEntryText(text, SaturationConfigSchema, {
+      known: THRESHOLD_KEYS,
+      keep: ANALYZER_KEYS,
+    });
+    if (r.ok) {
+      base = r.entry.value;
+      selection = r.entry.kept;
+      for (const w of r.warnings ?? []) {
+        problems.push({ key: DEFAULT_KEY, fallback: "field-ignored", ...w });
+      }
+    } else {
       base = lastGood?.default ?? DEFAULT_SATURATION_CONFIG;
       const fallback = lastGood ? "last-good" : "default";
       for (const issue of r.issues) problems.push({ key: DEFAULT_KEY, fallback, ...issue });
     }
-  }
+  } else selection = undefined;
   const parsed = parseEntries(data, lastGood?.overrides, {
     skip: [DEFAULT_KEY],
     parseEntry: (_key, entryText) => parseOverride(entryText, base),
   });
   const unique = dropDuplicateModels(parsed.entries);
   return {
-    config: { default: base, overrides: unique.entries },
+    config: {
+      default: base,
+      ...(selection && Object.keys(selection).length > 0 ? { analyzerSelection: selection } : {}),
+      overrides: unique.entries,
+    },
     problems: [...problems, ...parsed.problems, ...unique.problems],
   };
 }
 
 function parseOverride(text: string, base: SaturationConfig): EntryResult<SaturationOverrideEntry> {
-  const r = parseEntryText(text, SaturationOverrideEntrySchema);
+  const r = parseLenientEntryText(text, SaturationOverrideEntrySchema, {
+    known: OVERRIDE_KEYS,
+    aliases: ALIASES,
+    keep: ANALYZER_KEYS,
+  });
   if (!r.ok) return r;
-  const { modelID, namespace, ...fields } = r.entry;
+  const { modelID, namespace, ...fields } = r.entry.value;
+  const kept = r.entry.kept;
   const override = Object.fromEntries(
     Object.entries(fields).filter(([, v]) => v !== undefined),
   ) as SaturationOverride;
@@ -123,7 +163,13 @@ function parseOverride(text: string, base: SaturationConfig): EntryResult<Satura
   }
   return {
     ok: true,
-    entry: { modelID, ...(namespace !== undefined ? { namespace } : {}), override },
+    entry: {
+      modelID,
+      ...(namespace !== undefined ? { namespace } : {}),
+      override,
+      ...(Object.keys(kept).length > 0 ? { analyzerSelection: kept } : {}),
+    },
+    ...(r.warnings ? { warnings: r.warnings } : {}),
   };
 }
 

@@ -51,11 +51,6 @@ Deno.test("parseSaturationConfigMap() reports invalid entries and keeps the last
       want: { key: "default", field: "kvCacheThreshold", value: 1.5, fallback: "last-good" },
     },
     {
-      name: "override with an unknown field (upstream's enableRescale)",
-      data: { default: "kvCacheThreshold: 0.75", o: "modelID: m\nenableRescale: true" },
-      want: { key: "o", field: "enableRescale", value: true, fallback: "last-good" },
-    },
-    {
       name: "override without modelID",
       data: { default: "kvCacheThreshold: 0.75", o: "queueLengthThreshold: 2" },
       want: { key: "o", field: "modelID", value: undefined, fallback: "last-good" },
@@ -88,5 +83,44 @@ Deno.test("parseSaturationConfigMap() reports invalid entries and keeps the last
     });
     assert.equal(r.problems[0]!.fallback, "default");
     assert.deepEqual(r.config.default, DEFAULT_SATURATION_CONFIG);
+  });
+});
+
+Deno.test("parseSaturationConfigMap() reads WVA-format entries (issue 12 case 8)", async (t) => {
+  await t.step("an unknown field is a warning; the entry's thresholds apply", () => {
+    // It used to reject the whole entry: an operator's thresholds silently reverted.
+    const r = parseSaturationConfigMap({
+      default: "kvCacheThreshold: 0.75\nlimiters: []",
+      o: "modelID: m\nenableRescale: true\nqueueLengthThreshold: 9",
+    });
+    assert.deepEqual(r.problems.map((p) => [p.key, p.field, p.value, p.fallback]), [
+      ["default", "limiters", [], "field-ignored"],
+      ["o", "enableRescale", true, "field-ignored"],
+    ]);
+    assert.equal(r.config.default.kvCacheThreshold, 0.75);
+    assert.equal(
+      saturationConfigFor(r.config, { modelId: "m", namespace: "n" }).queueLengthThreshold,
+      9,
+    );
+  });
+  await t.step("model_id names the model; analyzers and analyzerName are kept as written", () => {
+    const r = parseSaturationConfigMap({
+      default: "analyzers:\n  - name: saturation\n    score: 1.0\nkvCacheThreshold: 0.9",
+      "m-prod": "model_id: m\nnamespace: prod\nanalyzerName: saturation\nqueueLengthThreshold: 10",
+    });
+    assert.deepEqual(r.problems, []);
+    assert.deepEqual(r.config.analyzerSelection, { analyzers: [{ name: "saturation", score: 1 }] });
+    const o = r.config.overrides["m-prod"]!;
+    assert.deepEqual([o.modelID, o.namespace, o.analyzerSelection], [
+      "m",
+      "prod",
+      { analyzerName: "saturation" },
+    ]);
+    const c = saturationConfigFor(r.config, { modelId: "m", namespace: "prod" });
+    assert.deepEqual([c.kvCacheThreshold, c.queueLengthThreshold], [0.9, 10]);
+  });
+  await t.step("modelID wins over model_id", () => {
+    const r = parseSaturationConfigMap({ o: "model_id: x\nmodelID: m\nkvSpareTrigger: 0.2" });
+    assert.equal(r.config.overrides.o!.modelID, "m");
   });
 });

@@ -18,6 +18,9 @@
  * Precedence for a model: its entry (namespace-specific first) → `default` → the controller's
  * global switch → disabled. Retention: entry → `default` → 10 minutes.
  *
+ * WVA's spellings are read too: `model_id`, `enable_scale_to_zero`, `retention_period` (ours win
+ * when both are given). Any other key is a warning (fallback `field-ignored`); the entry applies.
+ *
  * @module
  */
 import { z } from "zod";
@@ -27,8 +30,9 @@ import {
   type ConfigProblem,
   dropDuplicateModels,
   type EntryResult,
+  type LenientEntry,
   parseEntries,
-  parseEntryText,
+  parseLenientEntryText,
   type ParseResult,
   pickModelEntry,
 } from "./entries.ts";
@@ -80,11 +84,18 @@ export interface ScaleToZeroConfig {
 /** Nothing configured (scale-to-zero follows the controller's global switch). */
 export const EMPTY_SCALE_TO_ZERO: ScaleToZeroConfig = Object.freeze({ default: {}, models: {} });
 
+/** WVA's spellings (`internal/config/scale_to_zero.go`). */
+const ALIASES: Readonly<Record<string, string>> = {
+  model_id: "modelID",
+  enable_scale_to_zero: "enabled",
+  retention_period: "retentionPeriod",
+};
+
 function toEntry(
-  r: EntryResult<z.infer<typeof ModelEntrySchema>>,
+  r: EntryResult<LenientEntry<z.infer<typeof ModelEntrySchema>>>,
 ): EntryResult<ScaleToZeroModelEntry> {
   if (!r.ok) return r;
-  const { modelID, namespace, enabled, retentionPeriod } = r.entry;
+  const { modelID, namespace, enabled, retentionPeriod } = r.entry.value;
   return {
     ok: true,
     entry: {
@@ -93,6 +104,7 @@ function toEntry(
       ...(enabled !== undefined ? { enabled } : {}),
       ...(retentionPeriod !== undefined ? { retentionMs: retentionPeriod } : {}),
     },
+    ...(r.warnings ? { warnings: r.warnings } : {}),
   };
 }
 
@@ -105,12 +117,19 @@ export function parseScaleToZero(
   let def: ScaleToZeroDefault = {};
   const text = data?.default;
   if (text !== undefined) {
-    const r = parseEntryText(text, DefaultEntrySchema);
+    const r = parseLenientEntryText(text, DefaultEntrySchema, {
+      known: Object.keys(DefaultEntrySchema.shape),
+      aliases: ALIASES,
+    });
     if (r.ok) {
+      const e = r.entry.value;
       def = {
-        ...(r.entry.enabled !== undefined ? { enabled: r.entry.enabled } : {}),
-        ...(r.entry.retentionPeriod !== undefined ? { retentionMs: r.entry.retentionPeriod } : {}),
+        ...(e.enabled !== undefined ? { enabled: e.enabled } : {}),
+        ...(e.retentionPeriod !== undefined ? { retentionMs: e.retentionPeriod } : {}),
       };
+      for (const w of r.warnings ?? []) {
+        problems.push({ key: "default", fallback: "field-ignored", ...w });
+      }
     } else {
       def = lastGood?.default ?? {};
       const fallback = lastGood ? "last-good" : "default";
@@ -119,7 +138,11 @@ export function parseScaleToZero(
   }
   const parsed = parseEntries(data, lastGood?.models, {
     skip: ["default"],
-    parseEntry: (_key, entryText) => toEntry(parseEntryText(entryText, ModelEntrySchema)),
+    parseEntry: (_key, entryText) =>
+      toEntry(parseLenientEntryText(entryText, ModelEntrySchema, {
+        known: Object.keys(ModelEntrySchema.shape),
+        aliases: ALIASES,
+      })),
   });
   const unique = dropDuplicateModels(parsed.entries);
   return {

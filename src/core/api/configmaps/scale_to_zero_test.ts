@@ -60,3 +60,22 @@ Deno.test("parseScaleToZero() reports bad entries and keeps the last good ones",
   ]);
   assert.deepEqual(r.config, good);
 });
+
+Deno.test("parseScaleToZero() reads WVA's spellings; an unknown key is a warning", () => {
+  // issue 12 case 8: these keys rejected the entry, so scale-to-zero stayed disabled
+  const r = parseScaleToZero({
+    default: "enable_scale_to_zero: false\nretention_period: 20m",
+    m: "model_id: m\nnamespace: ns\nenable_scale_to_zero: true\nretention_period: 5m\nfoo: 1",
+  });
+  assert.deepEqual(r.problems.map((p) => [p.key, p.field, p.fallback]), [
+    ["m", "foo", "field-ignored"],
+  ]);
+  assert.deepEqual(scaleToZeroFor(r.config, { modelId: "m", namespace: "ns" }), {
+    enabled: true,
+    retentionMs: 300_000,
+  });
+  assert.deepEqual(scaleToZeroFor(r.config, { modelId: "x", namespace: "ns" }), {
+    enabled: false,
+    retentionMs: 1_200_000,
+  });
+});

@@ -1,0 +1,72 @@
+/**
+ * The PromQL for the inference gateway's metrics (the endpoint picker, EPP), per target model:
+ * what waits in its flow-control queue and the rate it schedules requests. Names and labels are
+ * the gateway's (controller.md §3.4, WVA's collector; docs/gateway.md):
+ *
+ * | name | expression | result |
+ * |---|---|---|
+ * | `scheduler_queue_size` | `sum by (target_model_name) (inference_extension_flow_control_queue_size{target_model_name=…})`, or with `model_name=…,target_model_name=""`, or `llm_d_epp_flow_control_queue_size` | requests waiting |
+ * | `scheduler_queue_bytes` | the same with `…_queue_bytes` | their body bytes |
+ * | `gateway_arrival_rate` | `sum by (target_model_name) (rate(inference_extension_scheduler_attempts_total{status="success",namespace,target_model_name}[W]))`, or `llm_d_epp_scheduler_attempts_total` | req/s |
+ *
+ * Each is one query for every model of a namespace, one series per model (`target_model_name`).
+ * The alternatives are joined with `or`, so a model answers from the first family that has it:
+ * GIE's `inference_extension_*` (what WVA reads) before llm-d's newer `llm_d_epp_*`; a gateway
+ * that exports both is not counted twice. No series for a model means no gateway reports it:
+ * the source leaves the value undefined (unknown), never 0.
+ *
+ * @module
+ */
+import { escapeLabelValue, escapeRegex, promDuration, type QueryScope } from "./queries.ts";
+
+/** Names of {@linkcode gatewayQueries}. */
+export const GATEWAY_QUERY_NAMES = [
+  "scheduler_queue_size",
+  "scheduler_queue_bytes",
+  "gateway_arrival_rate",
+] as const;
+
+/** A gateway query name. */
+export type GatewayQueryName = typeof GATEWAY_QUERY_NAMES[number];
+
+/** The label every gateway query groups by: the model a request asked for. */
+export const GATEWAY_MODEL_LABEL = "target_model_name";
+
+/** `label="m"` for one model, `label=~"^(?:a|b)$"` for several. */
+function modelMatcher(label: string, models: readonly string[]): string {
+  const list = [...new Set(models)].sort();
+  if (list.length === 1) return `${label}="${escapeLabelValue(list[0]!)}"`;
+  return `${label}=~"${escapeLabelValue(`^(?:${list.map(escapeRegex).join("|")})$`)}"`;
+}
+
+function queueQuery(suffix: "size" | "bytes", models: readonly string[]): string {
+  const target = modelMatcher(GATEWAY_MODEL_LABEL, models);
+  const byName = modelMatcher("model_name", models);
+  const gie = `inference_extension_flow_control_queue_${suffix}`;
+  return [
+    `sum by (${GATEWAY_MODEL_LABEL}) (${gie}{${target}})`,
+    `label_replace(sum by (model_name) (${gie}{${byName},${GATEWAY_MODEL_LABEL}=""}), ` +
+    `"${GATEWAY_MODEL_LABEL}", "$1", "model_name", "(.*)")`,
+    `sum by (${GATEWAY_MODEL_LABEL}) (llm_d_epp_flow_control_queue_${suffix}{${target}})`,
+  ].join(" or ");
+}
+
+/** The gateway queries of one namespace's models; `windowSec` is the rate window. */
+export function gatewayQueries(
+  scope: QueryScope,
+  windowSec: number,
+): Readonly<Record<GatewayQueryName, string>> {
+  const w = promDuration(windowSec);
+  const sel = `status="success",namespace="${escapeLabelValue(scope.namespace)}",${
+    modelMatcher(GATEWAY_MODEL_LABEL, scope.models)
+  }`;
+  const attempts = (metric: string) =>
+    `sum by (${GATEWAY_MODEL_LABEL}) (rate(${metric}{${sel}}[${w}]))`;
+  return {
+    scheduler_queue_size: queueQuery("size", scope.models),
+    scheduler_queue_bytes: queueQuery("bytes", scope.models),
+    gateway_arrival_rate: `${attempts("inference_extension_scheduler_attempts_total")} or ${
+      attempts("llm_d_epp_scheduler_attempts_total")
+    }`,
+  };
+}
