@@ -242,6 +242,13 @@ Deno.test({
         const e = runner!.endpoints().find((x) => x.labels.app === "slow" && x.pid);
         return Promise.resolve(e);
       }, long);
+      // Scraped while it loads, as Kind's Prometheus scrapes a pod that is not Ready.
+      await waitFor(
+        "Prometheus scrapes the loading pod",
+        async () =>
+          (await prom!.query(`up{pod="${slow.pod}"} == 1`)).length === 1 ? true : undefined,
+        long,
+      );
       await new Promise((r) => setTimeout(r, 3000));
       assert.ok(alive(slow.pid!));
       for (const app of ["broken", "slow"]) {

@@ -26,6 +26,7 @@ import {
 } from "./process.ts";
 import { type ContainerReport, endpointPatch, statusPatch } from "./status.ts";
 import { deletePod, patchPod } from "./writes.ts";
+import { coalesce, type Coalesced } from "./coalesce.ts";
 
 /** What every pod's life shares: the runner's settings and clients. */
 export interface RunContext {
@@ -71,8 +72,8 @@ export interface PodRun {
   gone: boolean;
   readonly end: AbortController;
   loop: Promise<void>;
-  syncing: Promise<void> | undefined;
-  dirty: boolean;
+  /** Writes what the pod should show ({@linkcode syncStatus}). */
+  writer: Coalesced;
   lastWriteError: string | undefined;
 }
 
@@ -95,11 +96,12 @@ export function startRun(ctx: RunContext, pod: V1Pod): PodRun {
     gone: false,
     end: new AbortController(),
     loop: Promise.resolve(),
-    syncing: undefined,
-    dirty: false,
+    writer: coalesce(() => Promise.resolve()),
     lastWriteError: undefined,
   };
-  run.loop = lifecycle(ctx, run).catch((err) => {
+  run.writer = coalesce(() => writeOnce(ctx, run));
+  // Starts on the next microtask, so the caller has filed the record before the process starts.
+  run.loop = Promise.resolve().then(() => lifecycle(ctx, run)).catch((err) => {
     ctx.log.error("pod-run-failed", { ...who(run), error: err });
   });
   return run;
@@ -180,7 +182,7 @@ function launch(ctx: RunContext, run: PodRun): ChildProcess | undefined {
     args: args.argv,
   });
   ctx.onEndpointsChanged();
-  void syncStatus(ctx, run);
+  syncStatus(run);
   return run.child;
 }
 
@@ -205,7 +207,7 @@ async function supervise(
     failures = ok ? 0 : failures + 1;
     const ready = ok || (run.report.ready && failures < probe.failureThreshold);
     if (ready !== run.report.ready) markReady(ctx, run, ready);
-    void syncStatus(ctx, run);
+    syncStatus(run);
   }
 }
 
@@ -270,7 +272,7 @@ function afterExit(ctx: RunContext, run: PodRun, child: ChildProcess, exit: Exit
     tail: child.tail(),
   });
   ctx.onEndpointsChanged();
-  void syncStatus(ctx, run);
+  syncStatus(run);
 }
 
 async function backOff(ctx: RunContext, run: PodRun): Promise<void> {
@@ -287,7 +289,7 @@ async function backOff(ctx: RunContext, run: PodRun): Promise<void> {
     delayMs,
     restarts: run.report.restartCount,
   });
-  void syncStatus(ctx, run);
+  syncStatus(run);
   await sleepUntilEnd(ctx, run, delayMs);
 }
 
@@ -296,7 +298,7 @@ async function finish(ctx: RunContext, run: PodRun): Promise<void> {
   const ending = run.ending ?? { finalDelete: false, graceMs: 0 };
   const child = run.child;
   run.report = { ...run.report, ready: false };
-  if (!ending.finalDelete) void syncStatus(ctx, run);
+  syncStatus(run); // not Ready while draining (a terminating pod may still be patched)
   if (child) {
     ctx.log.info("pod-draining", { ...who(run), pid: child.pid, graceMs: ending.graceMs });
     const t0 = ctx.clock.nowMs();
@@ -316,20 +318,12 @@ async function finish(ctx: RunContext, run: PodRun): Promise<void> {
       ctx.log.warn("pod-delete-failed", { ...who(run), error: err });
     });
   }
-  await run.syncing;
+  await run.writer.idle();
 }
 
-/** Writes what the pod should show (endpoint annotation, status); coalesces concurrent calls. */
-export function syncStatus(ctx: RunContext, run: PodRun): Promise<void> {
-  run.dirty = true;
-  run.syncing ??= (async () => {
-    while (run.dirty) {
-      run.dirty = false;
-      await writeOnce(ctx, run);
-    }
-    run.syncing = undefined;
-  })();
-  return run.syncing;
+/** Asks for a write of what the pod should show (endpoint annotation, status). */
+export function syncStatus(run: PodRun): void {
+  run.writer.kick();
 }
 
 async function writeOnce(ctx: RunContext, run: PodRun): Promise<void> {

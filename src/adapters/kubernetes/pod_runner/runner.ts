@@ -19,6 +19,7 @@ import { createLogger, type Logger } from "../../../runtime/log.ts";
 import type { Kube, WatchEvent } from "../kube/mod.ts";
 import { defaultWvaCommand } from "./process.ts";
 import { podTargetGroups, type ScrapedPod, writeTargetsFile } from "./targets.ts";
+import { coalesce, type Coalesced } from "./coalesce.ts";
 import { endRun, type PodRun, type RunContext, startRun, syncStatus, who } from "./pod_run.ts";
 
 /** The annotation kwok puts on the nodes it manages. */
@@ -96,8 +97,10 @@ interface RunnerState {
   readonly ending: Set<PodRun>;
   readonly abort: AbortController;
   readonly targetsFile: string | undefined;
-  /** The targets file text last written, and the write in flight. */
-  targets: { written: string; writing: Promise<void> | undefined; dirty: boolean };
+  /** Rewrites the targets file ({@linkcode writeTargets}). */
+  targets: Coalesced;
+  /** The targets file text last written. */
+  targetsWritten: string;
 }
 
 /**
@@ -125,7 +128,7 @@ export function startPodRunner(kube: Kube, options: PodRunnerOptions): PodRunner
       logDir: options.logDir,
       probePeriodMs: options.probePeriodMs ?? 1000,
       backoff: options.restartBackoff ?? { initialMs: 1000, maxMs: 30_000 },
-      onEndpointsChanged: () => void writeTargets(state),
+      onEndpointsChanged: () => state.targets.kick(),
     },
     nodeLabelSelector: options.nodeLabelSelector,
     stopGraceMs: options.stopGraceMs ?? 5000,
@@ -135,8 +138,10 @@ export function startPodRunner(kube: Kube, options: PodRunnerOptions): PodRunner
     ending: new Set(),
     abort: new AbortController(),
     targetsFile: options.targetsFile,
-    targets: { written: "", writing: undefined, dirty: false },
+    targets: coalesce(() => Promise.resolve()),
+    targetsWritten: "",
   };
+  state.targets = coalesce(() => writeTargets(state));
   const signal = state.abort.signal;
   const onError = (what: string) => (err: unknown, attempt: number) => {
     if (attempt === 1 || attempt % 10 === 0) {
@@ -219,7 +224,7 @@ function onPod(state: RunnerState, e: WatchEvent<V1Pod>): void {
   if (run) {
     run.pod = pod;
     if (pod.metadata?.deletionTimestamp) stopRun(state, run, true);
-    else void syncStatus(state.ctx, run);
+    else syncStatus(run);
     return;
   }
   if (!state.nodes.has(pod.spec?.nodeName ?? "")) {
@@ -236,7 +241,9 @@ function onPod(state: RunnerState, e: WatchEvent<V1Pod>): void {
 /** Ends a pod's life: drain within its grace period; `finalDelete` removes the pod object after. */
 function stopRun(state: RunnerState, run: PodRun, finalDelete: boolean): void {
   if (!state.runs.delete(run.uid)) return;
-  const podGraceMs = (run.pod.spec?.terminationGracePeriodSeconds ?? 30) * 1000;
+  const graceS = run.pod.metadata?.deletionGracePeriodSeconds ??
+    run.pod.spec?.terminationGracePeriodSeconds ?? 30;
+  const podGraceMs = graceS * 1000;
   const graceMs = state.abort.signal.aborted ? Math.min(podGraceMs, state.stopGraceMs) : podGraceMs;
   state.ctx.log.info("pod-stopping", { ...who(run), finalDelete, graceMs });
   state.ending.add(run);
@@ -255,33 +262,25 @@ async function stopRunner(state: RunnerState, watches: readonly Promise<void>[])
   }, () => {});
   await Promise.all([...state.ending].map((r) => r.loop));
   hurry.abort();
-  await writeTargets(state);
+  state.targets.kick();
+  await state.targets.idle();
   state.ctx.log.info("pod-runner-stopped", {});
 }
 
 /** Rewrites the targets file from the pods whose process runs (draining ones included). */
-function writeTargets(state: RunnerState): Promise<void> {
+async function writeTargets(state: RunnerState): Promise<void> {
   const file = state.targetsFile;
-  if (file === undefined) return Promise.resolve();
-  const t = state.targets;
-  t.dirty = true;
-  t.writing ??= (async () => {
-    while (t.dirty) {
-      t.dirty = false;
-      const live = [...state.runs.values(), ...state.ending].filter((r) => r.child !== undefined);
-      const groups = podTargetGroups(live.map(scrapedPod));
-      const text = JSON.stringify(groups);
-      if (text === t.written) continue;
-      try {
-        await writeTargetsFile(file, groups);
-        t.written = text;
-      } catch (err) {
-        state.ctx.log.warn("targets-write-failed", { file, error: err });
-      }
-    }
-    t.writing = undefined;
-  })();
-  return t.writing;
+  if (file === undefined) return;
+  const live = [...state.runs.values(), ...state.ending].filter((r) => r.child !== undefined);
+  const groups = podTargetGroups(live.map(scrapedPod));
+  const text = JSON.stringify(groups);
+  if (text === state.targetsWritten) return;
+  try {
+    await writeTargetsFile(file, groups);
+    state.targetsWritten = text;
+  } catch (err) {
+    state.ctx.log.warn("targets-write-failed", { file, error: err });
+  }
 }
 
 function scrapedPod(run: PodRun): ScrapedPod {
