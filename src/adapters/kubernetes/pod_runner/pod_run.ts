@@ -321,6 +321,20 @@ async function finish(ctx: RunContext, run: PodRun): Promise<void> {
   await run.writer.idle();
 }
 
+/**
+ * Records a pod object from a watch event or a write's answer, unless it is older than the one
+ * held: a write's answer can arrive after the watch event of a later change (kwok's Running),
+ * and keeping the older object would hide that change until the next event.
+ */
+export function seePod(run: PodRun, pod: V1Pod): void {
+  const rv = (p: V1Pod) => p.metadata?.resourceVersion ?? "";
+  const held = rv(run.pod);
+  const seen = rv(pod);
+  const numeric = /^\d+$/.test(held) && /^\d+$/.test(seen);
+  if (numeric && BigInt(seen) < BigInt(held)) return;
+  run.pod = pod;
+}
+
 /** Asks for a write of what the pod should show (endpoint annotation, status). */
 export function syncStatus(run: PodRun): void {
   run.writer.kick();
@@ -331,12 +345,12 @@ async function writeOnce(ctx: RunContext, run: PodRun): Promise<void> {
   try {
     const endpoint = endpointPatch(run.pod, `127.0.0.1:${run.port}`);
     if (run.port > 0 && !run.ending && endpoint) {
-      run.pod = await patchPod(ctx.transport, run, "", endpoint);
+      seePod(run, await patchPod(ctx.transport, run, "", endpoint));
     }
     // kwok moves a bound pod from Pending to Running; write status only after that.
     if (run.pod.status?.phase !== "Running") return;
     const status = statusPatch(run.pod, run.report, iso(ctx.clock.nowMs()));
-    if (status) run.pod = await patchPod(ctx.transport, run, "/status", status);
+    if (status) seePod(run, await patchPod(ctx.transport, run, "/status", status));
     run.lastWriteError = undefined;
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);

@@ -20,7 +20,15 @@ import type { Kube, WatchEvent } from "../kube/mod.ts";
 import { defaultWvaCommand } from "./process.ts";
 import { podTargetGroups, type ScrapedPod, writeTargetsFile } from "./targets.ts";
 import { coalesce, type Coalesced } from "./coalesce.ts";
-import { endRun, type PodRun, type RunContext, startRun, syncStatus, who } from "./pod_run.ts";
+import {
+  endRun,
+  type PodRun,
+  type RunContext,
+  seePod,
+  startRun,
+  syncStatus,
+  who,
+} from "./pod_run.ts";
 
 /** The annotation kwok puts on the nodes it manages. */
 export const KWOK_NODE_ANNOTATION = "kwok.x-k8s.io/node";
@@ -222,7 +230,7 @@ function onPod(state: RunnerState, e: WatchEvent<V1Pod>): void {
     return;
   }
   if (run) {
-    run.pod = pod;
+    seePod(run, pod);
     if (pod.metadata?.deletionTimestamp) stopRun(state, run, true);
     else syncStatus(run);
     return;
