@@ -103,6 +103,7 @@ export function startRun(ctx: RunContext, pod: V1Pod): PodRun {
   // Starts on the next microtask, so the caller has filed the record before the process starts.
   run.loop = Promise.resolve().then(() => lifecycle(ctx, run)).catch((err) => {
     ctx.log.error("pod-run-failed", { ...who(run), error: err });
+    run.child?.signal("SIGKILL"); // never leave a process behind
   });
   return run;
 }
