@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A real Kubernetes control plane on loopback, without Docker, for tests and local runs.
 #
-#   scripts/testcluster.sh up [--full [--keda] [--hpa-sync-period DUR]] [--nodes N]
+#   scripts/testcluster.sh up [--full [--keda] [--pod-runner] [--hpa-sync-period DUR]] [--nodes N]
 #                             [--gpu-type MODE --gpus G] [--dir DIR] [--owner-pid PID]
 #   scripts/testcluster.sh down [--dir DIR] [--keep]
 #   scripts/testcluster.sh status [--dir DIR]
@@ -11,7 +11,8 @@
 # `--full` adds kube-controller-manager (with the HPA controller, sync period DUR, default 15s),
 # kube-scheduler and kwok with N fake nodes (default 3); `--keda` adds the KEDA operator and its
 # metrics adapter (external.metrics.k8s.io through the aggregation layer; needs root, see
-# scripts/lib/testcluster_keda.sh).
+# scripts/lib/testcluster_keda.sh); `--pod-runner` leaves the readiness of pods on fake nodes to
+# the pod runner, which runs them as emulator processes (scripts/lib/testcluster_kwok.sh).
 # The last line of `up` is the path of an admin kubeconfig shaped like Kind's (CA, client cert and
 # key inlined); `restricted.kubeconfig` beside it is a service-account token kubeconfig that may
 # only get/list/watch ConfigMaps in namespace `wva-restricted`. `--owner-pid` stops the cluster
@@ -24,20 +25,23 @@ self="$root/scripts/testcluster.sh"
 . "$root/scripts/lib/common.sh"
 # shellcheck source=lib/testcluster_keda.sh
 . "$root/scripts/lib/testcluster_keda.sh"
+# shellcheck source=lib/testcluster_kwok.sh
+. "$root/scripts/lib/testcluster_kwok.sh"
 DIR="${WVA_TESTCLUSTER_DIR:-$root/.wva/testcluster}"
-FULL=0 KEDA=0 HPA_SYNC=15s NODES=3 OWNER="" KEEP=0 GPU_TYPE="" GPUS=""
+FULL=0 KEDA=0 POD_RUNNER=0 HPA_SYNC=15s NODES=3 OWNER="" KEEP=0 GPU_TYPE="" GPUS=""
 T0=$(date +%s%N)
 SERVICE_CIDR=10.96.0.0/16 SERVICE_IP=10.96.0.1 POD_CIDR=10.244.0.0/16
 
 log() { printf '[testcluster %5sms] %s\n' "$((($(date +%s%N) - T0) / 1000000))" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
-usage() { sed -n '2,19p' "$self" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,21p' "$self" | sed 's/^# \{0,1\}//'; }
 
 parse_args() {
   while [ $# -gt 0 ]; do
     case "$1" in
       --full) FULL=1 ;;
       --keda) KEDA=1 ;;
+      --pod-runner) POD_RUNNER=1 ;;
       --hpa-sync-period) HPA_SYNC="${2:?--hpa-sync-period needs a duration like 2s}"; shift ;;
       --nodes) NODES="${2:?--nodes needs a number}"; shift ;;
       --gpu-type) GPU_TYPE="${2:?--gpu-type needs a mode}"; shift ;;
@@ -53,6 +57,7 @@ parse_args() {
   { [[ "$NODES" =~ ^[0-9]+$ ]] && [ "$NODES" -ge 1 ]; } || { echo "--nodes must be a positive integer, got '$NODES'" >&2; exit 2; }
   [[ "$HPA_SYNC" =~ ^[0-9]+(ms|s|m)$ ]] || { echo "--hpa-sync-period must be a duration like 2s or 500ms, got '$HPA_SYNC'" >&2; exit 2; }
   [ "$KEDA" = 0 ] || [ "$FULL" = 1 ] || { echo "--keda needs --full (the HPA controller runs in kube-controller-manager)" >&2; exit 2; }
+  [ "$POD_RUNNER" = 0 ] || [ "$FULL" = 1 ] || { echo "--pod-runner needs --full (pods run on kwok's fake nodes)" >&2; exit 2; }
   DIR="$(realpath -m "$DIR")"
   PKI="$DIR/pki"
 }
@@ -307,77 +312,6 @@ status:
   printf '%s' "$docs" | kctl create -f - >/dev/null
 }
 
-# Stage definitions for kwok (it ships none): nodes become Ready and keep their capacity; pods bound
-# to a fake node become Running with ready containers; deleted pods go away at once.
-write_kwok_stages() {
-  cat >"$1" <<'EOF'
-apiVersion: kwok.x-k8s.io/v1alpha1
-kind: Stage
-metadata: {name: wva-node-ready}
-spec:
-  resourceRef: {apiGroup: v1, kind: Node}
-  selector:
-    matchExpressions:
-    - {key: '.status.conditions.[] | select( .type == "Ready" ) | .status', operator: NotIn, values: ['True']}
-  next:
-    statusTemplate: |
-      {{ $now := Now }}
-      conditions:
-      {{ range NodeConditions }}
-      - {lastHeartbeatTime: {{ $now | Quote }}, lastTransitionTime: {{ $now | Quote }}, message: {{ .message | Quote }}, reason: {{ .reason | Quote }}, status: {{ .status | Quote }}, type: {{ .type | Quote }}}
-      {{ end }}
-      addresses:
-      - {address: {{ NodeIP | Quote }}, type: InternalIP}
-      - {address: {{ .metadata.name | Quote }}, type: Hostname}
-      nodeInfo: {architecture: amd64, operatingSystem: linux, kubeletVersion: fake, kubeProxyVersion: fake, containerRuntimeVersion: fake, kernelVersion: fake, osImage: fake, bootID: "", machineID: "", systemUUID: ""}
-      phase: Running
----
-apiVersion: kwok.x-k8s.io/v1alpha1
-kind: Stage
-metadata: {name: wva-pod-running}
-spec:
-  resourceRef: {apiGroup: v1, kind: Pod}
-  selector:
-    matchExpressions:
-    - {key: .metadata.deletionTimestamp, operator: DoesNotExist}
-    - {key: .status.phase, operator: In, values: [Pending]}
-    - {key: '.status.conditions.[] | select( .type == "Ready" ) | .status', operator: NotIn, values: ['True']}
-  next:
-    statusTemplate: |
-      {{ $now := Now }}
-      conditions:
-      - {type: Initialized, status: "True", lastTransitionTime: {{ $now | Quote }}}
-      - {type: Ready, status: "True", lastTransitionTime: {{ $now | Quote }}}
-      - {type: ContainersReady, status: "True", lastTransitionTime: {{ $now | Quote }}}
-      containerStatuses:
-      {{ range .spec.containers }}
-      - {name: {{ .name | Quote }}, image: {{ .image | Quote }}, ready: true, started: true, restartCount: 0, state: {running: {startedAt: {{ $now | Quote }}}}}
-      {{ end }}
-      {{ with NodeIPsWith .spec.nodeName }}
-      hostIP: {{ index . 0 | Quote }}
-      {{ end }}
-      {{ with PodIPsWith .spec.nodeName false ( or .metadata.uid "" ) ( or .metadata.name "" ) ( or .metadata.namespace "" ) }}
-      podIP: {{ index . 0 | Quote }}
-      podIPs:
-      {{ range . }}
-      - {ip: {{ . | Quote }}}
-      {{ end }}
-      {{ end }}
-      phase: Running
-      startTime: {{ $now | Quote }}
----
-apiVersion: kwok.x-k8s.io/v1alpha1
-kind: Stage
-metadata: {name: wva-pod-delete}
-spec:
-  resourceRef: {apiGroup: v1, kind: Pod}
-  selector:
-    matchExpressions:
-    - {key: .metadata.deletionTimestamp, operator: Exists}
-  next: {delete: true}
-EOF
-}
-
 start_watchdog() { # stops the cluster when the owner process exits
   [ -n "$OWNER" ] || return 0
   kill -0 "$OWNER" 2>/dev/null || die "--owner-pid $OWNER is not a running process"
@@ -429,7 +363,7 @@ cmd_up() {
   mkdir -p "$DIR"
   netns_down # a namespace left by a run that died before writing cluster.env
   rm -rf "${DIR:?}/"{pki,etcd-data,logs,pids,cmd,keda} "$DIR"/*.kubeconfig
-  log "starting $([ "$FULL" = 1 ] && echo "full tier, $NODES node(s)" || echo "basic tier")$([ "$KEDA" = 1 ] && echo " + KEDA") in $DIR (binaries: $BIN)"
+  log "starting $([ "$FULL" = 1 ] && echo "full tier, $NODES node(s)" || echo "basic tier")$([ "$KEDA" = 1 ] && echo " + KEDA")$([ "$POD_RUNNER" = 1 ] && echo ", pod readiness left to the pod runner") in $DIR (binaries: $BIN)"
   [ "$KEDA" = 1 ] && netns_up
   gen_pki
   log "certificates generated"
@@ -438,8 +372,8 @@ cmd_up() {
   start_etcd
   start_apiserver
   write_kubeconfig "$DIR/admin.kubeconfig" kubernetes-admin admin
-  printf 'APISERVER_URL=%s\nETCD_URL=%s\nFULL=%s\nKEDA=%s\nHPA_SYNC=%s\nNODES=%s\nBIN=%s\n' \
-    "$APISERVER_URL" "$ETCD_URL" "$FULL" "$KEDA" "$HPA_SYNC" "$NODES" "$BIN" >"$DIR/cluster.env"
+  printf 'APISERVER_URL=%s\nETCD_URL=%s\nFULL=%s\nKEDA=%s\nPOD_RUNNER=%s\nHPA_SYNC=%s\nNODES=%s\nBIN=%s\n' \
+    "$APISERVER_URL" "$ETCD_URL" "$FULL" "$KEDA" "$POD_RUNNER" "$HPA_SYNC" "$NODES" "$BIN" >"$DIR/cluster.env"
   start_watchdog
   setup_restricted_sa
   [ "$FULL" = 1 ] && start_control_loops
@@ -468,7 +402,7 @@ cmd_status() {
   # shellcheck disable=SC1091
   . "$DIR/cluster.env"
   local n rc=0
-  echo "cluster in $DIR: apiserver $APISERVER_URL, etcd $ETCD_URL, $([ "$FULL" = 1 ] && echo "full tier, $NODES node(s), HPA sync ${HPA_SYNC:-15s}" || echo "basic tier")"
+  echo "cluster in $DIR: apiserver $APISERVER_URL, etcd $ETCD_URL, $([ "$FULL" = 1 ] && echo "full tier, $NODES node(s), HPA sync ${HPA_SYNC:-15s}$([ "${POD_RUNNER:-0}" = 1 ] && echo ", pod readiness left to the pod runner")" || echo "basic tier")"
   if [ -f "$DIR/keda/netns.env" ]; then
     # shellcheck disable=SC1091
     . "$DIR/keda/netns.env"

@@ -38,6 +38,7 @@ Deno.test("testcluster.sh rejects bad arguments with exit 2", async (t) => {
     ["unknown flag", ["up", "--bogus"], /unknown argument '--bogus'/],
     ["zero nodes", ["up", "--full", "--nodes", "0"], /--nodes must be a positive integer/],
     ["--keda without --full", ["up", "--keda"], /--keda needs --full/],
+    ["--pod-runner without --full", ["up", "--pod-runner"], /--pod-runner needs --full/],
     [
       "bad HPA sync period",
       ["up", "--full", "--hpa-sync-period", "soon"],

@@ -10,7 +10,7 @@ import { createPromClient } from "../../src/adapters/prometheus/client.ts";
 import { createPrometheusSource } from "../../src/adapters/prometheus/source.ts";
 import { startPrometheus } from "../helpers/prometheus.ts";
 import { waitFor } from "../helpers/testcluster.ts";
-import { TEST_EMULATOR } from "./helpers/pod_follower.ts";
+import { TEST_EMULATOR } from "./helpers/emulated_pods.ts";
 
 /**
  * A stand-in for the inference gateway's `/metrics`: the flow-control queue of `m1` (3 requests,

@@ -33,6 +33,8 @@ export interface PrometheusHandle {
   /** Base URL, e.g. `http://127.0.0.1:39123`. */
   readonly url: string;
   readonly port: number;
+  /** The file-SD file (JSON target groups) of the `file` job; a writer such as the pod runner may own it. */
+  readonly targetsFile: string;
   /** Replaces the file-SD target list; Prometheus picks it up within about a second. */
   setTargets(groups: readonly TargetGroup[]): Promise<void>;
   /** Instant query; returns the `data.result` array of a vector result. */
@@ -126,6 +128,7 @@ export async function startPrometheus(options: PrometheusOptions = {}): Promise<
   return {
     url,
     port,
+    targetsFile: sdFile,
     setTargets: writeTargets,
     async query(expr) {
       const res = await fetch(`${url}/api/v1/query?query=${encodeURIComponent(expr)}`);

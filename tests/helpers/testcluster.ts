@@ -38,6 +38,13 @@ export interface TestClusterOptions {
    * @default false
    */
   readonly keda?: boolean;
+  /**
+   * Leave the readiness of pods on the fake nodes to the pod runner (`testcluster.sh
+   * --pod-runner`): kwok makes them Running with Ready=False, and a deleted pod is removed by the
+   * runner once drained, or by kwok when its grace period ends. Implies `full`.
+   * @default false
+   */
+  readonly podRunner?: boolean;
   /** HPA controller sync period (kube-controller-manager flag), e.g. `"2s"`. @default "15s" */
   readonly hpaSyncPeriod?: string;
   /** Directory with the binaries (sets `WVA_K8S_BIN`). @default the build_k8s.sh cache */
@@ -101,8 +108,11 @@ export async function startTestCluster(options: TestClusterOptions = {}): Promis
   envSkipGate("cluster", "WVA_SKIP_CLUSTER").check();
   const dir = await Deno.makeTempDir({ prefix: "wva-testcluster-" });
   const args = ["up", "--dir", dir, "--owner-pid", String(Deno.pid)];
-  if (options.full || options.keda) args.push("--full", "--nodes", String(options.nodes ?? 3));
+  if (options.full || options.keda || options.podRunner) {
+    args.push("--full", "--nodes", String(options.nodes ?? 3));
+  }
   if (options.keda) args.push("--keda");
+  if (options.podRunner) args.push("--pod-runner");
   if (options.hpaSyncPeriod) args.push("--hpa-sync-period", options.hpaSyncPeriod);
   const t0 = performance.now();
   let stdout: string;

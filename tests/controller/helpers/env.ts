@@ -1,8 +1,9 @@
 /**
  * The end-to-end environment of the controller tests: a real control plane (full tier: pods run
- * on kwok nodes with fake GPUs), the generated CRD applied, a real Prometheus scraping real
- * emulator servers that stand in for the Deployments' pods (see {@linkcode startPodFollower}),
- * and small helpers to create Deployments and VAs and to read gauges and statuses.
+ * on kwok nodes with fake GPUs), the generated CRD applied, the pod runner running each pod as a
+ * `wva emulator` process (Ready once it answers), a real Prometheus scraping them through the
+ * runner's targets file, and small helpers to create Deployments and VAs and to read gauges and
+ * statuses.
  *
  * @module
  */
@@ -12,7 +13,10 @@ import { API_VERSION, PLURAL } from "../../../src/core/api/v1alpha1.ts";
 import type { Kube } from "../../../src/adapters/kubernetes/kube/mod.ts";
 import { type PrometheusHandle, startPrometheus } from "../../helpers/prometheus.ts";
 import { startTestCluster, type TestCluster, waitFor } from "../../helpers/testcluster.ts";
-import { type PodFollower, startPodFollower } from "./pod_follower.ts";
+import { startPodRunner } from "../../../src/adapters/kubernetes/pod_runner/mod.ts";
+import { EMULATOR_FLAGS } from "../../../src/modes/emulator/flags.ts";
+import { createLogger } from "../../../src/runtime/log.ts";
+import { type EmulatedPods, emulatedPods, MODEL_LABEL, testEmulatorArgs } from "./emulated_pods.ts";
 
 /** Products the nodes get (`nvidia-mix`: node-0 H100, node-1 A100, node-2 MI300X). */
 export const PRODUCTS = {
@@ -25,7 +29,7 @@ export interface Env {
   readonly cluster: TestCluster;
   readonly kube: Kube;
   readonly prom: PrometheusHandle;
-  readonly pods: PodFollower;
+  readonly pods: EmulatedPods;
   readonly namespace: string;
   stop(): Promise<void>;
 }
@@ -49,10 +53,10 @@ export async function applyCrd(kube: Kube): Promise<void> {
 
 /** Starts everything; `namespace` is created and has its default ServiceAccount. */
 export async function startEnv(namespace = "llm"): Promise<Env> {
-  const cluster = await startTestCluster({ full: true, nodes: 3 });
+  const cluster = await startTestCluster({ podRunner: true, nodes: 3 });
   const { kube } = cluster;
   let prom: PrometheusHandle | undefined;
-  let pods: PodFollower | undefined;
+  let pods: EmulatedPods | undefined;
   try {
     await applyGpuNodes(kube, { mode: "nvidia-mix", gpusPerNode: 8 });
     await applyCrd(kube);
@@ -63,7 +67,14 @@ export async function startEnv(namespace = "llm"): Promise<Env> {
         (await kube.core.readNamespacedServiceAccount({ namespace, name: "default" })) ?? undefined,
     );
     prom = await startPrometheus({ fileTargets: [], scrapeIntervalSec: 1 });
-    pods = startPodFollower(kube, { namespace, prom });
+    const log = Deno.env.get("WVA_TEST_LOG") === "1" ? "info" : "error";
+    pods = emulatedPods(startPodRunner(kube, {
+      emulatorFlags: EMULATOR_FLAGS,
+      namespace,
+      targetsFile: prom.targetsFile,
+      probePeriodMs: 250,
+      logger: createLogger({ level: log, base: { component: "pod-runner" } }),
+    }));
   } catch (err) {
     await pods?.stop();
     await prom?.stop();
@@ -117,7 +128,7 @@ export async function createDeployment(
   env: Env,
   v: Pick<VariantSpec, "name" | "modelId" | "product" | "replicas">,
 ): Promise<void> {
-  const labels = { app: v.name, "wva-test/model": v.modelId };
+  const labels = { app: v.name, [MODEL_LABEL]: v.modelId };
   await env.kube.apps.createNamespacedDeployment({
     namespace: env.namespace,
     body: {
@@ -129,9 +140,11 @@ export async function createDeployment(
           metadata: { labels },
           spec: {
             nodeSelector: { "nvidia.com/gpu.product": v.product },
+            terminationGracePeriodSeconds: 5,
             containers: [{
               name: "vllm",
               image: "vllm:emulated",
+              args: testEmulatorArgs(v.modelId),
               resources: { requests: { "nvidia.com/gpu": "1" }, limits: { "nvidia.com/gpu": "1" } },
             }],
           },
