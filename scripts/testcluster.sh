@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # A real Kubernetes control plane on loopback, without Docker, for tests and local runs.
 #
-#   scripts/testcluster.sh up [--full [--keda] [--pod-runner] [--hpa-sync-period DUR]] [--nodes N]
+#   scripts/testcluster.sh up [--full [--keda] [--pod-runner] [--hpa-sync-period DUR]
+#                             [--hpa-downscale-stabilization DUR]] [--nodes N]
 #                             [--gpu-type MODE --gpus G] [--dir DIR] [--owner-pid PID]
 #   scripts/testcluster.sh down [--dir DIR] [--keep]
 #   scripts/testcluster.sh status [--dir DIR]
 #   scripts/testcluster.sh restart-apiserver [--dir DIR]
 #
 # `up` starts etcd and kube-apiserver (TLS, client-certificate auth, RBAC) on free 127.0.0.1 ports;
-# `--full` adds kube-controller-manager (with the HPA controller, sync period DUR, default 15s),
-# kube-scheduler and kwok with N fake nodes (default 3); `--keda` adds the KEDA operator and its
+# `--full` adds kube-controller-manager (with the HPA controller: sync period, default 15s; the
+# scale-down window of HPAs without one, default 5m; its decisions logged at -v 4), kube-scheduler
+# and kwok with N fake nodes (default 3); `--keda` adds the KEDA operator and its
 # metrics adapter (external.metrics.k8s.io through the aggregation layer; needs root, see
 # scripts/lib/testcluster_keda.sh); `--pod-runner` leaves the readiness of pods on fake nodes to
 # the pod runner, which runs them as emulator processes (scripts/lib/testcluster_kwok.sh).
@@ -28,13 +30,13 @@ self="$root/scripts/testcluster.sh"
 # shellcheck source=lib/testcluster_kwok.sh
 . "$root/scripts/lib/testcluster_kwok.sh"
 DIR="${WVA_TESTCLUSTER_DIR:-$root/.wva/testcluster}"
-FULL=0 KEDA=0 POD_RUNNER=0 HPA_SYNC=15s NODES=3 OWNER="" KEEP=0 GPU_TYPE="" GPUS=""
+FULL=0 KEDA=0 POD_RUNNER=0 HPA_SYNC=15s HPA_DOWN=5m NODES=3 OWNER="" KEEP=0 GPU_TYPE="" GPUS=""
 T0=$(date +%s%N)
 SERVICE_CIDR=10.96.0.0/16 SERVICE_IP=10.96.0.1 POD_CIDR=10.244.0.0/16
 
 log() { printf '[testcluster %5sms] %s\n' "$((($(date +%s%N) - T0) / 1000000))" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
-usage() { sed -n '2,21p' "$self" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,22p' "$self" | sed 's/^# \{0,1\}//'; }
 
 parse_args() {
   while [ $# -gt 0 ]; do
@@ -43,6 +45,7 @@ parse_args() {
       --keda) KEDA=1 ;;
       --pod-runner) POD_RUNNER=1 ;;
       --hpa-sync-period) HPA_SYNC="${2:?--hpa-sync-period needs a duration like 2s}"; shift ;;
+      --hpa-downscale-stabilization) HPA_DOWN="${2:?--hpa-downscale-stabilization needs a duration like 10s}"; shift ;;
       --nodes) NODES="${2:?--nodes needs a number}"; shift ;;
       --gpu-type) GPU_TYPE="${2:?--gpu-type needs a mode}"; shift ;;
       --gpus) GPUS="${2:?--gpus needs a number}"; shift ;;
@@ -56,6 +59,7 @@ parse_args() {
   done
   { [[ "$NODES" =~ ^[0-9]+$ ]] && [ "$NODES" -ge 1 ]; } || { echo "--nodes must be a positive integer, got '$NODES'" >&2; exit 2; }
   [[ "$HPA_SYNC" =~ ^[0-9]+(ms|s|m)$ ]] || { echo "--hpa-sync-period must be a duration like 2s or 500ms, got '$HPA_SYNC'" >&2; exit 2; }
+  [[ "$HPA_DOWN" =~ ^[0-9]+(ms|s|m)$ ]] || { echo "--hpa-downscale-stabilization must be a duration like 10s or 5m, got '$HPA_DOWN'" >&2; exit 2; }
   [ "$KEDA" = 0 ] || [ "$FULL" = 1 ] || { echo "--keda needs --full (the HPA controller runs in kube-controller-manager)" >&2; exit 2; }
   [ "$POD_RUNNER" = 0 ] || [ "$FULL" = 1 ] || { echo "--pod-runner needs --full (pods run on kwok's fake nodes)" >&2; exit 2; }
   DIR="$(realpath -m "$DIR")"
@@ -278,7 +282,8 @@ start_control_loops() {
     --bind-address=127.0.0.1 --secure-port="$kcm_port" --leader-elect=false --use-service-account-credentials=true \
     --service-account-private-key-file="$PKI/sa.key" --root-ca-file="$PKI/ca.crt" \
     --service-cluster-ip-range="$SERVICE_CIDR" --cluster-cidr="$POD_CIDR" --allocate-node-cidrs=false \
-    --horizontal-pod-autoscaler-sync-period="$HPA_SYNC" \
+    --horizontal-pod-autoscaler-sync-period="$HPA_SYNC" --horizontal-pod-autoscaler-downscale-stabilization="$HPA_DOWN" \
+    --vmodule=horizontal=4 \
     --feature-gates=HPAScaleToZero=true --profiling=false --kube-api-qps=200 --kube-api-burst=400
   start_proc kube-scheduler "$BIN/kube-scheduler" --kubeconfig="$DIR/scheduler.kubeconfig" \
     --authentication-kubeconfig="$DIR/scheduler.kubeconfig" --authorization-kubeconfig="$DIR/scheduler.kubeconfig" \

@@ -47,6 +47,11 @@ export interface TestClusterOptions {
   readonly podRunner?: boolean;
   /** HPA controller sync period (kube-controller-manager flag), e.g. `"2s"`. @default "15s" */
   readonly hpaSyncPeriod?: string;
+  /**
+   * Scale-down window of HPAs without `behavior` (or with a nil scale-down window)
+   * (`--horizontal-pod-autoscaler-downscale-stabilization`), e.g. `"7s"`. @default "5m"
+   */
+  readonly hpaDownscaleStabilization?: string;
   /** Directory with the binaries (sets `WVA_K8S_BIN`). @default the build_k8s.sh cache */
   readonly binDir?: string;
   /** KEDA directory with bin/ and crd/ (sets `WVA_KEDA_DIR`). @default the build_keda.sh cache */
@@ -114,6 +119,9 @@ export async function startTestCluster(options: TestClusterOptions = {}): Promis
   if (options.keda) args.push("--keda");
   if (options.podRunner) args.push("--pod-runner");
   if (options.hpaSyncPeriod) args.push("--hpa-sync-period", options.hpaSyncPeriod);
+  if (options.hpaDownscaleStabilization) {
+    args.push("--hpa-downscale-stabilization", options.hpaDownscaleStabilization);
+  }
   const t0 = performance.now();
   let stdout: string;
   try {

@@ -125,6 +125,25 @@ function proposeOne(
   });
 }
 
+function hasObjectOrExternal(spec: HpaSpec): boolean {
+  return spec.metrics.some((m) => m.type !== "Pods");
+}
+
+/**
+ * At 0 replicas, whether the HPA reads metrics (`shouldComputeMetricsForZeroReplicas`): since
+ * v1.36 only when its ScaledToZero condition is true (it scaled the target to 0 itself) and it
+ * has an Object/External metric or a min above 0; before, whenever min is 0.
+ */
+function readsMetricsAtZero(
+  spec: HpaSpec,
+  memory: HpaMemory,
+  config: HpaControllerConfig,
+): boolean {
+  if ((config.scaleFromZero ?? "own-zero") === "min-zero") return spec.minReplicas === 0;
+  const own = memory.scaledToZero === true;
+  return own && (spec.minReplicas !== 0 || hasObjectOrExternal(spec));
+}
+
 /** `computeReplicasForMetrics`: the max over metrics, or -1 when the failures forbid a decision. */
 function computeReplicasForMetrics(spec: HpaSpec, input: HpaSyncInput, tolerances: Tolerances) {
   const proposals: MetricProposal[] = [];
@@ -181,9 +200,13 @@ export function hpaSync(
     proposals: [],
     ...extra,
   });
-  if (current === 0 && spec.minReplicas !== 0) return hold("ScalingDisabled");
-  if (current > spec.maxReplicas) return finish(spec, mem, input, { replicas: spec.maxReplicas });
-  if (current < spec.minReplicas) return finish(spec, mem, input, { replicas: spec.minReplicas });
+  if (current === 0) {
+    if (!readsMetricsAtZero(spec, mem, config)) return hold("ScalingDisabled");
+  } else if (current > spec.maxReplicas) {
+    return finish(spec, mem, input, { replicas: spec.maxReplicas });
+  } else if (current < spec.minReplicas) {
+    return finish(spec, mem, input, { replicas: spec.minReplicas });
+  }
   const tolerances = tolerancesFor(spec, config);
   const computed = computeReplicasForMetrics(spec, input, tolerances);
   if (computed.replicas < 0) return hold("FailedGetMetric", { proposals: computed.proposals });
@@ -202,8 +225,10 @@ export function hpaSync(
       memory: mem,
     }, config.downscaleStabilizationMs)
     : normalizeLegacy(args, config.downscaleStabilizationMs);
+  // From 0 after min was raised above 0: at least min (v1.36).
+  const raised = current === 0 && spec.minReplicas !== 0 && n.replicas < spec.minReplicas;
   return finish(spec, { ...mem, recommendations: n.recommendations }, input, {
-    replicas: n.replicas,
+    replicas: raised ? spec.minReplicas : n.replicas,
     reason: n.reason,
     recommendation: computed.replicas,
     proposals: computed.proposals,
@@ -225,12 +250,20 @@ function finish(
   const rescale = out.replicas !== current;
   const reason = out.reason ??
     (current > spec.maxReplicas ? "TooManyReplicas" : "TooFewReplicas");
-  const next = rescale && spec.behavior
+  const stored = rescale && spec.behavior
     ? storeScaleEvent(memory, { from: current, to: out.replicas, nowMs: input.nowMs }, {
       up: spec.behavior.scaleUp,
       down: spec.behavior.scaleDown,
     })
     : memory;
+  // Every rescale sets the ScaledToZero condition: true only for the HPA's own > 0 → 0.
+  const next = rescale
+    ? {
+      ...stored,
+      scaledToZero: current > 0 && out.replicas === 0 && spec.minReplicas === 0 &&
+        hasObjectOrExternal(spec),
+    }
+    : stored;
   return {
     memory: next,
     replicas: out.replicas,

@@ -1,5 +1,10 @@
 import { strict as assert } from "node:assert";
-import { metricName } from "./spec.ts";
+import {
+  DEFAULT_HPA_CONTROLLER,
+  type HpaControllerConfig,
+  type HpaSpec,
+  metricName,
+} from "./spec.ts";
 import type { HpaMemory } from "./normalize.ts";
 import { EMPTY_HPA_MEMORY, hpaSync, type HpaSyncInput, type MetricReading } from "./hpa.ts";
 import type { HpaPod } from "./replica_calc.ts";
@@ -85,11 +90,11 @@ Deno.test("hpaSync() pre-metric rules: disabled at 0, above max, below min", asy
       reason: "TooFewReplicas",
     },
     {
-      name: "min 0 from 0: scale-to-zero HPA wakes up",
+      name: "min 0 at 0 that the HPA did not scale to 0: ScalingDisabled (v1.36)",
       s: spec({ minReplicas: 0 }),
       cur: 0,
-      want: 3,
-      reason: "DesiredWithinRange",
+      want: 0,
+      reason: "ScalingDisabled",
     },
   ];
   for (const c of cases) {
@@ -99,6 +104,93 @@ Deno.test("hpaSync() pre-metric rules: disabled at 0, above max, below min", asy
       assert.equal(r.reason, c.reason);
     });
   }
+});
+
+Deno.test("hpaSync() from 0 replicas: only after scaling to 0 itself (v1.36, KEP-2021)", async (t) => {
+  const zero = spec({ minReplicas: 0 });
+  const own: HpaMemory = { ...EMPTY_HPA_MEMORY, recommendations: [], scaledToZero: true };
+  const cases: {
+    name: string;
+    s: HpaSpec;
+    memory: HpaMemory;
+    config?: Partial<HpaControllerConfig>;
+    value: number;
+    want: number;
+    reason: string;
+  }[] = [
+    {
+      name: "created at 0 (or scaled to 0 by someone else): stays 0",
+      s: zero,
+      memory: EMPTY_HPA_MEMORY,
+      value: 3,
+      want: 0,
+      reason: "ScalingDisabled",
+    },
+    {
+      name: "the same before v1.36 (scaleFromZero min-zero): wakes up",
+      s: zero,
+      memory: EMPTY_HPA_MEMORY,
+      config: { scaleFromZero: "min-zero" },
+      value: 3,
+      want: 3,
+      reason: "DesiredWithinRange",
+    },
+    {
+      name: "scaled to 0 by the HPA: wakes up on a value above 0",
+      s: zero,
+      memory: own,
+      value: 3,
+      want: 3,
+      reason: "DesiredWithinRange",
+    },
+    {
+      name: "scaled to 0 by the HPA, value 0: stays 0 (0 / (target × 0) is not within tolerance)",
+      s: zero,
+      memory: own,
+      value: 0,
+      want: 0,
+      reason: "DesiredWithinRange",
+    },
+    {
+      name: "scaled to 0 by the HPA, min raised to 2 since: at least min",
+      s: spec({ minReplicas: 2, behavior: {} }),
+      memory: own,
+      value: 0,
+      want: 2,
+      reason: "DesiredWithinRange",
+    },
+    {
+      name: "min 1 at 0 (KEDA's HPA after KEDA scaled to 0): ScalingDisabled",
+      s: spec({}),
+      memory: EMPTY_HPA_MEMORY,
+      value: 3,
+      want: 0,
+      reason: "ScalingDisabled",
+    },
+  ];
+  for (const c of cases) {
+    await t.step(c.name, () => {
+      const r = hpaSync(c.s, c.memory, input(0, () => total(c.value)), {
+        ...DEFAULT_HPA_CONTROLLER,
+        ...c.config,
+      });
+      assert.equal(r.replicas, c.want);
+      assert.equal(r.reason, c.reason);
+    });
+  }
+  await t.step("the condition: set by the HPA's own > 0 → 0, cleared by any other rescale", () => {
+    let mem: HpaMemory = EMPTY_HPA_MEMORY;
+    const seen: [number, boolean | undefined][] = [];
+    let cur = 3;
+    for (const [nowMs, value] of [[0, 3], [301_000, 0], [304_000, 0], [307_000, 5]] as const) {
+      const r = hpaSync(zero, mem, input(cur, () => total(value), { nowMs }));
+      mem = r.memory;
+      cur = r.replicas;
+      seen.push([cur, mem.scaledToZero]);
+    }
+    // 0 → 5 is capped by the legacy max(2 × 0, 4).
+    assert.deepEqual(seen, [[3, undefined], [0, true], [0, true], [4, false]]);
+  });
 });
 
 Deno.test("hpaSync() takes the max over metrics and handles metric errors", async (t) => {

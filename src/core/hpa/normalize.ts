@@ -25,6 +25,12 @@ export interface HpaMemory {
   readonly scaleUpEvents: readonly Timed[];
   /** Replicas removed per rescale (behavior path only). */
   readonly scaleDownEvents: readonly Timed[];
+  /**
+   * The HPA's `ScaledToZero` condition (v1.36+, gate HPAScaleToZero): true after the HPA itself
+   * scaled the target from > 0 to 0, false after any other rescale. Status, not controller
+   * memory, but like the rest it carries from one sync to the next. Absent = false.
+   */
+  readonly scaledToZero?: boolean;
 }
 
 /** A fresh HPA (no history: the first sync records the current count). */

@@ -177,6 +177,15 @@ export interface HpaControllerConfig {
   readonly downscaleStabilizationMs: number;
   /** Feature gate HPAConfigurableTolerance (beta, on by default since 1.35). @default true */
   readonly configurableTolerance: boolean;
+  /**
+   * When an HPA with `minReplicas: 0` (gate HPAScaleToZero) reads metrics at 0 replicas.
+   * `"own-zero"` (v1.36+, KEP-2021 condition-based, kubernetes/kubernetes#135118): only when the
+   * HPA scaled the target to 0 itself (its `ScaledToZero` condition) and it has an Object or
+   * External metric; a target at 0 for any other reason (created so, scaled by a person or by
+   * KEDA) stays there, `ScalingDisabled`. `"min-zero"` (before v1.36): whenever `minReplicas` is 0.
+   * @default "own-zero"
+   */
+  readonly scaleFromZero?: "own-zero" | "min-zero";
 }
 
 /** The controller's defaults. */
@@ -185,4 +194,5 @@ export const DEFAULT_HPA_CONTROLLER: HpaControllerConfig = Object.freeze({
   tolerance: 0.1,
   downscaleStabilizationMs: 300_000,
   configurableTolerance: true,
+  scaleFromZero: "own-zero",
 });
