@@ -25,6 +25,7 @@ import { parseOrThrow } from "../../util/validate.ts";
 import { type Arm, ArmSchema } from "../arms/arm_schema.ts";
 import { presetNames, resolveArmEntry } from "../arms/resolve.ts";
 import { LoadSchema } from "../load/load_schema.ts";
+import { CYCLE_REGISTRY, CycleDeciderSettingsSchema } from "../wva/cycle_decider.ts";
 import { ModelSchema } from "./model.ts";
 
 /** The cluster around the replicas: pod start-up, Prometheus, scale-down. */
@@ -69,6 +70,13 @@ export const FaultsSchema = z.strictObject({
 /** Parameters a sweep can vary. */
 export const SWEEP_PARAMETERS = ["loadScale", "loadingDelaySec", "scrapeIntervalSec"] as const;
 
+/** Problems of a wva arm's settings when it runs the real cycle (paths under the arm). */
+function cycleSettingsIssues(arm: Arm): z.core.$ZodIssue[] {
+  if (arm.type !== "wva" || !Object.hasOwn(CYCLE_REGISTRY, arm.decide)) return [];
+  const r = CycleDeciderSettingsSchema.safeParse(arm.settings);
+  return r.success ? [] : r.error.issues.map((x) => ({ ...x, path: ["settings", ...x.path] }));
+}
+
 const ArmsSchema = z.array(z.unknown()).min(1).transform((entries, ctx): Arm[] => {
   const known = presetNames();
   const arms: Arm[] = [];
@@ -85,10 +93,9 @@ const ArmsSchema = z.array(z.unknown()).min(1).transform((entries, ctx): Arm[] =
       return;
     }
     const r = ArmSchema.safeParse(resolveArmEntry(entry));
-    if (r.success) arms.push(r.data);
-    else {for (const issue of r.error.issues) {
-        ctx.addIssue({ ...issue, path: [i, ...issue.path] } as never);
-      }}
+    const issues = r.success ? cycleSettingsIssues(r.data) : r.error.issues;
+    for (const issue of issues) ctx.addIssue({ ...issue, path: [i, ...issue.path] } as never);
+    if (r.success && issues.length === 0) arms.push(r.data);
   });
   const names = arms.map((a) => a.name);
   names.forEach((n, i) => {

@@ -67,6 +67,7 @@ export function createWorld(
       routable: [],
       queue: new Deque<number>(),
       queued: 0,
+      queuedBytes: 0,
       cursor: 0,
       arrivals: 0,
       ttlArmed: false,
