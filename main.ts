@@ -37,6 +37,10 @@ const MODES: Readonly<Record<string, ModeEntry>> = {
     summary: "Run the optimizer offline: system description in, optimal allocation out",
     load: () => import("./src/modes/plan/main.ts"),
   },
+  bench: {
+    summary: "Replay one trace against wva and HPA/KEDA baselines on a virtual clock, side by side",
+    load: () => import("./src/modes/bench/main.ts"),
+  },
 };
 
 function usage(): string {

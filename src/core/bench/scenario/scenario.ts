@@ -77,6 +77,12 @@ function cycleSettingsIssues(arm: Arm): z.core.$ZodIssue[] {
   return r.success ? [] : r.error.issues.map((x) => ({ ...x, path: ["settings", ...x.path] }));
 }
 
+/** One parameter and the values to run it at. */
+export const SweepSchema = z.strictObject({
+  parameter: z.enum(SWEEP_PARAMETERS),
+  values: z.array(z.number().positive()).min(1),
+});
+
 const ArmsSchema = z.array(z.unknown()).min(1).transform((entries, ctx): Arm[] => {
   const known = presetNames();
   const arms: Arm[] = [];
@@ -122,10 +128,7 @@ export const ScenarioSchema = z.strictObject({
   client: z.strictObject({ timeoutSec: z.number().positive().default(120) }).prefault({}),
   arms: ArmsSchema,
   faults: FaultsSchema.prefault({}),
-  sweep: z.strictObject({
-    parameter: z.enum(SWEEP_PARAMETERS),
-    values: z.array(z.number().positive()).min(1),
-  }).optional(),
+  sweep: SweepSchema.optional(),
 }).check((ctx) => {
   ctx.value.models.forEach((m, i) => {
     if (!m.load && !ctx.value.load) {
