@@ -14,7 +14,7 @@ import { type FlagRow, switchFlag, valueFlag } from "../../runtime/config/table.
 
 /** What `wva bench` runs with. */
 export const BenchCliSchema = z.strictObject({
-  scenario: z.string({ error: "missing --scenario FILE" }).min(1, "missing --scenario FILE"),
+  scenario: z.string({ error: "is required" }).min(1, "is required"),
   out: z.string().min(1).optional(),
   arms: z.array(z.string().min(1)).min(1, "names no arm").optional(),
   seed: z.number().int().optional(),

@@ -26,6 +26,7 @@ import {
   QueueingModelConfigSchema,
 } from "../../analyze/mod.ts";
 import { SaturationOverrideSchema } from "../../analyze/saturation_config.ts";
+import type { CycleReport } from "../../contract/ports.ts";
 import type { CycleSettings, CycleState } from "../../contract/settings.ts";
 import { EMPTY_CYCLE_STATE } from "../../contract/settings.ts";
 import type { AnalyzerName, ModelSlo } from "../../contract/types.ts";
@@ -76,39 +77,55 @@ export function cycleSettings(
   };
 }
 
-/** What one cycle decided: desired replicas per variant (left-out variants are absent). */
-export function desiredOf(
-  analyzer: AnalyzerName,
-  settings: CycleDeciderSettings,
-  inputs: CycleInputs,
-  obs: BenchObservation,
-  state: CycleState,
-): { readonly desired: Map<string, number>; readonly state: CycleState } {
-  const r = decideCycle(inputs.snapshot, inputs.metrics, {
-    nowMs: inputs.nowMs,
-    settings: cycleSettings(analyzer, settings, obs),
-    state,
-  });
+/** Desired replicas per variant from a cycle's report (left-out variants are absent). */
+export function desiredOf(report: CycleReport): Map<string, number> {
   const desired = new Map<string, number>();
-  for (const v of r.report.variants) {
+  for (const v of report.variants) {
     if (v.desiredReplicas !== undefined) desired.set(v.name, v.desiredReplicas);
   }
-  return { desired, state: r.state };
+  return desired;
+}
+
+/** One cycle as a decision function ran it (for tests and tools that follow the cycle). */
+export interface CycleRecord {
+  readonly nowMs: number;
+  readonly inputs: CycleInputs;
+  readonly report: CycleReport;
+  /** The state the cycle was given and the one it returned (kept for the next call). */
+  readonly stateIn: CycleState;
+  readonly stateOut: CycleState;
 }
 
 /**
  * The factory of one analyzer: a fresh decision function (with an empty cycle state) per run.
+ * `onCycle` sees every cycle's inputs, report and states (the decision steps explain each
+ * count).
  *
  * @throws {ConfigError} for bad settings, one line per problem
  */
-export function cycleDecider(analyzer: AnalyzerName): WvaDeciderFactory {
+export function cycleDecider(
+  analyzer: AnalyzerName,
+  options: { readonly onCycle?: (record: CycleRecord) => void } = {},
+): WvaDeciderFactory {
   return (raw) => {
     const settings = parseOrThrow(CycleDeciderSettingsSchema, raw, "settings");
     let state: CycleState = EMPTY_CYCLE_STATE;
     const decide = (obs: BenchObservation) => {
-      const r = desiredOf(analyzer, settings, toCycleInputs(obs), obs, state);
+      const inputs = toCycleInputs(obs);
+      const r = decideCycle(inputs.snapshot, inputs.metrics, {
+        nowMs: inputs.nowMs,
+        settings: cycleSettings(analyzer, settings, obs),
+        state,
+      });
+      options.onCycle?.({
+        nowMs: inputs.nowMs,
+        inputs,
+        report: r.report,
+        stateIn: state,
+        stateOut: r.state,
+      });
       state = r.state;
-      return r.desired;
+      return desiredOf(r.report);
     };
     const requestWindowMs = settings.scaleToZero ? settings.retentionSec * 1000 : undefined;
     return Object.assign(decide, requestWindowMs ? { requestWindowMs } : {}) as WvaDecide;
