@@ -47,8 +47,12 @@ export const GatewaySchema = z.strictObject({
   flowControl: z.boolean().default(true),
   /** Requests the gateway queue holds; beyond it: 429. */
   queueCapacity: z.number().int().min(0).default(1000),
-  /** A request waiting longer in the gateway queue is shed. */
-  queueTtlSec: z.number().positive().default(30),
+  /**
+   * A request waiting longer in the gateway queue is shed. Absent: the client's timeout (the
+   * gateway holds a request until its client gives up, as vLLM's own queue does without flow
+   * control, so "failed" means the same with flow control on or off).
+   */
+  queueTtlSec: z.number().positive().optional(),
   /** Saturation detector: per pod max(waiting / queueDepth, kv / kvCache); pool = max or mean. */
   saturation: z.strictObject({
     queueDepthThreshold: z.number().positive().default(5),

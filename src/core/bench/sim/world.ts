@@ -31,7 +31,7 @@ function settingsOf(scenario: Scenario, plan: RequestPlan): WorldSettings {
     scrapeIntervalMs: scenario.cluster.scrapeIntervalSec * 1000,
     lookbackMs: scenario.cluster.lookbackSec * 1000,
     timeoutMs,
-    queueTtlMs: scenario.gateway.queueTtlSec * 1000,
+    queueTtlMs: (scenario.gateway.queueTtlSec ?? scenario.client.timeoutSec) * 1000,
     metricDelayMs: scenario.faults.metricDelaySec * 1000,
     timelineStepMs: scenario.cluster.timelineStepSec * 1000,
     endMs: Math.max(plan.loadEndMs, lastArrival + timeoutMs) + 1,
