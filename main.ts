@@ -41,6 +41,10 @@ const MODES: Readonly<Record<string, ModeEntry>> = {
     summary: "Print the annotated HPA/ScaledObject that replaces each VariantAutoscaling, or back",
     load: () => import("./src/modes/migrate/main.ts"),
   },
+  bench: {
+    summary: "Replay one trace against wva and HPA/KEDA baselines on a virtual clock, side by side",
+    load: () => import("./src/modes/bench/main.ts"),
+  },
 };
 
 function usage(): string {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 
-const MODES = ["plan", "emulator", "loadgen", "controller", "demo"];
+const MODES = ["plan", "emulator", "loadgen", "controller", "demo", "bench", "migrate"];
 
 async function wva(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const out = await new Deno.Command(Deno.execPath(), {

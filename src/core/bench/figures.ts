@@ -108,6 +108,14 @@ function counts(run: ArmRun) {
   return { completed, errors, rateLimited, timeouts, shed, okTtft, okItl, good, ttft, itl, e2e };
 }
 
+/**
+ * `summarize` of a large sample: a typed numeric sort first (much faster than a comparator
+ * sort), after which summarize's own sort meets sorted input and is linear.
+ */
+function summary(values: number[]): Summary {
+  return summarize(Array.from(Float64Array.from(values).sort()));
+}
+
 function reactions(run: ArmRun): StepReaction[] {
   const out: StepReaction[] = [];
   run.models.forEach((m, i) => {
@@ -155,7 +163,7 @@ export function armFigures(run: ArmRun): ArmFigures {
     sloAttainment: { ttft01: share(c.okTtft), itl01: share(c.okItl), all01: share(c.good) },
     goodputPerSec: loadSec > 0 ? c.good / loadSec : 0,
     throughputPerSec: loadSec > 0 ? c.completed / loadSec : 0,
-    latencyMs: { ttft: summarize(c.ttft), itl: summarize(c.itl), e2e: summarize(c.e2e) },
+    latencyMs: { ttft: summary(c.ttft), itl: summary(c.itl), e2e: summary(c.e2e) },
     gpuHours: run.gpuHours,
     cost: run.cost,
     meanGpus: loadSec > 0 ? run.gpuHours / (loadSec / 3600) : 0,

@@ -8,8 +8,9 @@
  * | load/ | the request plan (schedules, overlapping jobs, traces), built once per seed |
  * | arms/ | arms as data (presets of baselines.md §7/§5) and their run-time scalers |
  * | sim/ | the cluster: pods with the emulator's batching engine, gateway, Prometheus, the event loop |
- * | wva/ | the seam for wva's decision function and the adapter to the control cycle's records |
+ * | wva/ | the seam for wva's decision function, the adapter to the control cycle's records, the real cycle per analyzer |
  * | figures.ts, summary.ts | one definition of every figure for every arm; `summary.json` |
+ * | report/ | the terminal/Markdown tables, the series over time and `report.html` |
  *
  * @example
  * ```ts
@@ -29,24 +30,62 @@ export { ARM_PRESETS, BASELINE_ARMS } from "./arms/presets.ts";
 export type { SyncRecord } from "./arms/sync_log.ts";
 export { type ArmFigures, armFigures, type StepReaction } from "./figures.ts";
 export { type Load, LoadSchema } from "./load/load_schema.ts";
-export { buildRequestPlan, type PlannedModel, type RequestPlan } from "./load/plan.ts";
+export {
+  buildRequestPlan,
+  type PlannedModel,
+  type RequestPlan,
+  truncatePlan,
+} from "./load/plan.ts";
 export { parseTrace, type Trace } from "./load/trace.ts";
 export {
+  type ArmJob,
+  armResult,
   type ArmRun,
   type PointRun,
+  prepareArm,
+  type PreparedArm,
   runArm,
   type RunOptions,
   runScenario,
+  scenarioJobs,
   type SweepPoint,
 } from "./run.ts";
+export { runLoop } from "./sim/loop.ts";
+export {
+  type BenchReportInput,
+  renderBenchReport,
+  type ReportRun,
+  reportRun,
+} from "./report/html.ts";
+export {
+  figuresTable,
+  markdownTable,
+  RATIO_CELL,
+  ratioTable,
+  type TableData,
+  textTable,
+} from "./report/tables.ts";
 export { expandModels, type RunModel } from "./scenario/expand.ts";
 export {
   parseScenario,
   type Scenario,
   type ScenarioInput,
   ScenarioSchema,
+  SweepSchema,
 } from "./scenario/scenario.ts";
-export { type BenchSummary, benchSummary, summaryJson } from "./summary.ts";
+export {
+  type BenchSummary,
+  benchSummary,
+  type SummaryEntry,
+  summaryJson,
+  summaryOf,
+} from "./summary.ts";
+export {
+  CYCLE_REGISTRY,
+  cycleDecider,
+  type CycleDeciderSettings,
+  CycleDeciderSettingsSchema,
+} from "./wva/cycle_decider.ts";
 export {
   BENCH_NAMESPACE,
   type CycleDecide,

@@ -11,7 +11,7 @@ import { startKedaArm } from "./arms/run_keda.ts";
 import { staticReplicas } from "./arms/run_static.ts";
 import { startWvaArm } from "./arms/run_wva.ts";
 import type { SyncRecord } from "./arms/sync_log.ts";
-import { buildRequestPlan, type RequestPlan } from "./load/plan.ts";
+import { buildRequestPlan, type RequestPlan, truncatePlan } from "./load/plan.ts";
 import { atSweepPoint, expandModels, type RunModel } from "./scenario/expand.ts";
 import type { Scenario } from "./scenario/scenario.ts";
 import { runLoop } from "./sim/loop.ts";
@@ -56,6 +56,8 @@ export interface RunOptions {
   readonly arms?: readonly string[];
   /** Overrides the scenario's seed. */
   readonly seed?: number;
+  /** Replay only the first this many seconds of the load. */
+  readonly loadSeconds?: number;
   /** Called after each arm (for progress). */
   readonly onArm?: (run: ArmRun, point: SweepPoint | undefined) => void;
 }
@@ -155,33 +157,59 @@ export interface PointRun {
   readonly runs: readonly ArmRun[];
 }
 
-/** Runs every (selected) arm at every sweep point. */
-export function runScenario(scenario: Scenario, options: RunOptions = {}): PointRun[] {
-  const seed = options.seed ?? scenario.seed;
-  const arms = options.arms
-    ? scenario.arms.filter((a) => options.arms!.includes(a.name))
-    : scenario.arms;
-  if (options.arms) {
-    const unknown = options.arms.filter((n) => !scenario.arms.some((a) => a.name === n));
-    if (unknown.length) {
-      throw new RangeError(`Cannot run arms ${unknown.join(", ")}: not in the scenario`);
-    }
+/** One arm at one sweep point, ready to prepare: the scenario there, its models and plan. */
+export interface ArmJob {
+  readonly point: SweepPoint | undefined;
+  readonly scenario: Scenario;
+  readonly models: readonly RunModel[];
+  readonly plan: RequestPlan;
+  readonly arm: Arm;
+  /** Seed of the arm's world (the plan's seed + 1). */
+  readonly seed: number;
+}
+
+function selectArms(scenario: Scenario, names: readonly string[] | undefined): readonly Arm[] {
+  if (!names) return scenario.arms;
+  const unknown = names.filter((n) => !scenario.arms.some((a) => a.name === n));
+  if (unknown.length) {
+    throw new RangeError(`Cannot run arms ${unknown.join(", ")}: not in the scenario`);
   }
+  return scenario.arms.filter((a) => names.includes(a.name));
+}
+
+/**
+ * Every (selected) arm at every sweep point, in run order; the plan is built once per point
+ * (same seed, same requests for every arm) and cut to `loadSeconds` when given.
+ */
+export function scenarioJobs(scenario: Scenario, options: RunOptions = {}): ArmJob[] {
+  const seed = options.seed ?? scenario.seed;
+  const arms = selectArms(scenario, options.arms);
   const points: (SweepPoint | undefined)[] = scenario.sweep
     ? scenario.sweep.values.map((value) => ({ parameter: scenario.sweep!.parameter, value }))
     : [undefined];
-  return points.map((point) => {
+  return points.flatMap((point) => {
     const s = point ? atSweepPoint(scenario, scenario.sweep!.parameter, point.value) : scenario;
     const models = expandModels(s);
-    const plan = buildRequestPlan(models.map((m) => m.load), {
+    const full = buildRequestPlan(models.map((m) => m.load), {
       seed,
       ...(options.traces ? { traces: options.traces } : {}),
     });
-    const runs = arms.map((arm) => {
-      const run = runArm(s, { models, plan, arm, seed: seed + 1 }, options.registry ?? {});
-      options.onArm?.(run, point);
-      return run;
-    });
-    return { point, runs };
+    const plan = options.loadSeconds === undefined
+      ? full
+      : truncatePlan(full, options.loadSeconds * 1000);
+    return arms.map((arm) => ({ point, scenario: s, models, plan, arm, seed: seed + 1 }));
   });
+}
+
+/** Runs every (selected) arm at every sweep point. */
+export function runScenario(scenario: Scenario, options: RunOptions = {}): PointRun[] {
+  const out: { point: SweepPoint | undefined; runs: ArmRun[] }[] = [];
+  for (const job of scenarioJobs(scenario, options)) {
+    const run = runArm(job.scenario, job, options.registry ?? {});
+    options.onArm?.(run, job.point);
+    const last = out[out.length - 1];
+    if (last && last.point === job.point) last.runs.push(run);
+    else out.push({ point: job.point, runs: [run] });
+  }
+  return out;
 }

@@ -6,7 +6,7 @@
  * @module
  */
 import { type ArmFigures, armFigures } from "./figures.ts";
-import type { PointRun } from "./run.ts";
+import type { PointRun, SweepPoint } from "./run.ts";
 
 /** One arm's entry (with its sweep point, if any). */
 export interface SummaryArm extends ArmFigures {
@@ -26,6 +26,32 @@ export interface BenchSummary {
   readonly arms: readonly SummaryArm[];
 }
 
+/** One arm's figures and its sweep point (what {@linkcode summaryOf} needs of a run). */
+export interface SummaryEntry {
+  readonly figures: ArmFigures;
+  readonly point: SweepPoint | undefined;
+}
+
+/** The summary of entries already reduced to figures (runs need not be kept). */
+export function summaryOf(
+  entries: readonly SummaryEntry[],
+  meta: { readonly scenario: string; readonly seed: number; readonly wallSeconds: number },
+): BenchSummary {
+  const arms: SummaryArm[] = entries.map((e) => ({
+    ...e.figures,
+    ...(e.point ? { sweep: { parameter: e.point.parameter, value: e.point.value } } : {}),
+  }));
+  const virtualSeconds = arms.reduce((s, a) => s + a.virtualSeconds, 0);
+  return {
+    scenario: meta.scenario,
+    seed: meta.seed,
+    virtualSeconds,
+    wallSeconds: meta.wallSeconds,
+    speedup: meta.wallSeconds > 0 ? virtualSeconds / meta.wallSeconds : NaN,
+    arms,
+  };
+}
+
 /**
  * Builds the summary.
  *
@@ -40,21 +66,10 @@ export function benchSummary(
   points: readonly PointRun[],
   meta: { readonly scenario: string; readonly seed: number; readonly wallSeconds: number },
 ): BenchSummary {
-  const arms: SummaryArm[] = points.flatMap((p) =>
-    p.runs.map((run) => ({
-      ...armFigures(run),
-      ...(p.point ? { sweep: { parameter: p.point.parameter, value: p.point.value } } : {}),
-    }))
+  const entries = points.flatMap((p) =>
+    p.runs.map((run) => ({ figures: armFigures(run), point: p.point }))
   );
-  const virtualSeconds = arms.reduce((s, a) => s + a.virtualSeconds, 0);
-  return {
-    scenario: meta.scenario,
-    seed: meta.seed,
-    virtualSeconds,
-    wallSeconds: meta.wallSeconds,
-    speedup: meta.wallSeconds > 0 ? virtualSeconds / meta.wallSeconds : NaN,
-    arms,
-  };
+  return summaryOf(entries, meta);
 }
 
 /** Renders the summary as JSON (NaN and ±Infinity as null). */

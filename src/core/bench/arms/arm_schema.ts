@@ -6,13 +6,15 @@
  * | `hpa` | the HPA model (src/core/hpa) on Prometheus series, one HPA per variant | `hpa` (an autoscaling/v2 spec), `controller` flags, `queries` for External/Object metric names |
  * | `keda` | the KEDA model (src/core/keda) plus its generated HPA, one ScaledObject per variant | `scaledObject`, `controller` |
  * | `static` | nothing: a fixed count from t = 0 | `replicas`: `peak`, `mean` or a count per variant, `headroom01` |
- * | `wva` | an injected decision function at the controller's interval | `decide` (a registered name), `intervalSec`, `actuation` direct or through an HPA |
+ * | `wva` | wva's control cycle (or a registered decision function) at the controller's interval | `decide` (an analyzer or a registered name), `intervalSec`, `windowSec`, `warmupSec`, `actuation` direct or through an HPA or KEDA, `settings` |
  *
  * @module
  */
 import { z } from "zod";
 import { BehaviorSchema, HpaSpecSchema } from "../../hpa/spec.ts";
 import { ScaledObjectSchema } from "../../keda/scaled_object.ts";
+import { mergeLayers } from "../../util/validate.ts";
+import { sampleScaledObject } from "./wva_actuation.ts";
 
 /** kube-controller-manager flags of the HPA controller (seconds). */
 export const ControllerSchema = z.strictObject({
@@ -74,11 +76,14 @@ export const WvaArmSchema = z.strictObject({
   type: z.literal("wva"),
   label: z.string().optional(),
   gateway: GatewayOverrideSchema,
+  /** `saturation-v1`, `saturation-v2`, `queueing-model` (the real cycle) or a registered name. */
   decide: z.string().min(1),
   /** The controller's interval. @default 30 */
   intervalSec: z.number().positive().default(30),
-  /** Window of the per-pod `max_over_time` and rate queries. @default 30 */
-  windowSec: z.number().positive().default(30),
+  /** Window of the per-pod `max_over_time` and rate queries (`metricsWindowMs`). @default 60 */
+  windowSec: z.number().positive().default(60),
+  /** A pod Ready for less than this counts as pending (the controller's `warmupMs`). @default 90 */
+  warmupSec: z.number().min(0).default(90),
   actuation: z.discriminatedUnion("mode", [
     z.strictObject({ mode: z.literal("direct") }),
     z.strictObject({
@@ -86,8 +91,19 @@ export const WvaArmSchema = z.strictObject({
       behavior: BehaviorSchema.optional(),
       controller: ControllerSchema.prefault({}),
     }),
+    z.strictObject({
+      mode: z.literal("keda"),
+      /** Deep-merged over manifests/samples/keda-scaledobject.yaml (min/max from the variant). */
+      scaledObject: z.record(z.string(), z.unknown()).default({}).check((ctx) => {
+        const r = ScaledObjectSchema.safeParse(
+          mergeLayers(sampleScaledObject({ minReplicas: 1, maxReplicas: 10 }), ctx.value),
+        );
+        for (const issue of r.success ? [] : r.error.issues) ctx.issues.push(issue as never);
+      }),
+      controller: ControllerSchema.prefault({}),
+    }),
   ]).default({ mode: "direct" }),
-  /** Free settings handed to the decision function (analyzer thresholds etc.). */
+  /** Settings handed to the decision function (the cycle's: cycle_decider.ts). */
   settings: z.record(z.string(), z.unknown()).default({}),
 });
 

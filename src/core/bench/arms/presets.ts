@@ -8,13 +8,13 @@
  *
  * | preset | source | signals | behaviour |
  * |---|---|---|---|
- * | `hpa-fork` | §7 B1 (§5 #1, the co-author fork) | Pods `num_requests_waiting` 2, `kv_cache_usage_perc` 0.8 | up 4 pods/15 s window 0; down 1 pod/15 s window 0, Min |
+ * | `hpa-fork` | §7 B1 (§5 #1, the co-author fork) | Pods `num_requests_waiting` 2, `kv_cache_usage_perc` 0.8; gateway without flow control | up 4 pods/15 s window 0; down 1 pod/15 s window 0, Min |
  * | `hpa-default` | §7 B2 | same | none → legacy: ≤ max(2×, 4) per sync, 300 s down window |
  * | `keda-queue` | §7 B3 (§5 #4, llm-d's recommended) | Σ gateway queue 1, Σ gateway running 16 | up/down windows 300 s, 100 %/15 s; polling 15, cooldown 300 |
  * | `keda-saturation` | §5 #5 | max pool saturation 0.7, Σ running 16 | as keda-queue |
  * | `keda-queue-guard` | §5 #6 | formula max(queue/1, running/16) − pending, floored at replicas; target 1 | up window 0, down 300 s, 100 %/15 s; fallback 1 after 3 |
  * | `static-peak` / `static-mean` | — | none | sized for the peak / mean rate |
- * | `wva-v1`, `wva-v2`, `wva-queueing` | wva's analyzers | decision function `saturation-v1`, … | direct actuation every 30 s |
+ * | `wva-v1`, `wva-v2`, `wva-queueing` | wva's control cycle with each analyzer | `saturation-v1`, … (wva/cycle_decider.ts) | direct actuation every 30 s (`actuation: {mode: keda}` for the sample ScaledObject) |
  *
  * The KEDA arms read the gateway's (EPP) series, which the cluster model exports; `max 10`
  * follows §7's common cap (llm-d ships 8 for the queue overlays).
@@ -26,6 +26,13 @@ const PODS = (name: string, averageValue: number) => ({
   type: "Pods",
   pods: { metric: { name }, target: { type: "AverageValue", averageValue } },
 });
+
+/**
+ * The HPA arms scale on vLLM's own waiting queue, so they run behind a gateway without flow
+ * control (as the fork's runs did): with it, the backlog waits in the gateway where a Pods
+ * metric cannot see it (docs/bench.md, "Flow control and the HPA arms").
+ */
+const NO_FLOW_CONTROL = { flowControl: false };
 
 const FORK_METRICS = [PODS("num_requests_waiting", 2), PODS("kv_cache_usage_perc", 0.8)];
 
@@ -61,6 +68,7 @@ export const ARM_PRESETS: Readonly<Record<string, Readonly<Record<string, unknow
   "hpa-fork": {
     type: "hpa",
     label: "HPA (fork: waiting 2, KV 0.8, tuned behaviour)",
+    gateway: NO_FLOW_CONTROL,
     hpa: {
       minReplicas: 1,
       maxReplicas: 10,
@@ -82,6 +90,7 @@ export const ARM_PRESETS: Readonly<Record<string, Readonly<Record<string, unknow
   "hpa-default": {
     type: "hpa",
     label: "HPA (waiting 2, KV 0.8, stock behaviour)",
+    gateway: NO_FLOW_CONTROL,
     hpa: { minReplicas: 1, maxReplicas: 10, metrics: FORK_METRICS },
   },
   "keda-queue": {

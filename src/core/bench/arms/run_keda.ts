@@ -16,12 +16,12 @@ import {
   readTriggers,
   type TriggerReader,
 } from "../../keda/keda.ts";
-import { kedaHpaSpec } from "../../keda/scaled_object.ts";
+import { kedaHpaSpec, type ScaledObject } from "../../keda/scaled_object.ts";
 import { setReplicas } from "../sim/pods.ts";
 import { evaluate } from "../sim/query.ts";
 import type { VariantRt, World } from "../sim/types.ts";
 import { every } from "../sim/world.ts";
-import type { KedaArm } from "./arm_schema.ts";
+import type { Controller, KedaArm } from "./arm_schema.ts";
 import { queryOf, scopeOf, statusReplicas } from "./hpa_view.ts";
 import { controllerConfig, startHpa } from "./run_hpa.ts";
 import type { SyncRecord } from "./sync_log.ts";
@@ -38,7 +38,20 @@ function triggerReader(w: World, v: VariantRt): TriggerReader {
   };
 }
 
-function startOne(w: World, v: VariantRt, arm: KedaArm, log: SyncRecord[]): void {
+/** One ScaledObject on a variant: what it is, the HPA controller's flags, who scales. */
+export interface ScaledObjectRun {
+  readonly scaledObject: ScaledObject;
+  readonly controller: Controller;
+  readonly by: string;
+}
+
+/** Starts one ScaledObject (its generated HPA and KEDA's operator poll) on a variant. */
+export function startScaledObject(
+  w: World,
+  v: VariantRt,
+  arm: ScaledObjectRun,
+  log: SyncRecord[],
+): void {
   const so = arm.scaledObject;
   const read = triggerReader(w, v);
   let state: KedaState = newKedaState(0);
@@ -46,7 +59,7 @@ function startOne(w: World, v: VariantRt, arm: KedaArm, log: SyncRecord[]): void
   startHpa(w, v, {
     spec: kedaHpaSpec(so),
     controller: controllerConfig(arm.controller),
-    by: arm.name,
+    by: arm.by,
     log,
     beforeSync: () => {
       const values = readTriggers(so, read, state.cached);
@@ -66,7 +79,7 @@ function startOne(w: World, v: VariantRt, arm: KedaArm, log: SyncRecord[]): void
     const p = kedaPoll(so, state, { nowMs: w.nowMs, currentReplicas: v.specReplicas, values });
     state = p.state;
     if (p.setReplicas !== undefined && p.setReplicas !== v.specReplicas) {
-      setReplicas(w, v, p.setReplicas, arm.name);
+      setReplicas(w, v, p.setReplicas, arm.by);
       log.push({
         atMs: w.nowMs,
         variant: v.name,
@@ -80,5 +93,11 @@ function startOne(w: World, v: VariantRt, arm: KedaArm, log: SyncRecord[]): void
 
 /** Starts a KEDA arm: one ScaledObject per variant. */
 export function startKedaArm(w: World, arm: KedaArm, log: SyncRecord[]): void {
-  for (const v of w.variants) startOne(w, v, arm, log);
+  for (const v of w.variants) {
+    startScaledObject(w, v, {
+      scaledObject: arm.scaledObject,
+      controller: arm.controller,
+      by: arm.name,
+    }, log);
+  }
 }

@@ -191,3 +191,23 @@ function mergeRows(rows: readonly ModelRows[]): RequestPlan {
     models: rows.map((r) => r.planned),
   };
 }
+
+/**
+ * The plan cut to its first `endMs` of load (arrivals at or after it dropped, steps after it
+ * forgotten): a shortened replay of the same requests (tests, quick looks). Peaks and means
+ * stay the whole load's, so sized arms are sized as for the full run.
+ */
+export function truncatePlan(plan: RequestPlan, endMs: number): RequestPlan {
+  if (endMs >= plan.loadEndMs) return plan;
+  let count = 0;
+  while (count < plan.count && plan.atMs[count]! < endMs) count++;
+  return {
+    count,
+    atMs: plan.atMs.slice(0, count),
+    promptTokens: plan.promptTokens.slice(0, count),
+    outputTokens: plan.outputTokens.slice(0, count),
+    model: plan.model.slice(0, count),
+    loadEndMs: endMs,
+    models: plan.models.map((m) => ({ ...m, stepsUpMs: m.stepsUpMs.filter((t) => t < endMs) })),
+  };
+}

@@ -25,6 +25,7 @@ import { parseOrThrow } from "../../util/validate.ts";
 import { type Arm, ArmSchema } from "../arms/arm_schema.ts";
 import { presetNames, resolveArmEntry } from "../arms/resolve.ts";
 import { LoadSchema } from "../load/load_schema.ts";
+import { CYCLE_REGISTRY, CycleDeciderSettingsSchema } from "../wva/cycle_decider.ts";
 import { ModelSchema } from "./model.ts";
 
 /** The cluster around the replicas: pod start-up, Prometheus, scale-down. */
@@ -46,8 +47,12 @@ export const GatewaySchema = z.strictObject({
   flowControl: z.boolean().default(true),
   /** Requests the gateway queue holds; beyond it: 429. */
   queueCapacity: z.number().int().min(0).default(1000),
-  /** A request waiting longer in the gateway queue is shed. */
-  queueTtlSec: z.number().positive().default(30),
+  /**
+   * A request waiting longer in the gateway queue is shed. Absent: the client's timeout (the
+   * gateway holds a request until its client gives up, as vLLM's own queue does without flow
+   * control, so "failed" means the same with flow control on or off).
+   */
+  queueTtlSec: z.number().positive().optional(),
   /** Saturation detector: per pod max(waiting / queueDepth, kv / kvCache); pool = max or mean. */
   saturation: z.strictObject({
     queueDepthThreshold: z.number().positive().default(5),
@@ -69,6 +74,19 @@ export const FaultsSchema = z.strictObject({
 /** Parameters a sweep can vary. */
 export const SWEEP_PARAMETERS = ["loadScale", "loadingDelaySec", "scrapeIntervalSec"] as const;
 
+/** Problems of a wva arm's settings when it runs the real cycle (paths under the arm). */
+function cycleSettingsIssues(arm: Arm): z.core.$ZodIssue[] {
+  if (arm.type !== "wva" || !Object.hasOwn(CYCLE_REGISTRY, arm.decide)) return [];
+  const r = CycleDeciderSettingsSchema.safeParse(arm.settings);
+  return r.success ? [] : r.error.issues.map((x) => ({ ...x, path: ["settings", ...x.path] }));
+}
+
+/** One parameter and the values to run it at. */
+export const SweepSchema = z.strictObject({
+  parameter: z.enum(SWEEP_PARAMETERS),
+  values: z.array(z.number().positive()).min(1),
+});
+
 const ArmsSchema = z.array(z.unknown()).min(1).transform((entries, ctx): Arm[] => {
   const known = presetNames();
   const arms: Arm[] = [];
@@ -85,10 +103,9 @@ const ArmsSchema = z.array(z.unknown()).min(1).transform((entries, ctx): Arm[] =
       return;
     }
     const r = ArmSchema.safeParse(resolveArmEntry(entry));
-    if (r.success) arms.push(r.data);
-    else {for (const issue of r.error.issues) {
-        ctx.addIssue({ ...issue, path: [i, ...issue.path] } as never);
-      }}
+    const issues = r.success ? cycleSettingsIssues(r.data) : r.error.issues;
+    for (const issue of issues) ctx.addIssue({ ...issue, path: [i, ...issue.path] } as never);
+    if (r.success && issues.length === 0) arms.push(r.data);
   });
   const names = arms.map((a) => a.name);
   names.forEach((n, i) => {
@@ -115,10 +132,7 @@ export const ScenarioSchema = z.strictObject({
   client: z.strictObject({ timeoutSec: z.number().positive().default(120) }).prefault({}),
   arms: ArmsSchema,
   faults: FaultsSchema.prefault({}),
-  sweep: z.strictObject({
-    parameter: z.enum(SWEEP_PARAMETERS),
-    values: z.array(z.number().positive()).min(1),
-  }).optional(),
+  sweep: SweepSchema.optional(),
 }).check((ctx) => {
   ctx.value.models.forEach((m, i) => {
     if (!m.load && !ctx.value.load) {

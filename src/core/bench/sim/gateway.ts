@@ -9,7 +9,7 @@
  * @module
  */
 import { at } from "./world.ts";
-import { fail } from "./outcome.ts";
+import { BYTES_PER_TOKEN, fail, unqueue } from "./outcome.ts";
 import { reschedule } from "./sched.ts";
 import {
   ERROR,
@@ -73,7 +73,7 @@ export function dispatch(w: World, pod: Pod, req: number): void {
     return;
   }
   const rec = w.records;
-  if (rec.status[req] === QUEUED) pod.variant.model.queued--;
+  if (rec.status[req] === QUEUED) unqueue(w, req);
   rec.status[req] = RUNNING;
   rec.podOf[req] = pod.id;
   pod.outstanding++;
@@ -96,6 +96,7 @@ export function route(w: World, req: number): void {
   w.records.status[req] = QUEUED;
   model.queue.pushBack(req);
   model.queued++;
+  model.queuedBytes += BYTES_PER_TOKEN * w.plan.promptTokens[req]!;
   if (!model.ttlArmed) armTtl(w, model);
 }
 

@@ -13,11 +13,21 @@ export function unresolved(w: World, req: number): boolean {
   return s <= RUNNING;
 }
 
+/** Bytes a queued prompt counts for in the gateway's `queue_bytes` (4 per token). */
+export const BYTES_PER_TOKEN = 4;
+
+/** Takes a request that leaves the gateway queue off the model's counts. */
+export function unqueue(w: World, req: number): void {
+  const model = w.models[w.plan.model[req]!]!;
+  model.queued--;
+  model.queuedBytes -= BYTES_PER_TOKEN * w.plan.promptTokens[req]!;
+}
+
 /** Records a failure (`ERROR`, `RATE_LIMITED`, `TIMEOUT` or `SHED`) at now. */
 export function fail(w: World, req: number, code: number): void {
   if (!unresolved(w, req)) return;
   const r = w.records;
-  if (r.status[req] === QUEUED) w.models[w.plan.model[req]!]!.queued--;
+  if (r.status[req] === QUEUED) unqueue(w, req);
   r.status[req] = code;
   r.e2eMs[req] = w.nowMs - w.plan.atMs[req]!;
 }

@@ -4,7 +4,7 @@
  * | target | series (labels) |
  * |---|---|
  * | each vLLM pod, from Ready until gone (loading pods serve no `/metrics`) | `vllm:num_requests_waiting`, `vllm:num_requests_running`, `vllm:kv_cache_usage_perc`, `vllm:request_success_total`, `vllm:request_{prompt,generation}_tokens_{sum,count}`, `vllm:time_to_first_token_seconds_{sum,count}`, `vllm:inter_token_latency_seconds_{sum,count}`, `vllm:num_gpu_blocks`, `vllm:block_size` (model, variant, pod) |
- * | the gateway (EPP) | `llm_d_epp_flow_control_queue_size`, `llm_d_epp_request_running`, `llm_d_epp_flow_control_pool_saturation`, `llm_d_epp_request_total` (model) |
+ * | the gateway (EPP) | `llm_d_epp_flow_control_queue_size` (also as `inference_extension_flow_control_queue_size`, with `…_queue_bytes`), `llm_d_epp_request_running`, `llm_d_epp_flow_control_pool_saturation`, `llm_d_epp_request_total` (model) |
  * | kube-state-metrics | `kube_deployment_spec_replicas`, `kube_deployment_status_replicas`, `kube_deployment_status_replicas_ready`, `kube_deployment_status_replicas_unavailable` (model, variant) |
  * | wva's exporter (when an arm sets it) | `wva_desired_replicas` (model, variant) |
  *
@@ -17,6 +17,14 @@ import { poolSaturation } from "./gateway.ts";
 import type { Labels } from "./prom_store.ts";
 import { GONE, type Pod, READY, type World } from "./types.ts";
 import { at, every, nextOnGrid } from "./world.ts";
+
+/**
+ * The EPP's flow-control queue under the name wva's controller reads (controller.md §3.4; the
+ * llm-d KEDA guides use the `llm_d_epp_…` spelling, exported too) and its bytes.
+ */
+export const EPP_QUEUE_SIZE = "inference_extension_flow_control_queue_size";
+/** Bytes of the prompts waiting in the EPP's flow-control queue. */
+export const EPP_QUEUE_BYTES = "inference_extension_flow_control_queue_bytes";
 
 const POD_SERIES = [
   "vllm:num_requests_waiting",
@@ -86,6 +94,8 @@ function scrapeGateway(w: World): void {
     let running = 0;
     for (const v of m.variants) for (const p of v.pods) running += p.outstanding;
     w.prom.write(w.prom.series("llm_d_epp_flow_control_queue_size", labels), w.nowMs, m.queued);
+    w.prom.write(w.prom.series(EPP_QUEUE_SIZE, labels), w.nowMs, m.queued);
+    w.prom.write(w.prom.series(EPP_QUEUE_BYTES, labels), w.nowMs, m.queuedBytes);
     w.prom.write(w.prom.series("llm_d_epp_request_running", labels), w.nowMs, running);
     w.prom.write(
       w.prom.series("llm_d_epp_flow_control_pool_saturation", labels),

@@ -94,6 +94,8 @@ export interface ModelRt {
   /** Request ids waiting in the gateway, FIFO (entries no longer QUEUED are skipped). */
   readonly queue: Deque<number>;
   queued: number;
+  /** Bytes of the queued prompts (4 per prompt token), as the EPP's `queue_bytes`. */
+  queuedBytes: number;
   cursor: number;
   arrivals: number;
   ttlArmed: boolean;

@@ -2,8 +2,9 @@
  * The one adapter between the benchmark and wva's control cycle: a {@linkcode BenchObservation}
  * becomes the port records the cycle reads (`ClusterSnapshot` from the cluster reader,
  * `ModelMetrics` from the metrics source), exactly as the Kubernetes backend and the Prometheus
- * source would hand them over, in namespace `bench`. The lead wires the real cycle here
- * (`decideCycle` with its settings and state); tests plug a simple rule.
+ * source would hand them over, in namespace `bench`; the gateway's flow-control queue becomes the
+ * model's `schedulerQueue`. cycle_decider.ts wires the real cycle (`decideCycle` with its
+ * settings and state) through it; tests plug a simple rule.
  *
  * @module
  */
@@ -81,6 +82,10 @@ function modelMetrics(m: ObservedModel): ModelMetrics {
     avgOutputTokens: m.avgOutputTokens,
     ttftMs: m.ttftMs,
     itlMs: m.itlMs,
+    requestsInWindow: m.requestsInWindow,
+    ...(m.gatewayQueue !== undefined
+      ? { schedulerQueue: { requests: m.gatewayQueue, bytes: m.gatewayQueueBytes } }
+      : {}),
   };
 }
 

@@ -3,12 +3,14 @@
  * queries of wva's Prometheus source (src/adapters/prometheus/queries.ts): per pod
  * `max_over_time(…[W])` of KV usage, waiting and running, the newest sample time, the cache
  * config; per model `rate(vllm:request_success_total[W])` and the token and latency ratios
- * (tokens over 5 W). Counts come from the Deployments (as the controller's watch cache has them).
+ * (tokens over 5 W); per model the gateway's flow-control queue (size and bytes). Counts come from
+ * the Deployments and pods as the controller's watch cache has them, with its warm-up.
  *
  * @module
  */
 import type { Labels, Series } from "../sim/prom_store.ts";
 import { instant, overTime } from "../sim/prom_store.ts";
+import { EPP_QUEUE_BYTES, EPP_QUEUE_SIZE } from "../sim/scrape.ts";
 import { DRAINING, GONE, READY, type VariantRt, type World } from "../sim/types.ts";
 import type { BenchObservation, ObservedModel, ObservedReplica, ObservedVariant } from "./seam.ts";
 
@@ -61,9 +63,22 @@ function replicaOf(
   return out as unknown as ObservedReplica;
 }
 
-function variantOf(w: World, v: VariantRt, atMs: number, windowMs: number): ObservedVariant {
+/** How the controller reads the cluster: its query window, warm-up and request window. */
+export interface ObserveOptions {
+  /** Window of `max_over_time` and `rate` (the controller's `metricsWindowMs`). */
+  readonly windowMs: number;
+  /** A pod Ready for less than this still counts as pending (the controller's `warmupMs`). */
+  readonly warmupMs: number;
+  /** Count the requests served over this window (scale-to-zero); absent = not needed. */
+  readonly requestWindowMs?: number | undefined;
+}
+
+function variantOf(w: World, v: VariantRt, atMs: number, o: ObserveOptions): ObservedVariant {
+  const windowMs = o.windowMs;
   const live = v.pods.filter((p) => p.state !== GONE && p.state !== DRAINING);
-  const ready = live.filter((p) => p.state === READY).length;
+  // Initial pods (Ready at 0) were loaded before the run: they are warm.
+  const warm = (readyMs: number) => readyMs === 0 || w.nowMs - readyMs >= o.warmupMs;
+  const ready = live.filter((p) => p.state === READY && warm(p.readyMs)).length;
   const byPod = new Map<string, Map<string, Series>>();
   for (
     const metric of [
@@ -99,17 +114,21 @@ function variantOf(w: World, v: VariantRt, atMs: number, windowMs: number): Obse
   };
 }
 
-/** The observation at now (minus any metric delay), with a query window of `windowMs`. */
-export function observe(w: World, windowMs: number): BenchObservation {
+/** The observation at now (minus any metric delay). */
+export function observe(w: World, o: ObserveOptions): BenchObservation {
   const atMs = w.nowMs - w.settings.metricDelayMs;
+  const windowMs = o.windowMs;
   const models = w.models.map((m): ObservedModel => {
     const scope = { model: m.name };
     const r = (metric: string, win = windowMs) => sumOver(w, metric, scope, "rate", atMs, win);
-    const queue = w.prom.select("llm_d_epp_flow_control_queue_size", scope)[0];
+    const gauge = (metric: string) => {
+      const s = w.prom.select(metric, scope)[0];
+      return s ? instant(w.prom, s, atMs) : undefined;
+    };
     const out: Record<string, unknown> = {
       name: m.name,
       slo: m.slo,
-      variants: m.variants.map((v) => variantOf(w, v, atMs, windowMs)),
+      variants: m.variants.map((v) => variantOf(w, v, atMs, o)),
     };
     const put = (k: string, v: number | undefined) => v !== undefined && (out[k] = v);
     put("arrivalRatePerSec", r("vllm:request_success_total"));
@@ -138,7 +157,14 @@ export function observe(w: World, windowMs: number): BenchObservation {
     );
     put("ttftMs", ttft === undefined ? undefined : ttft * 1000);
     put("itlMs", itl === undefined ? undefined : itl * 1000);
-    put("gatewayQueue", queue ? instant(w.prom, queue, atMs) : undefined);
+    put("gatewayQueue", gauge(EPP_QUEUE_SIZE));
+    put("gatewayQueueBytes", gauge(EPP_QUEUE_BYTES));
+    if (o.requestWindowMs !== undefined) {
+      put(
+        "requestsInWindow",
+        sumOver(w, "vllm:request_success_total", scope, "increase", atMs, o.requestWindowMs),
+      );
+    }
     return out as unknown as ObservedModel;
   });
   const inv = w.scenario.inventory;

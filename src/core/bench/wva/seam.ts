@@ -37,8 +37,9 @@ export interface ObservedVariant {
   readonly maxReplicas: number;
   /** The Deployment's spec replicas. */
   readonly currentReplicas: number;
+  /** Ready pods past the controller's warm-up (`warmupSec` after Ready; initial pods are warm). */
   readonly readyReplicas: number;
-  /** Not terminating and not Ready (Pending or loading). */
+  /** Not terminating and not counted Ready (Pending, loading or warming up). */
   readonly pendingReplicas: number;
   /** Pod names of the Deployment (not terminating). */
   readonly podNames: readonly string[];
@@ -59,8 +60,15 @@ export interface ObservedModel {
   readonly avgOutputTokens?: number;
   readonly ttftMs?: number;
   readonly itlMs?: number;
-  /** Requests waiting in the gateway queue (instant). */
+  /** Requests waiting in the gateway's flow-control queue (instant). */
   readonly gatewayQueue?: number;
+  /** Bytes of the prompts waiting in the gateway's flow-control queue (instant). */
+  readonly gatewayQueueBytes?: number;
+  /**
+   * Requests served over the decision function's `requestWindowMs`
+   * (`increase(vllm:request_success_total[R])`); absent when it asks for none or no series.
+   */
+  readonly requestsInWindow?: number;
   readonly variants: readonly ObservedVariant[];
 }
 
@@ -75,8 +83,15 @@ export interface BenchObservation {
 /** Desired replicas per variant name; variants left out keep their count. */
 export type DesiredReplicas = ReadonlyMap<string, number>;
 
-/** A decision function: observation in, desired replicas out (pure apart from its own state). */
-export type WvaDecide = (obs: BenchObservation) => DesiredReplicas;
+/**
+ * A decision function: observation in, desired replicas out (pure apart from its own state).
+ * `requestWindowMs`, when set, asks the observation for `requestsInWindow` over that window (as
+ * the cycle's metrics request does for scale-to-zero).
+ */
+export interface WvaDecide {
+  (obs: BenchObservation): DesiredReplicas;
+  readonly requestWindowMs?: number;
+}
 
 /** Makes a fresh decision function for one run from the arm's `settings`. */
 export type WvaDeciderFactory = (settings: Readonly<Record<string, unknown>>) => WvaDecide;
