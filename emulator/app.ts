@@ -60,9 +60,10 @@ export function createEmulatorApp(deps: EmulatorAppDeps = {}): Hono {
     return c.json({ status: core.draining ? "draining" : "loading" }, 503);
   });
   app.get("/version", (c) => c.json({ version: EMULATOR_VERSION }));
-  app.get("/metrics", async () => {
-    const text = await core.metrics.text();
-    return new Response(text, { headers: { "content-type": core.metrics.contentType } });
+  app.get("/metrics", () => {
+    return new Response(core.metrics.text(), {
+      headers: { "content-type": core.metrics.contentType },
+    });
   });
   app.get("/admin/config", (c) => c.json(adminView(core)));
   const patch = async (c: { req: { raw: Request } }) => {

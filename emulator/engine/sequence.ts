@@ -19,6 +19,8 @@ export interface Seq {
   generated: number;
   blocks: number;
   preemptions: number;
+  /** Prompt tokens served from the prefix cache at the first admission. */
+  cachedPromptTokens: number;
   /** Bumped at every admission so stale prefill-heap entries can be recognised. */
   epoch: number;
 }
@@ -35,6 +37,7 @@ export function newSeq(spec: SequenceSpec, arrivalMs: number): Seq {
     generated: 0,
     blocks: 0,
     preemptions: 0,
+    cachedPromptTokens: 0,
     epoch: 0,
   };
 }
@@ -50,5 +53,6 @@ export function timingOf(seq: Seq, finishedMs: number): SequenceTiming {
     promptTokens: seq.spec.promptTokens,
     generatedTokens: seq.generated,
     preemptions: seq.preemptions,
+    cachedPromptTokens: seq.cachedPromptTokens,
   };
 }

@@ -80,6 +80,8 @@ export interface SequenceTiming {
   readonly generatedTokens: number;
   /** Times this sequence was preempted. */
   readonly preemptions: number;
+  /** Prompt tokens found in the prefix cache at its first admission (0 without caching). */
+  readonly cachedPromptTokens: number;
 }
 
 /** A token was produced for sequence `id` at `atMs`; `index` counts from 0. */
