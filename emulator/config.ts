@@ -83,6 +83,13 @@ const BaseSchema = z.strictObject({
   /** Value of the `engine` label (vLLM's data-parallel rank). */
   engineLabel: z.string().default("0"),
   maxBodyBytes: num(z.number().int().positive()).default(4 * 1024 * 1024),
+  /**
+   * A non-streaming response that finishes within this time is sent whole; a longer one sends
+   * its status and headers at this point and its body when it finishes (0 = headers at once).
+   */
+  responseHoldMs: durationMs().default(100),
+  /** Listen backlog (pending connections); the kernel caps it at net.core.somaxconn. */
+  listenBacklog: num(z.number().int().min(1).max(65535)).default(4096),
   logLevel: z.enum(["debug", "info", "warn", "error"]).default("info"),
 });
 

@@ -69,6 +69,8 @@ export interface VllmMetrics {
   observeInjectedFailure(type: string): void;
   /** How late the step timer fired (ms; not a vLLM metric). */
   setTimerLag(ms: number): void;
+  /** How late a token was written after its model time (wall ms; not a vLLM metric). */
+  observeDeliveryLag(ms: number): void;
   /** Records the LoRA adapters running and waiting (a new `lora_requests_info` series). */
   setLoraInfo(info: LoraInfo): void;
   /** The exposition text. */
@@ -211,7 +213,11 @@ interface Extras {
   readonly injected: CounterFamily;
   readonly lag: { ms: number };
   readonly lora: GaugeFamily;
+  readonly delivery: HistogramSeries;
 }
+
+/** Buckets of the token delivery lag (s). */
+const DELIVERY_LAG_BUCKETS_SEC = [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5];
 
 function addExtras(b: Builders): Extras {
   const lora = b.exp.add(
@@ -230,7 +236,14 @@ function addExtras(b: Builders): Extras {
       "How late the emulator's step timer last fired (not a vLLM metric).",
     ),
   ).track({}, () => lag.ms / 1000);
-  return { injected, lag, lora };
+  const delivery = b.exp.add(
+    new HistogramFamily(
+      "wva_emulator_token_delivery_lag_seconds",
+      "How late tokens were written after their scheduled time (not a vLLM metric).",
+      DELIVERY_LAG_BUCKETS_SEC,
+    ),
+  ).series({});
+  return { injected, lag, lora, delivery };
 }
 
 function observeFinished(h: Histograms, t: SequenceTiming, maxTokens: number | undefined): void {
@@ -285,6 +298,7 @@ export function createVllmMetrics(options: VllmMetricsOptions): VllmMetrics {
     setTimerLag(ms) {
       x.lag.ms = ms;
     },
+    observeDeliveryLag: (ms) => x.delivery.observe(ms / 1000),
     setLoraInfo(info) {
       const labels = {
         max_lora: String(info.maxLoras),

@@ -69,6 +69,8 @@ function serve(options: EmulatorOptions, runtime: EmulatorRuntime): EmulatorHand
   const server = Deno.serve({
     hostname: config.host,
     port: config.port,
+    // Deno's default listen backlog is 511; a burst of thousands of connections overflows it.
+    tcpBacklog: config.listenBacklog,
     signal: serverAbort.signal,
     onListen: () => {},
   }, app.fetch);

@@ -6,7 +6,8 @@
  *
  * @module
  */
-import type { EmulatorCore, SequenceRequest, SequenceSink } from "../core.ts";
+import type { EmulatorCore, SequenceRequest } from "../core.ts";
+import type { SequenceSink } from "../sink_outbox.ts";
 import { errorResponse, HttpProblem } from "./errors.ts";
 import { decideFailure, FAILURE_HEADER, injectedError } from "./failure.ts";
 import { planChat, planCompletion, type RequestPlan } from "./plan.ts";
@@ -96,7 +97,7 @@ function respond(
   core: EmulatorCore,
   plan: RequestPlan,
   stallMs: number,
-): Response {
+): Response | Promise<Response> {
   const who = {
     id: `${plan.kind === "chat" ? "chatcmpl" : "cmpl"}-${hex(core)}`,
     created: Math.floor(core.clock.nowMs() / 1000),
@@ -122,11 +123,12 @@ function respond(
     );
   }
   target.onCancel = () => core.abort(ids);
-  const headers = plan.stream ? SSE_HEADERS : JSON_HEADERS;
-  return new Response(target.body, { status: 200, headers });
+  if (!(target instanceof ResponseCollector)) {
+    return new Response(target.body, { status: 200, headers: SSE_HEADERS });
+  }
+  target.start(core.config.responseHoldMs, core);
+  return target.response;
 }
-
-const JSON_HEADERS: Readonly<Record<string, string>> = { "content-type": "application/json" };
 
 function hex(core: EmulatorCore): string {
   const a = Math.floor(core.rng.next() * 2 ** 32).toString(16).padStart(8, "0");

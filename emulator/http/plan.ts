@@ -22,6 +22,8 @@ export interface ChoicePlan {
   readonly maxTokens?: number;
   /** First vocabulary word of this choice's text. */
   readonly textStart: number;
+  /** `finish_reason` to report instead of the engine's (e.g. `tool_calls`). */
+  readonly finishAs?: string;
 }
 
 /** What a request asks for, ready to submit. */
