@@ -25,6 +25,7 @@ import { createVllmMetrics, type VllmMetrics } from "./metrics.ts";
 import { type DeadlineHandle, DeadlineQueue } from "./deadline_queue.ts";
 import { type SequenceSink, SinkOutbox, spreadWindowMs } from "./sink_outbox.ts";
 import { REAL_TIME, type TimeBase } from "./time_base.ts";
+import { ServedModels } from "./models.ts";
 
 export type { SequenceSink } from "./sink_outbox.ts";
 
@@ -58,6 +59,8 @@ interface Entry {
 export class EmulatorCore {
   readonly config: EmulatorConfig;
   readonly metrics: VllmMetrics;
+  /** The base model and its LoRA adapters. */
+  readonly models: ServedModels;
   readonly clock: Clock;
   readonly logger: Logger;
   /** Seeded randomness for request-level choices (output lengths, failures, ids). */
@@ -87,6 +90,7 @@ export class EmulatorCore {
     this.clock = runtime.clock;
     this.logger = runtime.logger;
     this.#timeBase = runtime.timeBase ?? REAL_TIME;
+    this.models = new ServedModels(config.model, config.loraModules);
     this.#holds = new DeadlineQueue(runtime.clock);
     this.#outbox = new SinkOutbox({
       clock: runtime.clock,

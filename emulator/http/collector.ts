@@ -19,20 +19,12 @@
  *
  * @module
  */
-import type { FinishReason } from "../engine/types.ts";
 import type { SequenceSink } from "../sink_outbox.ts";
 import type { DeadlineHandle } from "../deadline_queue.ts";
 import { errorResponse } from "./errors.ts";
 import type { ChoicePlan, RequestPlan } from "./plan.ts";
-import type { ResponseIdentity } from "./sse_writer.ts";
-import { tokenText } from "./vocab.ts";
+import type { DoneChoice } from "./render.ts";
 import { utf8 } from "./frame_arena.ts";
-
-interface Done {
-  readonly choice: ChoicePlan;
-  readonly reason: FinishReason;
-  readonly tokens: number;
-}
 
 /** What the collector needs from the server: a shared hold timer. */
 export interface HoldTimer {
@@ -48,17 +40,18 @@ export class ResponseCollector {
   /** Called when the client goes away before the end. */
   onCancel: () => void = () => {};
   readonly #plan: RequestPlan;
-  readonly #who: ResponseIdentity;
-  readonly #done: Done[] = [];
+  readonly #render: (done: readonly DoneChoice[]) => string;
+  readonly #done: DoneChoice[] = [];
   #resolve!: (r: Response) => void;
   #hold: DeadlineHandle | undefined;
   #controller: ReadableStreamDefaultController<Uint8Array> | undefined;
   /** True once the status and headers went out (streamed body). */
   #released = false;
 
-  constructor(plan: RequestPlan, who: ResponseIdentity) {
+  /** @param render builds the JSON body from the finished choices. */
+  constructor(plan: RequestPlan, render: (done: readonly DoneChoice[]) => string) {
     this.#plan = plan;
-    this.#who = who;
+    this.#render = render;
     this.response = new Promise((resolve) => this.#resolve = resolve);
   }
 
@@ -102,48 +95,13 @@ export class ResponseCollector {
       this.#resolve(
         aborted
           ? errorResponse(503, "The server stopped before the request finished.")
-          : new Response(this.#render(), { status: 200, headers: JSON_HEADERS }),
+          : new Response(this.#render(this.#done), { status: 200, headers: JSON_HEADERS }),
       );
       return;
     }
     try {
-      if (!aborted) this.#controller?.enqueue(utf8(this.#render()));
+      if (!aborted) this.#controller?.enqueue(utf8(this.#render(this.#done)));
       this.#controller?.close();
     } catch { /* the client is gone */ }
-  }
-
-  #render(): string {
-    const done = [...this.#done].sort((a, b) => a.choice.index - b.choice.index);
-    const completion = done.reduce((a, d) => a + d.tokens, 0);
-    const prompt = this.#plan.usagePromptTokens;
-    const chat = this.#plan.kind === "chat";
-    const choices = done.map((d) => {
-      const text = tokenText(d.choice.textStart, d.tokens);
-      const tail = {
-        logprobs: null,
-        finish_reason: d.choice.finishAs ?? d.reason,
-        stop_reason: null,
-      };
-      return chat
-        ? {
-          index: d.choice.index,
-          message: { role: "assistant", content: text, refusal: null, tool_calls: [] },
-          ...tail,
-        }
-        : { index: d.choice.index, text, ...tail, prompt_logprobs: null };
-    });
-    return JSON.stringify({
-      id: this.#who.id,
-      object: chat ? "chat.completion" : "text_completion",
-      created: this.#who.created,
-      model: this.#who.model,
-      choices,
-      usage: {
-        prompt_tokens: prompt,
-        completion_tokens: completion,
-        total_tokens: prompt + completion,
-        prompt_tokens_details: null,
-      },
-    });
   }
 }

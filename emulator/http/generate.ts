@@ -10,10 +10,13 @@ import type { EmulatorCore, SequenceRequest } from "../core.ts";
 import type { SequenceSink } from "../sink_outbox.ts";
 import { errorResponse, HttpProblem } from "./errors.ts";
 import { decideFailure, FAILURE_HEADER, injectedError } from "./failure.ts";
-import { planChat, planCompletion, type RequestPlan } from "./plan.ts";
+import { planChat, planCompletion, type PlanContext, type RequestPlan } from "./plan.ts";
+import type { z } from "zod";
 import { ChatRequestSchema, CompletionRequestSchema, describeIssues } from "./schemas.ts";
+import { type BodyLimits, readJsonBody } from "./body.ts";
 import { SSE_HEADERS, SseWriter } from "./sse_writer.ts";
 import { ResponseCollector } from "./collector.ts";
+import { renderBody } from "./render.ts";
 
 /** Which endpoint is being served. */
 export type GenerateKind = "chat" | "completion";
@@ -29,7 +32,7 @@ export async function handleGenerate(
       throw new HttpProblem(503, "The server is shutting down; retry on another replica.");
     }
     if (!core.ready) throw new HttpProblem(503, "The model is still loading; retry shortly.");
-    const raw = await readJson(req, core.config.maxBodyBytes);
+    const raw = await readJsonBody(req, bodyLimits(core));
     const plan = planRequest(core, kind, raw);
     const failure = decideFailure(core.settings.failure, req.headers.get(FAILURE_HEADER), core.rng);
     if (failure !== null) core.metrics.observeInjectedFailure(failure);
@@ -48,49 +51,33 @@ export async function handleGenerate(
   }
 }
 
+/** What planning needs from the server. */
+export function planContext(core: EmulatorCore): PlanContext {
+  return {
+    config: core.config,
+    settings: core.settings,
+    rng: core.rng,
+    models: (name) => core.models.resolve(name),
+  };
+}
+
+/** Body limits of the server (size, time, shared timer). */
+export function bodyLimits(core: EmulatorCore): BodyLimits {
+  return { maxBytes: core.config.maxBodyBytes, timeoutMs: core.config.bodyTimeoutMs, timer: core };
+}
+
 function planRequest(core: EmulatorCore, kind: GenerateKind, raw: unknown): RequestPlan {
-  const ctx = { config: core.config, settings: core.settings, rng: core.rng };
-  if (kind === "chat") {
-    const parsed = ChatRequestSchema.safeParse(raw);
-    if (!parsed.success) throw invalid(parsed.error);
-    return planChat(parsed.data, ctx);
-  }
-  const parsed = CompletionRequestSchema.safeParse(raw);
-  if (!parsed.success) throw invalid(parsed.error);
-  return planCompletion(parsed.data, ctx);
+  const ctx = planContext(core);
+  if (kind === "chat") return planChat(parseBody(ChatRequestSchema, raw), ctx);
+  return planCompletion(parseBody(CompletionRequestSchema, raw), ctx);
 }
 
-function invalid(error: Parameters<typeof describeIssues>[0]): HttpProblem {
-  const { message, param } = describeIssues(error);
-  return new HttpProblem(400, `Invalid request: ${message}`, param);
-}
-
-async function readJson(req: Request, maxBytes: number): Promise<unknown> {
-  const declared = Number(req.headers.get("content-length") ?? "0");
-  if (declared > maxBytes) {
-    throw new HttpProblem(
-      413,
-      `Request body of ${declared} bytes exceeds the limit of ${maxBytes} bytes.`,
-    );
-  }
-  const text = await req.text();
-  if (text.length > maxBytes) {
-    throw new HttpProblem(413, `Request body exceeds the limit of ${maxBytes} bytes.`);
-  }
-  if (text.trim() === "") {
-    throw new HttpProblem(400, "Request body is empty; expected a JSON object.");
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (err) {
-    const why = err instanceof Error ? err.message : String(err);
-    throw new HttpProblem(400, `Request body is not valid JSON: ${why}`);
-  }
-  if (value === null || typeof value !== "object" || Array.isArray(value)) {
-    throw new HttpProblem(400, "Request body must be a JSON object.");
-  }
-  return value;
+/** Validates a body; a problem is a 400 naming the field and the value. */
+export function parseBody<S extends z.ZodType>(schema: S, raw: unknown): z.output<S> {
+  const parsed = schema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const { message, param } = describeIssues(parsed.error, raw);
+  throw new HttpProblem(400, `Invalid request: ${message}`, param);
 }
 
 function respond(
@@ -110,7 +97,10 @@ function respond(
     ...(c.maxTokens !== undefined ? { maxTokens: c.maxTokens } : {}),
     ...(stallMs > 0 ? { stallMs } : {}),
   }));
-  const target = plan.stream ? new SseWriter(plan, who) : new ResponseCollector(plan, who);
+  const blockSize = core.config.blockSize;
+  const target = plan.stream
+    ? new SseWriter(plan, who)
+    : new ResponseCollector(plan, (done) => renderBody(plan, who, done, blockSize));
   const sinks: SequenceSink[] = plan.choices.map((c) => target.sinkFor(c));
   const ids = core.submit(seqs, sinks);
   if (ids === "too_large") {

@@ -102,7 +102,8 @@ export class SseWriter {
       this.#close();
       return;
     }
-    const fields = { logprobs: null, finish_reason: choice.finishAs ?? reason, stop_reason: null };
+    const finish = reason === "stop" ? choice.finishAs ?? reason : reason;
+    const fields = { logprobs: null, finish_reason: finish, stop_reason: null };
     const c = this.#plan.kind === "chat"
       ? { index: choice.index, delta: {}, ...fields }
       : { index: choice.index, text: "", ...fields };

@@ -1,0 +1,100 @@
+/**
+ * Reading a JSON request body safely: at most `maxBytes` (413 as soon as more arrives, whether
+ * the length was declared or not), within `timeoutMs` (408 for a client that trickles its body),
+ * strict UTF-8 (400 for invalid bytes), and a JSON object at the top (400 otherwise).
+ *
+ * @module
+ */
+import type { DeadlineHandle } from "../deadline_queue.ts";
+import { HttpProblem } from "./errors.ts";
+
+const DECODER = new TextDecoder("utf-8", { fatal: true });
+
+/** Limits of one body read. */
+export interface BodyLimits {
+  readonly maxBytes: number;
+  readonly timeoutMs: number;
+  /** A shared timer (the server's hold queue). */
+  readonly timer: { hold(delayMs: number, fn: () => void): DeadlineHandle };
+}
+
+async function readBytes(req: Request, maxBytes: number): Promise<Uint8Array> {
+  const declared = req.headers.get("content-length");
+  if (declared !== null) {
+    if (Number(declared) > maxBytes) {
+      throw new HttpProblem(
+        413,
+        `Request body of ${declared} bytes exceeds the limit of ${maxBytes} bytes.`,
+      );
+    }
+    return new Uint8Array(await req.arrayBuffer());
+  }
+  if (!req.body) return new Uint8Array(0);
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    total += value.length;
+    if (total > maxBytes) {
+      await reader.cancel().catch(() => {});
+      throw new HttpProblem(413, `Request body exceeds the limit of ${maxBytes} bytes.`);
+    }
+    chunks.push(value);
+  }
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
+}
+
+/** Reads the body within the limits. */
+async function readLimited(req: Request, limits: BodyLimits): Promise<Uint8Array> {
+  let expire!: (err: HttpProblem) => void;
+  const expired = new Promise<never>((_, reject) => expire = reject);
+  const hold = limits.timer.hold(limits.timeoutMs, () =>
+    expire(
+      new HttpProblem(408, `Request body not received within ${limits.timeoutMs / 1000} s.`),
+    ));
+  try {
+    return await Promise.race([readBytes(req, limits.maxBytes), expired]);
+  } finally {
+    hold.cancel();
+    expired.catch(() => {});
+  }
+}
+
+/** The body parsed as a JSON object. @throws {HttpProblem} 400, 408 or 413. */
+export async function readJsonBody(
+  req: Request,
+  limits: BodyLimits,
+): Promise<Record<string, unknown>> {
+  const bytes = await readLimited(req, limits);
+  if (bytes.length > limits.maxBytes) {
+    throw new HttpProblem(413, `Request body exceeds the limit of ${limits.maxBytes} bytes.`);
+  }
+  let text: string;
+  try {
+    text = DECODER.decode(bytes);
+  } catch {
+    throw new HttpProblem(400, "Request body is not valid UTF-8.");
+  }
+  if (text.trim() === "") {
+    throw new HttpProblem(400, "Request body is empty; expected a JSON object.");
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    const why = err instanceof Error ? err.message : String(err);
+    throw new HttpProblem(400, `Request body is not valid JSON: ${why}`);
+  }
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    throw new HttpProblem(400, "Request body must be a JSON object.");
+  }
+  return value as Record<string, unknown>;
+}
