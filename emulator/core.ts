@@ -40,6 +40,12 @@ export interface SequenceRequest {
   /** The request's max_tokens, if it set one (for metrics). */
   readonly maxTokens?: number;
   readonly stallMs?: number;
+  /** Prompt token ids, for the prefix cache (only needed when it is on). */
+  readonly promptIds?: readonly number[];
+  /** The LoRA adapter the request runs with. */
+  readonly lora?: string;
+  /** P/D decode side: the prompt's KV arrives from a prefill server instead of a prefill. */
+  readonly remotePrefill?: boolean;
 }
 
 /** Runtime collaborators of the core. */

@@ -67,7 +67,12 @@ export class ResponseCollector {
     return {
       onToken: () => {},
       onFinish: (reason, timing) => {
-        this.#done.push({ choice, reason, tokens: timing.generatedTokens });
+        this.#done.push({
+          choice,
+          reason,
+          tokens: timing.generatedTokens,
+          cached: timing.cachedPromptTokens,
+        });
         if (this.#done.length === this.#plan.choices.length) this.#complete();
       },
       flush: () => {},

@@ -16,6 +16,8 @@ export interface DoneChoice {
   readonly choice: ChoicePlan;
   readonly reason: FinishReason;
   readonly tokens: number;
+  /** Prompt tokens served from the prefix cache. */
+  readonly cached: number;
 }
 
 /** Chat `logprobs.content` of the first `tokens` tokens. */
