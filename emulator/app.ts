@@ -106,7 +106,7 @@ function addOpsRoutes(app: Hono, core: EmulatorCore): void {
     if (loading(core) && !core.config.metricsWhileLoading) {
       return errorResponse(503, "The model is still loading; metrics start when it is ready.");
     }
-    return new Response(core.metrics.text(), {
+    return new Response(core.metricsText(), {
       headers: { "content-type": core.metrics.contentType },
     });
   });

@@ -26,27 +26,14 @@ import { type DeadlineHandle, DeadlineQueue } from "./deadline_queue.ts";
 import { type SequenceSink, SinkOutbox, spreadWindowMs } from "./sink_outbox.ts";
 import { REAL_TIME, type TimeBase } from "./time_base.ts";
 import { ServedModels } from "./models.ts";
+import { engineParamsOf, type SequenceRequest, specOf } from "./core_params.ts";
+
+export type { SequenceRequest } from "./core_params.ts";
 
 export type { SequenceSink } from "./sink_outbox.ts";
 
 /** Reason for cancelling a timer (a constant: a DOMException would capture a stack each time). */
 const SUPERSEDED = Symbol("superseded");
-
-/** One sequence to run (one choice of a request). */
-export interface SequenceRequest {
-  readonly promptTokens: number;
-  readonly outputTokens: number;
-  readonly finishReason: "stop" | "length";
-  /** The request's max_tokens, if it set one (for metrics). */
-  readonly maxTokens?: number;
-  readonly stallMs?: number;
-  /** Prompt token ids, for the prefix cache (only needed when it is on). */
-  readonly promptIds?: readonly number[];
-  /** The LoRA adapter the request runs with. */
-  readonly lora?: string;
-  /** P/D decode side: the prompt's KV arrives from a prefill server instead of a prefill. */
-  readonly remotePrefill?: boolean;
-}
 
 /** Runtime collaborators of the core. */
 export interface CoreRuntime {
@@ -107,20 +94,7 @@ export class EmulatorCore {
     const root = createRng(config.seed);
     this.rng = root.fork();
     this.#settings = runtimeSettingsOf(config);
-    this.#engine = new Engine({
-      alphaMs: config.alphaMs,
-      betaMs: config.betaMs,
-      gammaMs: config.gammaMs,
-      deltaMs: config.deltaMs,
-      prefillScalesWithBatch: config.prefillScalesWithBatch,
-      jitterCv: config.jitterCv,
-      maxNumSeqs: config.maxNumSeqs,
-      kvCacheBlocks: config.kvCacheBlocks,
-      blockSize: config.blockSize,
-      maxWaitingQueue: config.maxWaitingQueue,
-      preemption: config.preemption,
-      kvWatermark01: config.kvWatermark01,
-    }, root.fork());
+    this.#engine = new Engine(engineParamsOf(config), root.fork());
     this.metrics = createVllmMetrics({
       modelName: config.model,
       engineLabel: config.engineLabel,
@@ -128,6 +102,7 @@ export class EmulatorCore {
       blockSize: config.blockSize,
       numGpuBlocks: config.kvCacheBlocks,
       deprecatedAliases: config.deprecatedMetrics,
+      prefixCaching: config.enablePrefixCaching,
       stats: () => this.#engine.stats(),
     });
     this.#readyAtMs = this.clock.nowMs() + config.startupDelayMs;
@@ -161,6 +136,25 @@ export class EmulatorCore {
     return this.#settings;
   }
 
+  /**
+   * The `/metrics` text. With LoRA adapters, the `lora_requests_info` series of the current
+   * running/waiting adapters gets the current time, as vLLM sets it at every iteration.
+   */
+  metricsText(): string {
+    const adapters = this.models.adapters;
+    if (adapters.length > 0) {
+      const name = (id: number) => adapters.find((a) => a.id === id)?.name ?? `lora-${id}`;
+      const s = this.#engine.stats();
+      this.metrics.setLoraInfo({
+        maxLoras: this.config.maxLoras,
+        running: s.runningLoras.map(name),
+        waiting: s.waitingLoras.map(name),
+        atSec: this.clock.nowMs() / 1000,
+      });
+    }
+    return this.metrics.text();
+  }
+
   /** Current engine gauges. */
   stats(): ReturnType<Engine["stats"]> {
     return this.#engine.stats();
@@ -180,13 +174,8 @@ export class EmulatorCore {
     const ids: number[] = [];
     for (const [i, s] of seqs.entries()) {
       const id = this.#nextId++;
-      const result = this.#engine.submit({
-        id,
-        promptTokens: s.promptTokens,
-        outputTokens: s.outputTokens,
-        finishReason: s.finishReason,
-        ...(s.stallMs ? { stallMs: s.stallMs } : {}),
-      }, now);
+      const spec = specOf(id, s, { models: this.models, blockSize: this.config.blockSize });
+      const result = this.#engine.submit(spec, now);
       if (result !== "accepted") {
         for (const done of ids) {
           this.#withdrawn.add(done);

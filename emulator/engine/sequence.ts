@@ -23,6 +23,12 @@ export interface Seq {
   cachedPromptTokens: number;
   /** Bumped at every admission so stale prefill-heap entries can be recognised. */
   epoch: number;
+  /** Bumped whenever it enters or leaves the waiting queue (stale queue entries). */
+  ticket: number;
+  /** Prefix-cache blocks it found cached and references. */
+  hitHashes: readonly number[];
+  /** Prefix-cache blocks it computes (inserted at admission, ready when its prefill ends). */
+  ownHashes: readonly number[];
 }
 
 /** A fresh waiting sequence arriving at `arrivalMs`. */
@@ -39,6 +45,9 @@ export function newSeq(spec: SequenceSpec, arrivalMs: number): Seq {
     preemptions: 0,
     cachedPromptTokens: 0,
     epoch: 0,
+    ticket: 0,
+    hitHashes: [],
+    ownHashes: [],
   };
 }
 
