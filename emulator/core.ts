@@ -35,6 +35,9 @@ export type { SequenceSink } from "./sink_outbox.ts";
 /** Reason for cancelling a timer (a constant: a DOMException would capture a stack each time). */
 const SUPERSEDED = Symbol("superseded");
 
+/** Longest single timer wait (setTimeout's limit, ms). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /** Runtime collaborators of the core. */
 export interface CoreRuntime {
   readonly clock: Clock;
@@ -264,7 +267,11 @@ export class EmulatorCore {
     this.#timer?.ctrl.abort(SUPERSEDED);
     const ctrl = new AbortController();
     this.#timer = { atMs: next, ctrl };
-    const delayMs = Math.max(0, this.#timeBase.toWallDelayMs(next - this.modelNowMs()));
+    // setTimeout cannot wait longer than 2^31 − 1 ms; a longer wait is re-armed when it fires
+    const delayMs = Math.min(
+      MAX_TIMER_MS,
+      Math.max(0, this.#timeBase.toWallDelayMs(next - this.modelNowMs())),
+    );
     this.clock.sleep(delayMs, ctrl.signal).then(() => {
       if (this.#timer?.ctrl !== ctrl) return;
       this.#timer = null;

@@ -25,7 +25,6 @@ interface Entry {
 export class DeadlineQueue {
   readonly #clock: Clock;
   readonly #items = new Deque<Entry>();
-  #armedAtMs = Infinity;
   #ctrl: AbortController | null = null;
   /** Entries neither run nor cancelled; at zero the timer is disarmed (no idle timer). */
   #live = 0;
@@ -69,8 +68,8 @@ export class DeadlineQueue {
   #arm(atMs: number): void {
     const ctrl = new AbortController();
     this.#ctrl = ctrl;
-    this.#armedAtMs = atMs;
-    this.#clock.sleep(Math.max(0, atMs - this.#clock.nowMs()), ctrl.signal).then(() => {
+    const delayMs = Math.min(2 ** 31 - 1, Math.max(0, atMs - this.#clock.nowMs()));
+    this.#clock.sleep(delayMs, ctrl.signal).then(() => {
       if (this.#ctrl !== ctrl) return;
       this.#ctrl = null;
       this.#run();
@@ -78,7 +77,8 @@ export class DeadlineQueue {
   }
 
   #run(): void {
-    const now = Math.max(this.#clock.nowMs(), this.#armedAtMs);
+    const now = this.#clock.nowMs() + 1; // timers may fire up to a millisecond early
+
     for (;;) {
       const head = this.#items.peekFront();
       if (!head) return;

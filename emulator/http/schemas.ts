@@ -128,15 +128,24 @@ export const CompletionRequestSchema = z.looseObject({
 /** A validated completions request. */
 export type CompletionRequest = z.output<typeof CompletionRequestSchema>;
 
-/** A short, single-line rendering of a rejected value for error messages. */
+/**
+ * A short, single-line rendering of a rejected value for error messages. Arrays and objects
+ * are summarised, never serialised (a hostile body may nest them thousands of levels deep).
+ */
 export function showValue(v: unknown): string {
-  let s: string;
-  try {
-    s = typeof v === "string" ? JSON.stringify(v.slice(0, 80)) : JSON.stringify(v) ?? String(v);
-  } catch {
-    s = String(v);
+  if (typeof v === "string") {
+    const s = JSON.stringify(v.length > 60 ? v.slice(0, 60) : v);
+    return v.length > 60 ? `${s.slice(0, -1)}..." (${v.length} characters)` : s;
   }
-  return s.length > 80 ? `${s.slice(0, 77)}...` : s;
+  if (Array.isArray(v)) return `an array of ${v.length}`;
+  if (v !== null && typeof v === "object") {
+    const keys = Object.keys(v);
+    const shown = keys.slice(0, 4).map((k) => JSON.stringify(k.slice(0, 20))).join(", ");
+    return keys.length === 0
+      ? "{}"
+      : `an object with keys ${shown}${keys.length > 4 ? ", ..." : ""}`;
+  }
+  return String(v);
 }
 
 function valueAt(input: unknown, path: readonly PropertyKey[]): { found: boolean; value: unknown } {
@@ -168,7 +177,8 @@ export function describeIssues(
       ? { found: false, value: undefined }
       : valueAt(input, issue.path);
     const got = at.found ? ` (got ${showValue(at.value)})` : "";
-    parts.push(`${path === "" ? "body" : path}: ${issue.message}${got}`);
+    const text = issue.message.length > 200 ? `${issue.message.slice(0, 197)}...` : issue.message;
+    parts.push(`${path === "" ? "body" : path}: ${text}${got}`);
   }
   return { message: parts.join("; "), param };
 }
