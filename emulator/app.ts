@@ -25,6 +25,9 @@ export const EMULATOR_VERSION = "wva-emulator 0.2.0";
 /** The vLLM release whose API and metric names the emulator follows. */
 export const EMULATED_VLLM_VERSION = "0.11.0";
 
+/** Largest latency parameter the admin API accepts (ms): one hour. */
+export const MAX_LATENCY_MS = 3_600_000;
+
 /** Either a ready core, or options (and runtime) to build one. */
 export type EmulatorAppDeps =
   | { readonly core: EmulatorCore }
@@ -159,6 +162,17 @@ function addAdminRoutes(app: Hono, core: EmulatorCore): void {
     if (!parsed.success) {
       const { message, param } = describeIssues(parsed.error, raw);
       return errorResponse(400, `Invalid settings: ${message}`, { param });
+    }
+    const tooLong = (["alphaMs", "betaMs", "gammaMs", "deltaMs"] as const)
+      .find((k) => (parsed.data[k] ?? 0) > MAX_LATENCY_MS);
+    if (tooLong) {
+      return errorResponse(
+        400,
+        `Invalid settings: ${tooLong}: must be at most ${MAX_LATENCY_MS} ms (got ${
+          parsed.data[tooLong]
+        })`,
+        { param: tooLong },
+      );
     }
     core.applyPatch(parsed.data);
     return Response.json(adminView(core));

@@ -296,6 +296,10 @@ export class EmulatorCore {
           this.metrics.observeToken(ev.index, ev.gapMs);
           const entry = this.#entries.get(ev.id);
           if (!entry) break;
+          if (ev.index === 0) {
+            this.#outbox.deliverFirst(entry.sink);
+            break;
+          }
           if (ev.atMs !== this.#instantAtMs) this.#queueInstant();
           this.#instantAtMs = ev.atMs;
           this.#instantSinks.push(entry.sink);

@@ -94,6 +94,19 @@ export class SinkOutbox {
     this.#dueMs.push(dueMs);
   }
 
+  /**
+   * Writes a sequence's first token at once, ahead of queued tokens of other sequences (a new
+   * stream has nothing queued, so its order is kept and its TTFT does not wait for the spread).
+   */
+  deliverFirst(sink: SequenceSink): void {
+    try {
+      sink.onToken(0);
+      sink.flush();
+    } catch (err) {
+      this.#onError(err);
+    }
+  }
+
   /** Queues the end of a sequence (after everything queued before). */
   pushFinish(sink: SequenceSink, ev: FinishEvent): void {
     this.#sinks.push(sink);

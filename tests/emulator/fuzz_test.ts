@@ -9,6 +9,7 @@ import { type FuzzCase, fuzzCorpus } from "./fuzz_corpus.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 const TEN_MB = 10 * 1024 * 1024;
+const MODEL = { alphaMs: 1, betaMs: 0, gammaMs: 0, deltaMs: 0 };
 
 interface Server {
   readonly url: string;
@@ -128,6 +129,12 @@ Deno.test("fuzz: hostile bodies never get a 5xx, the server keeps serving, memor
       const cases = fuzzCorpus(16, 40);
       assert.ok(cases.length > 2500);
       assert.deepEqual(await sendAll(server.url, cases, 8), []);
+      // the corpus also sent valid admin changes (e.g. a 1-hour decode step): undo them
+      const reset = await fetch(`${server.url}/admin/config`, {
+        method: "PATCH",
+        body: JSON.stringify({ ...MODEL, maxNumSeqs: 256, maxWaitingQueue: 1000 }),
+      });
+      assert.equal(reset.status, 200);
       await stillServes(server.url);
     });
     await t.step("10 MB bodies are refused (413) without being read", async () => {
