@@ -6,8 +6,8 @@
  *   START_EPOCH_MS, each streaming a completion of TOKENS tokens, and timestamps every SSE frame
  *   (epoch ms, so processes can be compared). Writes the token times as float64 (N × TOKENS) to
  *   OUT_FILE and prints a JSON summary (connect times, failures).
- * - `scrape URL INTERVAL_MS DURATION_MS`: GETs /metrics every INTERVAL_MS and prints the
- *   latencies (ms) as JSON.
+ * - `scrape URL INTERVAL_MS DURATION_MS [START_EPOCH_MS]`: from START_EPOCH_MS on, GETs /metrics
+ *   every INTERVAL_MS for DURATION_MS and prints the latencies (ms) as JSON.
  * - `requests URL CONCURRENCY SECONDS`: closed-loop short completions (max_tokens 1), the
  *   fallback when `wrk` is not installed; prints requests/s as JSON.
  *
@@ -118,7 +118,8 @@ async function streams(args: readonly string[]): Promise<void> {
 }
 
 async function scrape(args: readonly string[]): Promise<void> {
-  const [base, intervalText, durationText] = args;
+  const [base, intervalText, durationText, startText] = args;
+  if (startText) await sleepUntil(Number(startText));
   const until = nowEpochMs() + Number(durationText);
   const latencies: number[] = [];
   let failures = 0;

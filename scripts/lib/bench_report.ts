@@ -28,6 +28,8 @@ export interface StreamRow {
   readonly p99Ratio: number;
   /** From the common start until every stream had its first token, ms. */
   readonly allDecodingMs: number;
+  /** Length of the window the gaps were measured in, ms. */
+  readonly windowMs: number;
   readonly listenOverflows: number;
   readonly failures: number;
   readonly firstError: string | null;
@@ -45,7 +47,7 @@ export interface BenchReport {
   readonly rate: readonly RateRow[];
   readonly streams: readonly StreamRow[];
   readonly cores: number;
-  readonly model: { readonly alphaMs: number; readonly betaMs: number };
+  readonly model: { readonly alphaMs: number; readonly betaMs: number; readonly settleMs: number };
 }
 
 const f = (x: number, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : "n/a");
@@ -67,6 +69,8 @@ function rateTable(rows: readonly RateRow[]): string[] {
 function streamTable(rows: readonly StreamRow[], m: BenchReport["model"]): string[] {
   return [
     `## Streams (step = ${m.alphaMs} + ${m.betaMs}·batch ms, all connecting at once)`,
+    "",
+    `Gaps are measured where every stream decodes, from ${m.settleMs} ms after the last first token.`,
     "",
     "| streams × tokens | model ITL | measured mean ITL | error | p50 / model | p99 / model | " +
     "all decoding after | listen overflows | failures | /metrics p50 / p99 | CPU per 1k tokens | " +
