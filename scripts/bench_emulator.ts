@@ -19,47 +19,20 @@
  *
  * Usage: deno run -A scripts/bench_emulator.ts [--streams 500,1000,2000,4000]
  *        [--stream-seconds 12] [--settle-ms 1000] [--rate-concurrency 64,256] [--rate-seconds 5] [--no-wrk]
- *        [--alpha 20] [--beta 0.05] [--json FILE]
+ *        [--alpha 20] [--beta 0.05] [--sim PATH] [--json FILE]
+ *
+ * `--sim PATH` also measures an llm-d-inference-sim binary at PATH with the same clients and
+ * the same model (see scripts/lib/bench_servers.ts), scenario by scenario.
  *
  * @module
  */
 import { parseArgs } from "node:util";
-import { freePort, waitForHttp } from "../tests/helpers/ports.ts";
 import { percentile } from "../src/core/util/stats.ts";
 import { processCpuTicks } from "./lib/proc.ts";
 import { formatReport, type RateRow, type StreamRow } from "./lib/bench_report.ts";
+import { type ServerKind, spawnServer } from "./lib/bench_servers.ts";
 
-const ROOT = new URL("../", import.meta.url).pathname;
 const CLIENTS = new URL("./lib/bench_clients.ts", import.meta.url).pathname;
-
-interface Emulator {
-  readonly url: string;
-  readonly pid: number;
-  stop(): Promise<void>;
-}
-
-async function spawnEmulator(config: Record<string, unknown>): Promise<Emulator> {
-  const port = freePort();
-  const file = await Deno.makeTempFile({ suffix: ".json" });
-  await Deno.writeTextFile(file, JSON.stringify({ ...config, port, logLevel: "warn" }));
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "main.ts", "emulator", "--config", file],
-    cwd: ROOT,
-    stdout: "null",
-    stderr: "inherit",
-  }).spawn();
-  const url = `http://127.0.0.1:${port}`;
-  await waitForHttp(`${url}/health/ready`, 30_000);
-  return {
-    url,
-    pid: child.pid,
-    async stop() {
-      child.kill("SIGTERM");
-      await child.status;
-      await Deno.remove(file);
-    },
-  };
-}
 
 /** Runs a client process and parses the JSON it prints. */
 async function runClient<T>(args: readonly string[]): Promise<T> {
@@ -104,7 +77,7 @@ async function haveWrk(allowInstall: boolean): Promise<boolean> {
 }
 
 const WRK_SCRIPT = `wrk.method = "POST"
-wrk.body = '{"prompt":"short","max_tokens":1}'
+wrk.body = '{"model":"wva-bench","prompt":"short","max_tokens":1,"ignore_eos":true}'
 wrk.headers["Content-Type"] = "application/json"
 `;
 
@@ -121,18 +94,22 @@ async function wrkRate(url: string, concurrency: number, seconds: number): Promi
   return Number(text.match(/Requests\/sec:\s+([\d.]+)/)?.[1] ?? NaN);
 }
 
+function serverName(kind: ServerKind): string {
+  return kind.kind === "wva" ? "wva" : "sim";
+}
+
 async function rateScenario(
+  kind: ServerKind,
   concurrency: number,
-  seconds: number,
-  useWrk: boolean,
+  o: { readonly seconds: number; readonly useWrk: boolean },
 ): Promise<RateRow> {
-  const emu = await spawnEmulator({
+  const { seconds, useWrk } = o;
+  const emu = await spawnServer(kind, {
     alphaMs: 1,
     betaMs: 0,
-    gammaMs: 0,
-    deltaMs: 0,
     maxNumSeqs: 1024,
-    maxWaitingQueue: 10_000,
+    maxWaiting: 10_000,
+    maxModelLen: 4096,
   });
   try {
     const measure = () =>
@@ -149,6 +126,7 @@ async function rateScenario(
     const cpuSec = (processCpuTicks(emu.pid) - c0) / 100;
     const cpuPerRequestMs = (1000 * cpuSec) / Math.max(1, rps * seconds);
     return {
+      server: serverName(kind),
       concurrency,
       requestsPerSec: rps,
       cpuPerRequestMs,
@@ -166,19 +144,6 @@ interface StreamOptions {
   readonly seconds: number;
   /** Gaps are measured from this long after every stream decodes (ms). */
   readonly settleMs: number;
-}
-
-function streamConfig(n: number, tokens: number, o: StreamOptions): Record<string, unknown> {
-  return {
-    alphaMs: o.alphaMs,
-    betaMs: o.betaMs,
-    gammaMs: 0,
-    deltaMs: 0,
-    maxNumSeqs: Math.max(256, n),
-    maxWaitingQueue: n,
-    maxModelLen: tokens + 64,
-    kvCacheBlocks: Math.ceil(((tokens + 64) * n) / 16) + 64,
-  };
 }
 
 /**
@@ -215,10 +180,17 @@ function gapStats(times: Float64Array, n: number, tokens: number, settleMs: numb
   };
 }
 
-async function streamScenario(n: number, o: StreamOptions): Promise<StreamRow> {
+async function streamScenario(kind: ServerKind, n: number, o: StreamOptions): Promise<StreamRow> {
   const modelItlMs = o.alphaMs + o.betaMs * n;
   const tokens = Math.max(20, Math.ceil((o.seconds * 1000) / modelItlMs));
-  const emu = await spawnEmulator(streamConfig(n, tokens, o));
+  const emu = await spawnServer(kind, {
+    alphaMs: o.alphaMs,
+    betaMs: o.betaMs,
+    maxNumSeqs: n,
+    maxWaiting: n,
+    maxModelLen: tokens + 64,
+    kvCacheBlocks: Math.ceil(((tokens + 64) * n) / 16) + 64,
+  });
   const out = await Deno.makeTempFile({ suffix: ".f64" });
   try {
     const startAt = performance.timeOrigin + performance.now() + 1500;
@@ -248,6 +220,7 @@ async function streamScenario(n: number, o: StreamOptions): Promise<StreamRow> {
     let lastToken = 0;
     for (const t of times) lastToken = Math.max(lastToken, t);
     return {
+      server: serverName(kind),
       streams: n,
       tokens,
       modelItlMs,
@@ -285,14 +258,21 @@ async function main(args: readonly string[]): Promise<void> {
       "no-wrk": { type: "boolean", default: false },
       alpha: { type: "string", default: "20" },
       beta: { type: "string", default: "0.05" },
+      sim: { type: "string" },
       json: { type: "string" },
     },
   });
   const list = (s: string) => s.split(",").map((x) => Number(x.trim())).filter((x) => x > 0);
   const useWrk = !values["no-wrk"] && await haveWrk(true);
+  const kinds: ServerKind[] = [
+    { kind: "wva" },
+    ...(values.sim ? [{ kind: "sim", path: values.sim } as const] : []),
+  ];
   const rate: RateRow[] = [];
   for (const c of list(values["rate-concurrency"]!)) {
-    rate.push(await rateScenario(c, Number(values["rate-seconds"]), useWrk));
+    for (const kind of kinds) {
+      rate.push(await rateScenario(kind, c, { seconds: Number(values["rate-seconds"]), useWrk }));
+    }
   }
   const o = {
     alphaMs: Number(values.alpha),
@@ -301,7 +281,9 @@ async function main(args: readonly string[]): Promise<void> {
     settleMs: Number(values["settle-ms"]),
   };
   const streams: StreamRow[] = [];
-  for (const n of list(values.streams!)) streams.push(await streamScenario(n, o));
+  for (const n of list(values.streams!)) {
+    for (const kind of kinds) streams.push(await streamScenario(kind, n, o));
+  }
   console.log(formatReport({ rate, streams, cores: navigator.hardwareConcurrency, model: o }));
   if (values.json) {
     await Deno.writeTextFile(values.json, JSON.stringify({ rate, streams }, null, 2));

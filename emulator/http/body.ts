@@ -52,8 +52,23 @@ async function readBytes(req: Request, maxBytes: number): Promise<Uint8Array> {
   return out;
 }
 
-/** Reads the body within the limits. */
+/** Resolves after a few microtask turns (a body Deno already holds is read by then). */
+function soon(): Promise<typeof PENDING> {
+  let p: Promise<unknown> = Promise.resolve();
+  for (let i = 0; i < 12; i++) p = p.then();
+  return p.then(() => PENDING);
+}
+const PENDING = Symbol("pending");
+
+/**
+ * Reads the body within the limits. A body that has already arrived (the usual case: a small
+ * request comes in one packet with its headers) needs no timer; only a read still pending after
+ * a few microtask turns is raced against the timeout.
+ */
 async function readLimited(req: Request, limits: BodyLimits): Promise<Uint8Array> {
+  const reading = readBytes(req, limits.maxBytes);
+  const first = await Promise.race([reading, soon()]);
+  if (first !== PENDING) return first;
   let expire!: (err: HttpProblem) => void;
   const expired = new Promise<never>((_, reject) => expire = reject);
   const hold = limits.timer.hold(limits.timeoutMs, () =>
@@ -61,7 +76,7 @@ async function readLimited(req: Request, limits: BodyLimits): Promise<Uint8Array
       new HttpProblem(408, `Request body not received within ${limits.timeoutMs / 1000} s.`),
     ));
   try {
-    return await Promise.race([readBytes(req, limits.maxBytes), expired]);
+    return await Promise.race([reading, expired]);
   } finally {
     hold.cancel();
     expired.catch(() => {});

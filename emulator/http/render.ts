@@ -78,8 +78,41 @@ export function kvTransferResponse(who: ResponseIdentity, promptTokens: number, 
   };
 }
 
+/**
+ * The body of the common case (one text choice, no log-probabilities, no P/D) as one template:
+ * the same JSON as the general path, without building the object first.
+ */
+export function renderPlainBody(plan: RequestPlan, who: ResponseIdentity, d: DoneChoice): string {
+  const text = JSON.stringify(contentText(d.choice, d.tokens));
+  const p = plan.usagePromptTokens;
+  const tail = `"logprobs":null,"finish_reason":"${d.reason}","stop_reason":null`;
+  const choice = plan.kind === "chat"
+    ? `{"index":${d.choice.index},"message":{"role":"assistant","content":${text},` +
+      `"refusal":null,"tool_calls":[]},${tail}}`
+    : `{"index":${d.choice.index},"text":${text},${tail},"prompt_logprobs":null}`;
+  return `{"id":${JSON.stringify(who.id)},"object":"${
+    plan.kind === "chat" ? "chat.completion" : "text_completion"
+  }","created":${who.created},"model":${JSON.stringify(who.model)},"choices":[${choice}],` +
+    `"usage":{"prompt_tokens":${p},"completion_tokens":${d.tokens},"total_tokens":${
+      p + d.tokens
+    },"prompt_tokens_details":null}}`;
+}
+
 /** The JSON body of a finished chat or completions request. */
 export function renderBody(
+  plan: RequestPlan,
+  who: ResponseIdentity,
+  finished: readonly DoneChoice[],
+  blockSize: number,
+): string {
+  const only = finished.length === 1 ? finished[0]! : undefined;
+  if (only && !only.choice.pieces && plan.logprobs === undefined && !plan.kvTransfer) {
+    return renderPlainBody(plan, who, only);
+  }
+  return renderGeneral(plan, who, finished, blockSize);
+}
+
+function renderGeneral(
   plan: RequestPlan,
   who: ResponseIdentity,
   finished: readonly DoneChoice[],

@@ -15,6 +15,8 @@
  */
 
 const ENCODER = new TextEncoder();
+/** The served model name of every benchmarked server. */
+const MODEL = "wva-bench";
 
 function nowEpochMs(): number {
   return performance.timeOrigin + performance.now();
@@ -96,7 +98,13 @@ async function streams(args: readonly string[]): Promise<void> {
   const [base, nText, tokensText, startText, outFile] = args;
   const url = new URL(base!);
   const n = Number(nText), tokens = Number(tokensText);
-  const body = JSON.stringify({ prompt: "bench", max_tokens: tokens, stream: true });
+  const body = JSON.stringify({
+    model: MODEL,
+    prompt: "bench",
+    max_tokens: tokens,
+    stream: true,
+    ignore_eos: true,
+  });
   const request = httpPost(url.host, "/v1/completions", body);
   const times = new Float64Array(n * tokens);
   await sleepUntil(Number(startText));
@@ -140,7 +148,7 @@ async function scrape(args: readonly string[]): Promise<void> {
 
 async function requests(args: readonly string[]): Promise<void> {
   const [base, concurrencyText, secondsText] = args;
-  const body = JSON.stringify({ prompt: "short", max_tokens: 1 });
+  const body = JSON.stringify({ model: MODEL, prompt: "short", max_tokens: 1, ignore_eos: true });
   let done = 0, errors = 0;
   const until = performance.now() + Number(secondsText) * 1000;
   async function worker(): Promise<void> {
