@@ -18,7 +18,16 @@ export interface BodyLimits {
   readonly timer: { hold(delayMs: number, fn: () => void): DeadlineHandle };
 }
 
-async function readBytes(req: Request, maxBytes: number): Promise<Uint8Array> {
+/**
+ * The body's bytes, at most `maxBytes`. A chunked body is read chunk by chunk and each chunk is
+ * copied: a chunk is a view into a 64 KiB read buffer, so keeping views would let a client that
+ * sends one byte at a time pin 64 KiB per byte. `stop()` ends the read (timeout).
+ */
+async function readBytes(
+  req: Request,
+  maxBytes: number,
+  stop: { cancel?: () => void },
+): Promise<Uint8Array> {
   const declared = req.headers.get("content-length");
   if (declared !== null) {
     if (Number(declared) > maxBytes) {
@@ -31,6 +40,7 @@ async function readBytes(req: Request, maxBytes: number): Promise<Uint8Array> {
   }
   if (!req.body) return new Uint8Array(0);
   const reader = req.body.getReader();
+  stop.cancel = () => void reader.cancel().catch(() => {});
   const chunks: Uint8Array[] = [];
   let total = 0;
   for (;;) {
@@ -41,7 +51,7 @@ async function readBytes(req: Request, maxBytes: number): Promise<Uint8Array> {
       await reader.cancel().catch(() => {});
       throw new HttpProblem(413, `Request body exceeds the limit of ${maxBytes} bytes.`);
     }
-    chunks.push(value);
+    chunks.push(value.slice());
   }
   const out = new Uint8Array(total);
   let at = 0;
@@ -66,15 +76,19 @@ const PENDING = Symbol("pending");
  * a few microtask turns is raced against the timeout.
  */
 async function readLimited(req: Request, limits: BodyLimits): Promise<Uint8Array> {
-  const reading = readBytes(req, limits.maxBytes);
+  const stop: { cancel?: () => void } = {};
+  const reading = readBytes(req, limits.maxBytes, stop);
+  reading.catch(() => {}); // a read abandoned at the timeout may fail later
   const first = await Promise.race([reading, soon()]);
   if (first !== PENDING) return first;
   let expire!: (err: HttpProblem) => void;
   const expired = new Promise<never>((_, reject) => expire = reject);
-  const hold = limits.timer.hold(limits.timeoutMs, () =>
+  const hold = limits.timer.hold(limits.timeoutMs, () => {
+    stop.cancel?.();
     expire(
       new HttpProblem(408, `Request body not received within ${limits.timeoutMs / 1000} s.`),
-    ));
+    );
+  });
   try {
     return await Promise.race([reading, expired]);
   } finally {
