@@ -83,6 +83,35 @@ const BaseSchema = z.strictObject({
   /** Value of the `engine` label (vLLM's data-parallel rank). */
   engineLabel: z.string().default("0"),
   maxBodyBytes: num(z.number().int().positive()).default(4 * 1024 * 1024),
+  /** Longest wait for a request body to arrive; a slower client gets 408. */
+  bodyTimeoutMs: durationMs().default(30_000),
+  /**
+   * A non-streaming response that finishes within this time is sent whole; a longer one sends
+   * its status and headers at this point and its body when it finishes (0 = headers at once).
+   */
+  responseHoldMs: durationMs().default(100),
+  /** Share of chat requests with tools and `tool_choice: "auto"` that call a tool. */
+  toolCallRate01: num(z.number().min(0).max(1)).default(0.5),
+  /** Cache prompt prefixes in the KV cache: shared prefixes skip prefill (vLLM's default is on). */
+  enablePrefixCaching: bool().default(false),
+  /** LoRA adapters served besides the base model (each is an extra model name). */
+  loraModules: z.preprocess(
+    (v) => (typeof v === "string" ? v.split(",").map((s) => s.trim()).filter(Boolean) : v),
+    z.array(z.union([
+      z.string().min(1).transform((name) => ({ name })),
+      z.strictObject({ name: z.string().min(1), path: z.string().optional() }),
+    ])),
+  ).default([]),
+  /** Most distinct LoRA adapters in one running batch (vLLM `--max-loras`). */
+  maxLoras: num(z.number().int().positive()).default(1),
+  /** P/D: fixed time to receive a prompt's KV from a prefill server (`do_remote_prefill`). */
+  kvTransferLatencyMs: durationMs().default(2),
+  /** P/D: KV receive time per prompt token (ms). */
+  kvTransferMsPerToken: num(z.number().nonnegative()).default(0.002),
+  /** Serve `/metrics` (all zeros) while the model loads, as llm-d-inference-sim does. */
+  metricsWhileLoading: bool().default(false),
+  /** Listen backlog (pending connections); the kernel caps it at net.core.somaxconn. */
+  listenBacklog: num(z.number().int().min(1).max(65535)).default(4096),
   logLevel: z.enum(["debug", "info", "warn", "error"]).default("info"),
 });
 

@@ -20,30 +20,30 @@ import {
   runtimeSettingsOf,
 } from "./config.ts";
 import { Engine } from "./engine/engine.ts";
-import type { EngineEvent, FinishReason, SequenceTiming } from "./engine/types.ts";
+import type { EngineEvent } from "./engine/types.ts";
 import { createVllmMetrics, type VllmMetrics } from "./metrics.ts";
+import { type DeadlineHandle, DeadlineQueue } from "./deadline_queue.ts";
+import { type SequenceSink, SinkOutbox, spreadWindowMs } from "./sink_outbox.ts";
+import { REAL_TIME, type TimeBase } from "./time_base.ts";
+import { ServedModels } from "./models.ts";
+import { engineParamsOf, type SequenceRequest, specOf } from "./core_params.ts";
 
-/** Receives the events of one sequence. `flush` is called once after each batch of events. */
-export interface SequenceSink {
-  onToken(index: number): void;
-  onFinish(reason: FinishReason, timing: SequenceTiming): void;
-  flush(): void;
-}
+export type { SequenceRequest } from "./core_params.ts";
 
-/** One sequence to run (one choice of a request). */
-export interface SequenceRequest {
-  readonly promptTokens: number;
-  readonly outputTokens: number;
-  readonly finishReason: "stop" | "length";
-  /** The request's max_tokens, if it set one (for metrics). */
-  readonly maxTokens?: number;
-  readonly stallMs?: number;
-}
+export type { SequenceSink } from "./sink_outbox.ts";
+
+/** Reason for cancelling a timer (a constant: a DOMException would capture a stack each time). */
+const SUPERSEDED = Symbol("superseded");
+
+/** Longest single timer wait (setTimeout's limit, ms). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** Runtime collaborators of the core. */
 export interface CoreRuntime {
   readonly clock: Clock;
   readonly logger: Logger;
+  /** Model time versus wall time. @default real time */
+  readonly timeBase?: TimeBase;
 }
 
 interface Entry {
@@ -55,6 +55,8 @@ interface Entry {
 export class EmulatorCore {
   readonly config: EmulatorConfig;
   readonly metrics: VllmMetrics;
+  /** The base model and its LoRA adapters. */
+  readonly models: ServedModels;
   readonly clock: Clock;
   readonly logger: Logger;
   /** Seeded randomness for request-level choices (output lengths, failures, ids). */
@@ -69,28 +71,33 @@ export class EmulatorCore {
   #timer: { readonly atMs: number; readonly ctrl: AbortController } | null = null;
   #draining = false;
   #idleWaiters: Array<() => void> = [];
+  readonly #timeBase: TimeBase;
+  readonly #outbox: SinkOutbox;
+  readonly #holds: DeadlineQueue;
+  /** Wall duration of the latest decode step (ms), for spreading token writes. */
+  #stepWallMs = 0;
+  /** Tokens of the instant being dispatched, not yet queued (sinks and token indexes). */
+  #instantSinks: SequenceSink[] = [];
+  #instantIndex: number[] = [];
+  #instantAtMs = NaN;
 
   constructor(config: EmulatorConfig, runtime: CoreRuntime) {
     this.config = config;
     this.clock = runtime.clock;
     this.logger = runtime.logger;
+    this.#timeBase = runtime.timeBase ?? REAL_TIME;
+    this.models = new ServedModels(config.model, config.loraModules);
+    this.#holds = new DeadlineQueue(runtime.clock);
+    this.#outbox = new SinkOutbox({
+      clock: runtime.clock,
+      onError: (err) => this.logger.warn("emulator-sink-error", { error: err }),
+      onDrained: () => this.#notifyIdle(),
+      onLate: (ms) => this.metrics.observeDeliveryLag(ms),
+    });
     const root = createRng(config.seed);
     this.rng = root.fork();
     this.#settings = runtimeSettingsOf(config);
-    this.#engine = new Engine({
-      alphaMs: config.alphaMs,
-      betaMs: config.betaMs,
-      gammaMs: config.gammaMs,
-      deltaMs: config.deltaMs,
-      prefillScalesWithBatch: config.prefillScalesWithBatch,
-      jitterCv: config.jitterCv,
-      maxNumSeqs: config.maxNumSeqs,
-      kvCacheBlocks: config.kvCacheBlocks,
-      blockSize: config.blockSize,
-      maxWaitingQueue: config.maxWaitingQueue,
-      preemption: config.preemption,
-      kvWatermark01: config.kvWatermark01,
-    }, root.fork());
+    this.#engine = new Engine(engineParamsOf(config), root.fork());
     this.metrics = createVllmMetrics({
       modelName: config.model,
       engineLabel: config.engineLabel,
@@ -98,9 +105,23 @@ export class EmulatorCore {
       blockSize: config.blockSize,
       numGpuBlocks: config.kvCacheBlocks,
       deprecatedAliases: config.deprecatedMetrics,
+      prefixCaching: config.enablePrefixCaching,
       stats: () => this.#engine.stats(),
     });
     this.#readyAtMs = this.clock.nowMs() + config.startupDelayMs;
+  }
+
+  /** Model time now (ms): what the engine and the latency histograms see. */
+  modelNowMs(): number {
+    return this.#timeBase.toModelMs(this.clock.nowMs());
+  }
+
+  /**
+   * Runs `fn` after `delayMs` wall milliseconds unless cancelled (one timer serves every hold;
+   * delays should be equal).
+   */
+  hold(delayMs: number, fn: () => void): DeadlineHandle {
+    return this.#holds.push(delayMs, fn);
   }
 
   /** True once the startup delay has passed and until a drain starts. */
@@ -118,6 +139,25 @@ export class EmulatorCore {
     return this.#settings;
   }
 
+  /**
+   * The `/metrics` text. With LoRA adapters, the `lora_requests_info` series of the current
+   * running/waiting adapters gets the current time, as vLLM sets it at every iteration.
+   */
+  metricsText(): string {
+    const adapters = this.models.adapters;
+    if (adapters.length > 0) {
+      const name = (id: number) => adapters.find((a) => a.id === id)?.name ?? `lora-${id}`;
+      const s = this.#engine.stats();
+      this.metrics.setLoraInfo({
+        maxLoras: this.config.maxLoras,
+        running: s.runningLoras.map(name),
+        waiting: s.waitingLoras.map(name),
+        atSec: this.clock.nowMs() / 1000,
+      });
+    }
+    return this.metrics.text();
+  }
+
   /** Current engine gauges. */
   stats(): ReturnType<Engine["stats"]> {
     return this.#engine.stats();
@@ -133,17 +173,12 @@ export class EmulatorCore {
     seqs: readonly SequenceRequest[],
     sinks: readonly SequenceSink[],
   ): number[] | "queue_full" | "too_large" {
-    const now = this.clock.nowMs();
+    const now = this.modelNowMs();
     const ids: number[] = [];
     for (const [i, s] of seqs.entries()) {
       const id = this.#nextId++;
-      const result = this.#engine.submit({
-        id,
-        promptTokens: s.promptTokens,
-        outputTokens: s.outputTokens,
-        finishReason: s.finishReason,
-        ...(s.stallMs ? { stallMs: s.stallMs } : {}),
-      }, now);
+      const spec = specOf(id, s, { models: this.models, blockSize: this.config.blockSize });
+      const result = this.#engine.submit(spec, now);
       if (result !== "accepted") {
         for (const done of ids) {
           this.#withdrawn.add(done);
@@ -163,7 +198,7 @@ export class EmulatorCore {
 
   /** Aborts sequences (client went away); their sinks get `onFinish("abort")`. */
   abort(ids: readonly number[]): void {
-    const now = this.clock.nowMs();
+    const now = this.modelNowMs();
     let any = false;
     for (const id of ids) any = this.#engine.abort(id, now) || any;
     if (any) this.#pump(now);
@@ -185,7 +220,7 @@ export class EmulatorCore {
       outputLength: { ...s.outputLength, ...definedOnly(outputLength ?? {}) },
       failure: { ...s.failure, ...definedOnly(failure ?? {}) },
     });
-    this.#engine.setParams(engineChanges, this.clock.nowMs());
+    this.#engine.setParams(engineChanges, this.modelNowMs());
     this.logger.info("emulator-settings-changed", { patch });
     this.#schedule();
     return this.#settings;
@@ -198,34 +233,50 @@ export class EmulatorCore {
 
   /** Resolves true when no request is running or waiting, or false after `timeoutMs`. */
   async whenIdle(timeoutMs: number): Promise<boolean> {
-    if (this.#engine.idle) return true;
+    if (this.#isIdle()) return true;
     const ctrl = new AbortController();
     const idle = new Promise<boolean>((resolve) => this.#idleWaiters.push(() => resolve(true)));
     const timeout = this.clock.sleep(timeoutMs, ctrl.signal).then(() => false, () => true);
     try {
       return await Promise.race([idle, timeout]);
     } finally {
-      ctrl.abort();
+      ctrl.abort(SUPERSEDED);
     }
   }
 
+  #isIdle(): boolean {
+    return this.#engine.idle && this.#outbox.pending === 0;
+  }
+
+  #notifyIdle(): void {
+    if (!this.#isIdle() || this.#idleWaiters.length === 0) return;
+    const waiters = this.#idleWaiters;
+    this.#idleWaiters = [];
+    for (const w of waiters) w();
+  }
+
+  /** Keeps one timer armed for the engine's next event (model time converted to a wall delay). */
   #schedule(): void {
     const next = this.#engine.nextEventAtMs();
     if (next === undefined) {
-      this.#timer?.ctrl.abort();
+      this.#timer?.ctrl.abort(SUPERSEDED);
       this.#timer = null;
       return;
     }
     if (this.#timer && this.#timer.atMs <= next) return;
-    this.#timer?.ctrl.abort();
+    this.#timer?.ctrl.abort(SUPERSEDED);
     const ctrl = new AbortController();
     this.#timer = { atMs: next, ctrl };
-    const delayMs = Math.max(0, next - this.clock.nowMs());
+    // setTimeout cannot wait longer than 2^31 − 1 ms; a longer wait is re-armed when it fires
+    const delayMs = Math.min(
+      MAX_TIMER_MS,
+      Math.max(0, this.#timeBase.toWallDelayMs(next - this.modelNowMs())),
+    );
     this.clock.sleep(delayMs, ctrl.signal).then(() => {
       if (this.#timer?.ctrl !== ctrl) return;
       this.#timer = null;
-      const now = this.clock.nowMs();
-      this.metrics.setTimerLag(Math.max(0, now - next));
+      const now = this.modelNowMs();
+      this.metrics.setTimerLag(Math.max(0, this.#timeBase.toWallDelayMs(now - next)));
       this.#pump(now);
     }, () => {});
   }
@@ -233,51 +284,65 @@ export class EmulatorCore {
   #pump(nowMs: number): void {
     this.#dispatch(this.#engine.advance(nowMs));
     this.#schedule();
-    if (this.#engine.idle && this.#idleWaiters.length > 0) {
-      const waiters = this.#idleWaiters;
-      this.#idleWaiters = [];
-      for (const w of waiters) w();
-    }
+    this.#outbox.run();
+    this.#notifyIdle();
   }
 
+  /** Metrics see every event at once; sinks get theirs through the paced outbox. */
   #dispatch(events: readonly EngineEvent[]): void {
-    const touched = new Set<SequenceSink>();
     for (const ev of events) {
       switch (ev.kind) {
         case "token": {
           this.metrics.observeToken(ev.index, ev.gapMs);
           const entry = this.#entries.get(ev.id);
-          if (entry) {
-            entry.sink.onToken(ev.index);
-            touched.add(entry.sink);
+          if (!entry) break;
+          if (ev.index === 0) {
+            this.#outbox.deliverFirst(entry.sink);
+            break;
           }
+          if (ev.atMs !== this.#instantAtMs) this.#queueInstant();
+          this.#instantAtMs = ev.atMs;
+          this.#instantSinks.push(entry.sink);
+          this.#instantIndex.push(ev.index);
           break;
         }
         case "finish": {
           if (this.#withdrawn.delete(ev.id)) break;
           const entry = this.#entries.get(ev.id);
           this.metrics.observeFinish(ev.reason, ev.timing, entry?.maxTokens);
-          if (entry) {
-            this.#entries.delete(ev.id);
-            entry.sink.onFinish(ev.reason, ev.timing);
-            touched.add(entry.sink);
-          }
+          if (!entry) break;
+          this.#entries.delete(ev.id);
+          this.#queueInstant();
+          this.#outbox.pushFinish(entry.sink, ev);
           break;
         }
         case "step":
           this.metrics.observeStep(ev.batch, ev.prefillTokens);
+          this.#stepWallMs = this.#timeBase.toWallDelayMs(ev.durationMs);
           break;
         case "preempt":
           this.metrics.observePreemption();
           break;
       }
     }
-    for (const sink of touched) {
-      try {
-        sink.flush();
-      } catch (err) {
-        this.logger.warn("emulator-sink-error", { error: err });
-      }
+    this.#queueInstant();
+  }
+
+  /** Queues the tokens of one instant, spread over a window after it (batch order). */
+  #queueInstant(): void {
+    const n = this.#instantSinks.length;
+    if (n === 0) return;
+    const windowMs = spreadWindowMs(n, this.#stepWallMs);
+    const base = this.#timeBase.toWallMs(this.#instantAtMs);
+    for (let p = 0; p < n; p++) {
+      this.#outbox.pushToken(
+        this.#instantSinks[p]!,
+        this.#instantIndex[p]!,
+        base + (windowMs * p) / n,
+      );
     }
+    this.#instantSinks = [];
+    this.#instantIndex = [];
+    this.#instantAtMs = NaN;
   }
 }

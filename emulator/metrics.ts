@@ -1,6 +1,8 @@
 /**
- * The vLLM metric surface (names, types, labels and buckets of vLLM v1's Prometheus logger) on a
- * prom-client registry of its own: no default process metrics, which do not work under Deno.
+ * The vLLM metric surface (names, types, labels and buckets of vLLM v1's Prometheus logger),
+ * kept in plain numbers and typed arrays (emulator/exposition.ts) rather than prom-client: an
+ * observation allocates nothing and a scrape renders in well under a millisecond, even while
+ * thousands of streams decode.
  *
  * Gauges read the engine when scraped, so a scrape always sees the engine's current state.
  * Latency histograms are fed from engine events in engine time: TTFT from arrival (queue
@@ -8,8 +10,16 @@
  *
  * @module
  */
-import { Counter, Gauge, Histogram, Registry } from "prom-client";
 import type { EngineStats, FinishReason, SequenceTiming } from "./engine/types.ts";
+import {
+  CounterFamily,
+  type CounterSeries,
+  Exposition,
+  GaugeFamily,
+  HistogramFamily,
+  type HistogramSeries,
+  type Labels,
+} from "./exposition.ts";
 import {
   buckets125,
   ITERATION_TOKEN_BUCKETS as ITER,
@@ -26,15 +36,25 @@ export interface VllmMetricsOptions {
   readonly maxModelLen: number;
   readonly blockSize: number;
   readonly numGpuBlocks: number;
+  /** Whether the engine caches prompt prefixes (the `enable_prefix_caching` label). */
+  readonly prefixCaching?: boolean;
   /** Also export the deprecated names (`gpu_cache_usage_perc`, `time_per_output_token_seconds`). */
   readonly deprecatedAliases: boolean;
   /** Reads the engine's gauges at scrape time. */
   readonly stats: () => EngineStats;
 }
 
+/** LoRA adapters in use, as vLLM's `lora_requests_info` shows them. */
+export interface LoraInfo {
+  readonly maxLoras: number;
+  readonly running: readonly string[];
+  readonly waiting: readonly string[];
+  /** When the state was seen (seconds since the epoch): the gauge's value. */
+  readonly atSec: number;
+}
+
 /** Feeds and exposes the metrics. */
 export interface VllmMetrics {
-  readonly registry: Registry;
   /** A token was produced: index 0 observes TTFT (gap = since arrival), later ones ITL. */
   observeToken(index: number, gapMs: number): void;
   /** A decode step started with `batch` sequences after `prefillTokens` prefilled tokens. */
@@ -49,38 +69,43 @@ export interface VllmMetrics {
   observeInjectedFailure(type: string): void;
   /** How late the step timer fired (ms; not a vLLM metric). */
   setTimerLag(ms: number): void;
+  /** How late a token was written after its model time (wall ms; not a vLLM metric). */
+  observeDeliveryLag(ms: number): void;
+  /** Records the LoRA adapters running and waiting (a new `lora_requests_info` series). */
+  setLoraInfo(info: LoraInfo): void;
   /** The exposition text. */
-  text(): Promise<string>;
+  text(): string;
   readonly contentType: string;
 }
 
-/** Creates the registry and every metric, with series pre-created at zero. */
-export function createVllmMetrics(options: VllmMetricsOptions): VllmMetrics {
-  const registry = new Registry();
+/** Most `lora_requests_info` series kept (vLLM keeps every combination ever seen). */
+export const MAX_LORA_INFO_SERIES = 32;
+
+type Hist = (name: string, help: string, buckets: readonly number[]) => HistogramSeries;
+type Count = (name: string, help: string) => CounterSeries;
+
+interface Builders {
+  readonly exp: Exposition;
+  readonly labels: Labels;
+  readonly hist: Hist;
+  readonly count: Count;
+}
+
+function builders(options: VllmMetricsOptions): Builders {
+  const exp = new Exposition();
   const labels = { model_name: options.modelName, engine: options.engineLabel };
-  const labelNames = ["model_name", "engine"] as const;
-  const registers = [registry];
-  function gauge(name: string, help: string, read: (s: EngineStats) => number): void {
-    new Gauge({
-      name,
-      help,
-      labelNames,
-      registers,
-      collect() {
-        this.set(labels, read(options.stats()));
-      },
-    });
-  }
-  function histogram(name: string, help: string, buckets: readonly number[]) {
-    const h = new Histogram({ name, help, labelNames, registers, buckets: [...buckets] });
-    h.zero(labels); // series exist before the first observation, as in vLLM
-    return h.labels(labels);
-  }
-  function counter(name: string, help: string) {
-    const c = new Counter({ name, help, labelNames, registers }).labels(labels);
-    c.inc(0);
-    return c;
-  }
+  return {
+    exp,
+    labels,
+    hist: (name, help, buckets) =>
+      exp.add(new HistogramFamily(`vllm:${name}`, help, buckets)).series(labels),
+    count: (name, help) => exp.add(new CounterFamily(name, help)).series(labels),
+  };
+}
+
+function addGauges(b: Builders, options: VllmMetricsOptions): void {
+  const gauge = (name: string, help: string, read: (s: EngineStats) => number) =>
+    b.exp.add(new GaugeFamily(name, help)).track(b.labels, () => read(options.stats()));
   gauge(
     "vllm:num_requests_running",
     "Number of requests in model execution batches.",
@@ -103,129 +128,187 @@ export function createVllmMetrics(options: VllmMetricsOptions): VllmMetrics {
       (s) => s.kvUsage01,
     );
   }
-  const cacheInfo = new Gauge({
-    name: "vllm:cache_config_info",
-    help: "Information of the LLMEngine CacheConfig.",
-    labelNames: [
-      "block_size",
-      "num_gpu_blocks",
-      "cache_dtype",
-      "enable_prefix_caching",
-      "gpu_memory_utilization",
-      "engine",
-    ],
-    registers,
-  });
-  cacheInfo.set({
-    block_size: String(options.blockSize),
-    num_gpu_blocks: String(options.numGpuBlocks),
-    cache_dtype: "auto",
-    enable_prefix_caching: "False",
-    gpu_memory_utilization: "0.9",
-    engine: options.engineLabel,
-  }, 1);
-  const success = new Counter({
-    name: "vllm:request_success_total",
-    help: "Count of successfully processed requests.",
-    labelNames: ["model_name", "engine", "finished_reason"],
-    registers,
-  });
-  for (const reason of ["stop", "length", "abort"]) {
-    success.inc({ ...labels, finished_reason: reason }, 0);
-  }
-  const promptTotal = counter("vllm:prompt_tokens_total", "Number of prefill tokens processed.");
-  const genTotal = counter("vllm:generation_tokens_total", "Number of generation tokens.");
-  const preemptions = counter("vllm:num_preemptions_total", "Cumulative number of preemptions.");
-  const prefixQueries = counter(
-    "vllm:prefix_cache_queries_total",
-    "Prefix cache queries (tokens).",
+  b.exp.add(new GaugeFamily("vllm:cache_config_info", "Information of the LLMEngine CacheConfig."))
+    .set({
+      block_size: String(options.blockSize),
+      num_gpu_blocks: String(options.numGpuBlocks),
+      cache_dtype: "auto",
+      enable_prefix_caching: options.prefixCaching ? "True" : "False",
+      gpu_memory_utilization: "0.9",
+      engine: options.engineLabel,
+    }, 1);
+}
+
+interface Counters {
+  readonly success: Readonly<Record<FinishReason, CounterSeries>>;
+  readonly promptTotal: CounterSeries;
+  readonly genTotal: CounterSeries;
+  readonly preemptions: CounterSeries;
+  readonly prefixQueries: CounterSeries;
+  readonly prefixHits: CounterSeries;
+}
+
+function addCounters(b: Builders): Counters {
+  const success = b.exp.add(
+    new CounterFamily("vllm:request_success_total", "Count of successfully processed requests."),
   );
-  counter("vllm:prefix_cache_hits_total", "Prefix cache hits (tokens); always 0 here.");
-  const h = (name: string, help: string, buckets: readonly number[]) =>
-    histogram(`vllm:${name}`, help, buckets);
-  const ttft = h("time_to_first_token_seconds", "Time to first token in seconds.", TTFT);
-  const itl = h("inter_token_latency_seconds", "Inter-token latency in seconds.", ITL);
-  const tpotAlias = options.deprecatedAliases
-    ? h("time_per_output_token_seconds", "Deprecated alias of inter_token_latency_seconds.", ITL)
-    : undefined;
-  const reqTpot = h(
-    "request_time_per_output_token_seconds",
-    "Decode time per token, per request.",
-    ITL,
-  );
-  const e2e = h("e2e_request_latency_seconds", "End-to-end request latency in seconds.", REQ);
-  const queue = h("request_queue_time_seconds", "Time spent WAITING in seconds.", REQ);
-  const inference = h("request_inference_time_seconds", "Time spent RUNNING in seconds.", REQ);
-  const prefill = h("request_prefill_time_seconds", "Time spent in PREFILL in seconds.", REQ);
-  const decode = h("request_decode_time_seconds", "Time spent in DECODE in seconds.", REQ);
-  const tok = buckets125(options.maxModelLen);
-  const promptHist = h("request_prompt_tokens", "Prompt tokens per request.", tok);
-  const genHist = h("request_generation_tokens", "Generated tokens per request.", tok);
-  const maxGenHist = h(
-    "request_max_num_generation_tokens",
-    "Max generation tokens per request.",
-    tok,
-  );
-  const maxTokensHist = h("request_params_max_tokens", "The max_tokens request parameter.", tok);
-  const nHist = h("request_params_n", "The n request parameter.", N_BUCKETS);
-  const iterTokens = h("iteration_tokens_total", "Tokens per engine step.", ITER);
-  const injected = new Counter({
-    name: "wva_emulator_injected_failures_total",
-    help: "Failures injected by the emulator (not a vLLM metric).",
-    labelNames: ["type"],
-    registers,
-  });
-  const lag = new Gauge({
-    name: "wva_emulator_timer_lag_seconds",
-    help: "How late the emulator's step timer last fired (not a vLLM metric).",
-    registers,
-  });
+  const bySuccess = (r: FinishReason) => success.series({ ...b.labels, finished_reason: r });
   return {
-    registry,
-    contentType: registry.contentType,
+    success: { stop: bySuccess("stop"), length: bySuccess("length"), abort: bySuccess("abort") },
+    promptTotal: b.count("vllm:prompt_tokens_total", "Number of prefill tokens processed."),
+    genTotal: b.count("vllm:generation_tokens_total", "Number of generation tokens."),
+    preemptions: b.count("vllm:num_preemptions_total", "Cumulative number of preemptions."),
+    prefixQueries: b.count("vllm:prefix_cache_queries_total", "Prefix cache queries (tokens)."),
+    prefixHits: b.count("vllm:prefix_cache_hits_total", "Prefix cache hits (tokens)."),
+  };
+}
+
+interface Histograms {
+  readonly ttft: HistogramSeries;
+  readonly itl: HistogramSeries;
+  readonly tpotAlias: HistogramSeries | undefined;
+  readonly reqTpot: HistogramSeries;
+  readonly e2e: HistogramSeries;
+  readonly queue: HistogramSeries;
+  readonly inference: HistogramSeries;
+  readonly prefill: HistogramSeries;
+  readonly decode: HistogramSeries;
+  readonly promptTokens: HistogramSeries;
+  readonly genTokens: HistogramSeries;
+  readonly maxGenTokens: HistogramSeries;
+  readonly maxTokensParam: HistogramSeries;
+  readonly nParam: HistogramSeries;
+  readonly iterTokens: HistogramSeries;
+}
+
+function addHistograms(b: Builders, options: VllmMetricsOptions): Histograms {
+  const h = b.hist;
+  const tok = buckets125(options.maxModelLen);
+  return {
+    ttft: h("time_to_first_token_seconds", "Time to first token in seconds.", TTFT),
+    itl: h("inter_token_latency_seconds", "Inter-token latency in seconds.", ITL),
+    tpotAlias: options.deprecatedAliases
+      ? h("time_per_output_token_seconds", "Deprecated alias of inter_token_latency_seconds.", ITL)
+      : undefined,
+    reqTpot: h("request_time_per_output_token_seconds", "Decode time per token, per request.", ITL),
+    e2e: h("e2e_request_latency_seconds", "End-to-end request latency in seconds.", REQ),
+    queue: h("request_queue_time_seconds", "Time spent WAITING in seconds.", REQ),
+    inference: h("request_inference_time_seconds", "Time spent RUNNING in seconds.", REQ),
+    prefill: h("request_prefill_time_seconds", "Time spent in PREFILL in seconds.", REQ),
+    decode: h("request_decode_time_seconds", "Time spent in DECODE in seconds.", REQ),
+    promptTokens: h("request_prompt_tokens", "Prompt tokens per request.", tok),
+    genTokens: h("request_generation_tokens", "Generated tokens per request.", tok),
+    maxGenTokens: h(
+      "request_max_num_generation_tokens",
+      "Max generation tokens per request.",
+      tok,
+    ),
+    maxTokensParam: h("request_params_max_tokens", "The max_tokens request parameter.", tok),
+    nParam: h("request_params_n", "The n request parameter.", N_BUCKETS),
+    iterTokens: h("iteration_tokens_total", "Tokens per engine step.", ITER),
+  };
+}
+
+interface Extras {
+  readonly injected: CounterFamily;
+  readonly lag: { ms: number };
+  readonly lora: GaugeFamily;
+  readonly delivery: HistogramSeries;
+}
+
+/** Buckets of the token delivery lag (s). */
+const DELIVERY_LAG_BUCKETS_SEC = [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5];
+
+function addExtras(b: Builders): Extras {
+  const lora = b.exp.add(
+    new GaugeFamily("vllm:lora_requests_info", "Running stats on lora requests."),
+  );
+  const injected = b.exp.add(
+    new CounterFamily(
+      "wva_emulator_injected_failures_total",
+      "Failures injected by the emulator (not a vLLM metric).",
+    ),
+  );
+  const lag = { ms: 0 };
+  b.exp.add(
+    new GaugeFamily(
+      "wva_emulator_timer_lag_seconds",
+      "How late the emulator's step timer last fired (not a vLLM metric).",
+    ),
+  ).track({}, () => lag.ms / 1000);
+  const delivery = b.exp.add(
+    new HistogramFamily(
+      "wva_emulator_token_delivery_lag_seconds",
+      "How late tokens were written after their scheduled time (not a vLLM metric).",
+      DELIVERY_LAG_BUCKETS_SEC,
+    ),
+  ).series({});
+  return { injected, lag, lora, delivery };
+}
+
+function observeFinished(h: Histograms, t: SequenceTiming, maxTokens: number | undefined): void {
+  h.e2e.observe((t.finishedMs - t.arrivalMs) / 1000);
+  h.queue.observe((t.scheduledMs - t.arrivalMs) / 1000);
+  h.inference.observe((t.lastTokenMs - t.scheduledMs) / 1000);
+  h.prefill.observe((t.firstTokenMs - t.scheduledMs) / 1000);
+  h.decode.observe((t.lastTokenMs - t.firstTokenMs) / 1000);
+  const tpotSec = t.generatedTokens > 1
+    ? (t.lastTokenMs - t.firstTokenMs) / 1000 / (t.generatedTokens - 1)
+    : 0;
+  h.reqTpot.observe(tpotSec);
+  h.promptTokens.observe(t.promptTokens);
+  h.genTokens.observe(t.generatedTokens);
+  h.maxGenTokens.observe(maxTokens ?? t.generatedTokens);
+  if (maxTokens !== undefined) h.maxTokensParam.observe(maxTokens);
+}
+
+/** Creates every metric, with series pre-created at zero (as vLLM does). */
+export function createVllmMetrics(options: VllmMetricsOptions): VllmMetrics {
+  const b = builders(options);
+  addGauges(b, options);
+  const c = addCounters(b);
+  const h = addHistograms(b, options);
+  const x = addExtras(b);
+  return {
+    contentType: Exposition.contentType,
     observeToken(index, gapMs) {
       if (index === 0) {
-        ttft.observe(gapMs / 1000);
+        h.ttft.observe(gapMs / 1000);
         return;
       }
-      itl.observe(gapMs / 1000);
-      tpotAlias?.observe(gapMs / 1000);
+      h.itl.observe(gapMs / 1000);
+      h.tpotAlias?.observe(gapMs / 1000);
     },
     observeStep(batch, prefillTokens) {
-      iterTokens.observe(batch + prefillTokens);
+      h.iterTokens.observe(batch + prefillTokens);
     },
     observeFinish(reason, t, maxTokens) {
-      success.inc({ ...labels, finished_reason: reason });
-      promptTotal.inc(t.promptTokens);
-      genTotal.inc(t.generatedTokens);
-      if (t.scheduledMs >= 0) prefixQueries.inc(t.promptTokens);
-      if (reason === "abort") return;
-      e2e.observe((t.finishedMs - t.arrivalMs) / 1000);
-      queue.observe((t.scheduledMs - t.arrivalMs) / 1000);
-      inference.observe((t.lastTokenMs - t.scheduledMs) / 1000);
-      prefill.observe((t.firstTokenMs - t.scheduledMs) / 1000);
-      decode.observe((t.lastTokenMs - t.firstTokenMs) / 1000);
-      const tpotSec = t.generatedTokens > 1
-        ? (t.lastTokenMs - t.firstTokenMs) / 1000 / (t.generatedTokens - 1)
-        : 0;
-      reqTpot.observe(tpotSec);
-      promptHist.observe(t.promptTokens);
-      genHist.observe(t.generatedTokens);
-      maxGenHist.observe(maxTokens ?? t.generatedTokens);
-      if (maxTokens !== undefined) maxTokensHist.observe(maxTokens);
+      c.success[reason].inc();
+      c.promptTotal.inc(t.promptTokens);
+      c.genTotal.inc(t.generatedTokens);
+      if (t.scheduledMs >= 0) {
+        c.prefixQueries.inc(t.promptTokens);
+        c.prefixHits.inc(t.cachedPromptTokens);
+      }
+      if (reason !== "abort") observeFinished(h, t, maxTokens);
     },
-    observeRequest(n) {
-      nHist.observe(n);
-    },
-    observePreemption() {
-      preemptions.inc();
-    },
-    observeInjectedFailure(type) {
-      injected.inc({ type });
-    },
+    observeRequest: (n) => h.nParam.observe(n),
+    observePreemption: () => c.preemptions.inc(),
+    observeInjectedFailure: (type) => x.injected.series({ type }).inc(),
     setTimerLag(ms) {
-      lag.set(ms / 1000);
+      x.lag.ms = ms;
     },
-    text: () => registry.metrics(),
+    observeDeliveryLag: (ms) => x.delivery.observe(ms / 1000),
+    setLoraInfo(info) {
+      const labels = {
+        max_lora: String(info.maxLoras),
+        running_lora_adapters: info.running.join(","),
+        waiting_lora_adapters: info.waiting.join(","),
+      };
+      x.lora.remove(labels); // re-added last, so trimming drops the oldest combinations
+      x.lora.set(labels, info.atSec);
+      x.lora.trimTo(MAX_LORA_INFO_SERIES);
+    },
+    text: () => b.exp.render(),
   };
 }

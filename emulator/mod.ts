@@ -1,7 +1,8 @@
 /**
  * Emulator mode: a vLLM-compatible server (OpenAI chat/completions API with SSE streaming,
- * `/v1/models`, health, readiness and `vllm:` Prometheus metrics) whose latency follows a
- * batch-dependent model instead of a GPU. See docs/emulator.md.
+ * `/v1/responses`, `/v1/models`, tokenization, health, readiness, `/openapi.json` and `vllm:`
+ * Prometheus metrics) whose latency follows a batch-dependent model instead of a GPU. See
+ * docs/emulator.md.
  *
  * - `startEmulator(options?, runtime?)` binds a port and returns a handle with `url`, `drain()`
  *   and `stop()`.
@@ -10,7 +11,12 @@
  *
  * @module
  */
-export { createEmulatorApp, EMULATOR_VERSION, type EmulatorAppDeps } from "./app.ts";
+export {
+  createEmulatorApp,
+  EMULATED_VLLM_VERSION,
+  EMULATOR_VERSION,
+  type EmulatorAppDeps,
+} from "./app.ts";
 export {
   AdminPatchSchema,
   type EmulatorConfig,
@@ -25,3 +31,5 @@ export { EmulatorCore } from "./core.ts";
 export { FAILURE_HEADER } from "./http/failure.ts";
 export { PRESET_NAMES, type PresetName, PRESETS } from "./presets.ts";
 export { type EmulatorHandle, type EmulatorRuntime, startEmulator } from "./serve.ts";
+export { createTimeBase, REAL_TIME, type TimeBase } from "./time_base.ts";
+export { type LoraAdapter, ServedModels } from "./models.ts";

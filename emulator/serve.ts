@@ -10,6 +10,7 @@ import { createEmulatorApp } from "./app.ts";
 import { type EmulatorConfig, type EmulatorOptions, resolveEmulatorConfig } from "./config.ts";
 import { EmulatorCore } from "./core.ts";
 import { preciseClock } from "./precise_clock.ts";
+import type { TimeBase } from "./time_base.ts";
 
 /** Runtime collaborators of {@linkcode startEmulator}. */
 export interface EmulatorRuntime {
@@ -19,6 +20,8 @@ export interface EmulatorRuntime {
   readonly signal?: AbortSignal;
   /** @default no logging */
   readonly logger?: Logger;
+  /** Model time versus wall time (emulator/time_base.ts). @default real time */
+  readonly timeBase?: TimeBase;
 }
 
 /** A running emulator. */
@@ -63,12 +66,18 @@ export function startEmulator(
 function serve(options: EmulatorOptions, runtime: EmulatorRuntime): EmulatorHandle {
   const config = resolveEmulatorConfig({ port: 0, ...options });
   const logger = runtime.logger ?? NULL_LOGGER;
-  const core = new EmulatorCore(config, { clock: runtime.clock ?? preciseClock, logger });
+  const core = new EmulatorCore(config, {
+    clock: runtime.clock ?? preciseClock,
+    logger,
+    ...(runtime.timeBase ? { timeBase: runtime.timeBase } : {}),
+  });
   const app = createEmulatorApp({ core });
   const serverAbort = new AbortController();
   const server = Deno.serve({
     hostname: config.host,
     port: config.port,
+    // Deno's default listen backlog is 511; a burst of thousands of connections overflows it.
+    tcpBacklog: config.listenBacklog,
     signal: serverAbort.signal,
     onListen: () => {},
   }, app.fetch);

@@ -1,347 +1,292 @@
 /**
- * Benchmark of one `wva emulator` process on loopback (bounded: about a minute by default).
+ * Benchmark of one `wva emulator` process on loopback, with every client in its own process
+ * (scripts/lib/bench_clients.ts, or `wrk`), printed side by side with the model and with the
+ * llm-d-inference-sim figures of issue 16 (v0.10.2, same machine type).
  *
- * 1. ITL accuracy: N concurrent streams (default 1, 64, 512, 2000) against the A100 preset
- *    (alpha 20.58 ms, beta 0.41 ms). Each stream asks for a fixed number of tokens; the
- *    client timestamps every token. In the window where all N streams are decoding, the
- *    batch is N, so the model's inter-token latency is alpha + beta·N; the measured mean gap
- *    is compared with it (error in %), with the p50/p99 gap as a ratio of the model.
- * 2. Throughput: closed-loop clients send short non-streaming completions (max_tokens 4,
- *    alpha 1 ms, beta 0) for a few seconds at several concurrencies; the best requests/s is
- *    the highest sustained rate.
+ * 1. Short requests: closed-loop `max_tokens: 1` completions at concurrency 64 and 256, zero
+ *    model latency, measured with `wrk` (Debian package; installed when missing and running as
+ *    root) or the Deno fallback client. Server CPU per request from /proc.
+ * 2. Streams: N concurrent streams (default 500, 1000, 2000, 4000) all connecting at once,
+ *    against step = 20 + 0.05·batch ms (the issue's model). Reported: time until every stream
+ *    has its first token, listen-queue overflows (TcpExt ListenOverflows, whole machine), the
+ *    mean inter-token gap where all N decode (from `--settle-ms` after the last first token)
+ *    against the model, p50/p99 gap over the model, `/metrics` latency p50/p99 from a separate
+ *    scraper process (every 100 ms over the middle half of the run), server CPU per 1,000 tokens
+ *    and peak RSS.
  *
- * The emulator runs in its own process (spawned from main.ts); this script is the load
- * generator (raw fetch + a byte scanner, no JSON parsing). CPU use of both processes and of
- * the whole machine (2 cores shared with other work) is printed with each figure.
+ * The machine load (`/proc/loadavg`) is printed with every row: on a shared machine the figures
+ * move with it.
  *
- * A second ITL row runs 2000 streams with a faster model (alpha 20 ms, beta 0.1 ms: a 220 ms
- * step, about 9,000 tokens/s) to load the server harder than the A100 preset does.
+ * Usage: deno run -A scripts/bench_emulator.ts [--streams 500,1000,2000,4000]
+ *        [--stream-seconds 12] [--settle-ms 1000] [--rate-concurrency 64,256] [--rate-seconds 5] [--no-wrk]
+ *        [--alpha 20] [--beta 0.05] [--sim PATH] [--json FILE]
  *
- * Usage: deno run -A scripts/bench_emulator.ts [--streams 1,64,512,2000] [--fast-streams 2000]
- *        [--fast-beta 0.1] [--max-tokens-time 6000] [--throughput-concurrency 16,64,256]
- *        [--throughput-sec 4] [--json FILE]
+ * `--sim PATH` also measures an llm-d-inference-sim binary at PATH with the same clients and
+ * the same model (see scripts/lib/bench_servers.ts), scenario by scenario.
  *
  * @module
  */
 import { parseArgs } from "node:util";
-import { freePort, waitForHttp } from "../tests/helpers/ports.ts";
 import { percentile } from "../src/core/util/stats.ts";
 import { processCpuTicks } from "./lib/proc.ts";
+import { formatReport, type RateRow, type StreamRow } from "./lib/bench_report.ts";
+import { type ServerKind, spawnServer } from "./lib/bench_servers.ts";
 
-const ROOT = new URL("../", import.meta.url).pathname;
-const A100 = { alphaMs: 20.58, betaMs: 0.41 };
+const CLIENTS = new URL("./lib/bench_clients.ts", import.meta.url).pathname;
 
-/** Latency model of one ITL scenario. */
-interface Model {
+/** Runs a client process and parses the JSON it prints. */
+async function runClient<T>(args: readonly string[]): Promise<T> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", CLIENTS, ...args],
+    stdout: "piped",
+    stderr: "inherit",
+  }).output();
+  if (!out.success) throw new Error(`client ${args[0]} exited with ${out.code}`);
+  return JSON.parse(new TextDecoder().decode(out.stdout)) as T;
+}
+
+function loadavg(): string {
+  return Deno.readTextFileSync("/proc/loadavg").split(" ").slice(0, 3).join(" ");
+}
+
+/** TcpExt ListenOverflows of the whole machine. */
+function listenOverflows(): number {
+  const lines = Deno.readTextFileSync("/proc/net/netstat").split("\n");
+  for (let i = 0; i + 1 < lines.length; i += 2) {
+    if (!lines[i]!.startsWith("TcpExt:")) continue;
+    const keys = lines[i]!.split(/\s+/), values = lines[i + 1]!.split(/\s+/);
+    return Number(values[keys.indexOf("ListenOverflows")] ?? 0);
+  }
+  return 0;
+}
+
+function peakRssMb(pid: number): number {
+  const m = Deno.readTextFileSync(`/proc/${pid}/status`).match(/VmHWM:\s+(\d+) kB/);
+  return m ? Number(m[1]) / 1024 : 0;
+}
+
+async function haveWrk(allowInstall: boolean): Promise<boolean> {
+  const probe = () =>
+    new Deno.Command("sh", { args: ["-c", "command -v wrk"], stdout: "null" }).output()
+      .then((o) => o.success);
+  if (await probe()) return true;
+  if (!allowInstall || Deno.uid() !== 0) return false;
+  console.error("installing wrk (Debian package) for the short-request figures");
+  await new Deno.Command("apt-get", { args: ["install", "-y", "wrk"], stdout: "null" }).output();
+  return await probe();
+}
+
+const WRK_SCRIPT = `wrk.method = "POST"
+wrk.body = '{"model":"wva-bench","prompt":"short","max_tokens":1,"ignore_eos":true}'
+wrk.headers["Content-Type"] = "application/json"
+`;
+
+async function wrkRate(url: string, concurrency: number, seconds: number): Promise<number> {
+  const script = await Deno.makeTempFile({ suffix: ".lua" });
+  await Deno.writeTextFile(script, WRK_SCRIPT);
+  const out = await new Deno.Command("wrk", {
+    args: ["-t1", `-c${concurrency}`, `-d${seconds}s`, "-s", script, `${url}/v1/completions`],
+    stdout: "piped",
+  }).output();
+  await Deno.remove(script);
+  const text = new TextDecoder().decode(out.stdout);
+  if (/Non-2xx/.test(text)) throw new Error(`wrk saw errors:\n${text}`);
+  return Number(text.match(/Requests\/sec:\s+([\d.]+)/)?.[1] ?? NaN);
+}
+
+function serverName(kind: ServerKind): string {
+  return kind.kind === "wva" ? "wva" : "sim";
+}
+
+async function rateScenario(
+  kind: ServerKind,
+  concurrency: number,
+  o: { readonly seconds: number; readonly useWrk: boolean },
+): Promise<RateRow> {
+  const { seconds, useWrk } = o;
+  const emu = await spawnServer(kind, {
+    alphaMs: 1,
+    betaMs: 0,
+    maxNumSeqs: 1024,
+    maxWaiting: 10_000,
+    maxModelLen: 4096,
+  });
+  try {
+    const measure = () =>
+      useWrk ? wrkRate(emu.url, concurrency, seconds) : runClient<{ requestsPerSec: number }>([
+        "requests",
+        emu.url,
+        String(concurrency),
+        String(seconds),
+      ]).then((r) => r.requestsPerSec);
+    await (useWrk ? wrkRate(emu.url, concurrency, 1) : Promise.resolve(0)); // warm-up
+    const load = loadavg();
+    const c0 = processCpuTicks(emu.pid);
+    const rps = await measure();
+    const cpuSec = (processCpuTicks(emu.pid) - c0) / 100;
+    const cpuPerRequestMs = (1000 * cpuSec) / Math.max(1, rps * seconds);
+    return {
+      server: serverName(kind),
+      concurrency,
+      requestsPerSec: rps,
+      cpuPerRequestMs,
+      client: useWrk ? "wrk" : "deno",
+      load,
+    };
+  } finally {
+    await emu.stop();
+  }
+}
+
+interface StreamOptions {
   readonly alphaMs: number;
   readonly betaMs: number;
+  readonly seconds: number;
+  /** Gaps are measured from this long after every stream decodes (ms). */
+  readonly settleMs: number;
 }
 
-interface Emulator {
-  readonly url: string;
-  readonly pid: number;
-  stop(): Promise<void>;
-}
-
-async function spawnEmulator(flags: readonly string[]): Promise<Emulator> {
-  const port = freePort();
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-A",
-      "main.ts",
-      "emulator",
-      "--port",
-      String(port),
-      "--log-level",
-      "warn",
-      ...flags,
-    ],
-    cwd: ROOT,
-    stdout: "null",
-    stderr: "inherit",
-  }).spawn();
-  const url = `http://127.0.0.1:${port}`;
-  await waitForHttp(`${url}/health/ready`, 30_000);
+/**
+ * Gap statistics over the window where every stream decodes, starting `settleMs` after the last
+ * stream's first token (the server catches up after the connection burst).
+ */
+function gapStats(times: Float64Array, n: number, tokens: number, settleMs: number) {
+  let allDecoding = -Infinity, end = Infinity;
+  for (let s = 0; s < n; s++) {
+    allDecoding = Math.max(allDecoding, times[s * tokens]!);
+    end = Math.min(end, times[s * tokens + tokens - 1]!);
+  }
+  const start = Math.min(allDecoding + settleMs, end);
+  const means: number[] = [], gaps: number[] = [];
+  for (let s = 0; s < n; s++) {
+    let first = -1, last = -1, count = 0, prev = -1;
+    for (let i = 0; i < tokens; i++) {
+      const t = times[s * tokens + i]!;
+      if (t < start || t > end) continue;
+      if (first < 0) first = t;
+      if (prev >= 0) gaps.push(t - prev);
+      prev = last = t;
+      count++;
+    }
+    if (count >= 2) means.push((last - first) / (count - 1));
+  }
+  const mean = means.reduce((a, b) => a + b, 0) / Math.max(1, means.length);
   return {
-    url,
-    pid: child.pid,
-    async stop() {
-      child.kill("SIGTERM");
-      await child.status;
-    },
+    allDecoding,
+    mean,
+    p50: percentile(gaps, 50),
+    p99: percentile(gaps, 99),
+    windowMs: end - start,
   };
 }
 
-function flagArgs(flags: Readonly<Record<string, number>>): string[] {
-  return Object.entries(flags).flatMap(([k, v]) => [`--${k}`, String(v)]);
-}
-
-/** CPU ticks (1/100 s) of a process, and busy/total ticks of the machine. */
-function cpuTicks(pid: number): { proc: number; busy: number; total: number } {
-  const proc = processCpuTicks(pid);
-  const cpu = Deno.readTextFileSync("/proc/stat").split("\n")[0]!.trim().split(/\s+/).slice(1).map(
-    Number,
-  );
-  const idle = cpu[3]! + (cpu[4] ?? 0);
-  const total = cpu.reduce((a, b) => a + b, 0);
-  return { proc, busy: total - idle, total };
-}
-
-interface CpuUse {
-  readonly emulatorPct: number;
-  readonly clientPct: number;
-  /** Share of all cores busy (100 % = every core busy). */
-  readonly machinePct: number;
-}
-
-async function measureCpu<T>(
-  emuPid: number,
-  fn: () => Promise<T>,
-): Promise<{ result: T; cpu: CpuUse }> {
-  const e0 = cpuTicks(emuPid), c0 = cpuTicks(Deno.pid), t0 = performance.now();
-  const result = await fn();
-  const e1 = cpuTicks(emuPid), c1 = cpuTicks(Deno.pid), sec = (performance.now() - t0) / 1000;
-  return {
-    result,
-    cpu: {
-      emulatorPct: (e1.proc - e0.proc) / sec,
-      clientPct: (c1.proc - c0.proc) / sec,
-      machinePct: (100 * (e1.busy - e0.busy)) / Math.max(1, e1.total - e0.total),
-    },
-  };
-}
-
-/** Streams one completion and returns the arrival time of each token frame. */
-async function streamTokens(url: string, maxTokens: number): Promise<Float64Array> {
-  const res = await fetch(`${url}/v1/completions`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ prompt: "bench", max_tokens: maxTokens, stream: true }),
+async function streamScenario(kind: ServerKind, n: number, o: StreamOptions): Promise<StreamRow> {
+  const modelItlMs = o.alphaMs + o.betaMs * n;
+  const tokens = Math.max(20, Math.ceil((o.seconds * 1000) / modelItlMs));
+  const emu = await spawnServer(kind, {
+    alphaMs: o.alphaMs,
+    betaMs: o.betaMs,
+    maxNumSeqs: n,
+    maxWaiting: n,
+    maxModelLen: tokens + 64,
+    kvCacheBlocks: Math.ceil(((tokens + 64) * n) / 16) + 64,
   });
-  if (!res.ok || !res.body) throw new Error(`HTTP ${res.status}: ${await res.text()}`);
-  const times = new Float64Array(maxTokens);
-  const reader = res.body.getReader();
-  let frames = 0, prevNewline = false;
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    const now = performance.now();
-    for (let i = 0; i < value.length; i++) {
-      if (value[i] !== 10) {
-        prevNewline = false;
-        continue;
-      }
-      if (prevNewline) {
-        if (frames < maxTokens) times[frames] = now;
-        frames++;
-        prevNewline = false;
-      } else prevNewline = true;
-    }
-  }
-  if (frames < maxTokens) throw new Error(`stream ended after ${frames} of ${maxTokens} frames`);
-  return times;
-}
-
-interface ItlResult {
-  readonly model: Model;
-  readonly streams: number;
-  readonly tokensPerStream: number;
-  readonly modelItlMs: number;
-  readonly meanItlMs: number;
-  readonly errorPct: number;
-  readonly p50Ratio: number;
-  readonly p99Ratio: number;
-  readonly windowMs: number;
-  readonly rampMs: number;
-  readonly tokensPerSec: number;
-  readonly cpu: CpuUse;
-}
-
-async function itlScenario(n: number, model: Model, budgetMs: number): Promise<ItlResult> {
-  const modelItlMs = model.alphaMs + model.betaMs * n;
-  const tokens = Math.max(20, Math.ceil(budgetMs / modelItlMs));
-  const emu = await spawnEmulator(flagArgs({
-    alpha: model.alphaMs,
-    beta: model.betaMs,
-    gamma: 0,
-    delta: 0,
-    "max-num-seqs": Math.max(256, n),
-    "max-waiting-queue": n,
-    "max-model-len": tokens + 64,
-    "kv-cache-blocks": Math.ceil(((tokens + 64) * n) / 16) + 64,
-  }));
+  const out = await Deno.makeTempFile({ suffix: ".f64" });
   try {
-    const t0 = performance.now();
-    const { result: runs, cpu } = await measureCpu(
-      emu.pid,
-      () => Promise.all(Array.from({ length: n }, () => streamTokens(emu.url, tokens))),
-    );
-    const start = Math.max(...runs.map((t) => t[0]!));
-    const end = Math.min(...runs.map((t) => t[t.length - 1]!));
-    const perStream: number[] = [], gaps: number[] = [];
-    for (const t of runs) {
-      const inside = Array.from(t).filter((x) => x >= start && x <= end);
-      if (inside.length < 2) continue;
-      perStream.push((inside.at(-1)! - inside[0]!) / (inside.length - 1));
-      for (let i = 1; i < inside.length; i++) gaps.push(inside[i]! - inside[i - 1]!);
-    }
-    const meanItlMs = perStream.reduce((a, b) => a + b, 0) / Math.max(1, perStream.length);
-    const totalSec = (Math.max(...runs.map((t) => t[t.length - 1]!)) - t0) / 1000;
+    const startAt = performance.timeOrigin + performance.now() + 1500;
+    const runMs = tokens * modelItlMs;
+    const overflow0 = listenOverflows(), cpu0 = processCpuTicks(emu.pid), load = loadavg();
+    // The scraper covers the middle half of the run, when every stream decodes.
+    const scraping = runClient<{ latencies: number[]; failures: number }>([
+      "scrape",
+      emu.url,
+      "100",
+      String(Math.max(1000, runMs * 0.5)),
+      String(startAt + runMs * 0.25),
+    ]).catch(() => ({ latencies: [], failures: -1 }));
+    const streaming = runClient<{ failures: number; firstError: string | null }>([
+      "streams",
+      emu.url,
+      String(n),
+      String(tokens),
+      String(startAt),
+      out,
+    ]);
+    const [client, scrape] = await Promise.all([streaming, scraping]);
+    const cpuSec = (processCpuTicks(emu.pid) - cpu0) / 100;
+    const rssMb = peakRssMb(emu.pid);
+    const times = new Float64Array((await Deno.readFile(out)).buffer);
+    const g = gapStats(times, n, tokens, o.settleMs);
+    let lastToken = 0;
+    for (const t of times) lastToken = Math.max(lastToken, t);
     return {
-      model,
+      server: serverName(kind),
       streams: n,
-      tokensPerStream: tokens,
+      tokens,
       modelItlMs,
-      meanItlMs,
-      errorPct: (100 * (meanItlMs - modelItlMs)) / modelItlMs,
-      p50Ratio: percentile(gaps, 50) / modelItlMs,
-      p99Ratio: percentile(gaps, 99) / modelItlMs,
-      windowMs: end - start,
-      rampMs: start - t0,
-      tokensPerSec: (n * tokens) / totalSec,
-      cpu,
+      meanItlMs: g.mean,
+      p50Ratio: g.p50 / modelItlMs,
+      p99Ratio: g.p99 / modelItlMs,
+      allDecodingMs: g.allDecoding - startAt,
+      windowMs: g.windowMs,
+      listenOverflows: listenOverflows() - overflow0,
+      failures: client.failures,
+      firstError: client.firstError,
+      scrapeP50Ms: percentile(scrape.latencies, 50),
+      scrapeP99Ms: percentile(scrape.latencies, 99),
+      scrapes: scrape.latencies.length,
+      cpuPer1kTokensSec: (1000 * cpuSec) / (n * tokens),
+      peakRssMb: rssMb,
+      tokensPerSec: (n * tokens) / ((lastToken - startAt) / 1000),
+      load,
     };
   } finally {
     await emu.stop();
+    await Deno.remove(out);
   }
-}
-
-interface ThroughputResult {
-  readonly concurrency: number;
-  readonly requestsPerSec: number;
-  readonly errors: number;
-  readonly meanLatencyMs: number;
-  readonly cpu: CpuUse;
-}
-
-async function throughputScenario(concurrency: number, seconds: number): Promise<ThroughputResult> {
-  const emu = await spawnEmulator(flagArgs({
-    alpha: 1,
-    beta: 0,
-    gamma: 0,
-    delta: 0,
-    "max-num-seqs": 1024,
-    "max-waiting-queue": 10_000,
-  }));
-  const body = JSON.stringify({ prompt: "short", max_tokens: 4 });
-  let done = 0, errors = 0, latencySum = 0;
-  async function worker(until: number, count: boolean): Promise<void> {
-    while (performance.now() < until) {
-      const t = performance.now();
-      const res = await fetch(`${emu.url}/v1/completions`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body,
-      });
-      await res.arrayBuffer();
-      if (!count) continue;
-      if (res.ok) {
-        done++;
-        latencySum += performance.now() - t;
-      } else errors++;
-    }
-  }
-  try {
-    const warm = performance.now() + 500;
-    await Promise.all(Array.from({ length: concurrency }, () => worker(warm, false)));
-    const t0 = performance.now();
-    const { cpu } = await measureCpu(
-      emu.pid,
-      () =>
-        Promise.all(Array.from({ length: concurrency }, () => worker(t0 + seconds * 1000, true))),
-    );
-    const sec = (performance.now() - t0) / 1000;
-    return {
-      concurrency,
-      requestsPerSec: done / sec,
-      errors,
-      meanLatencyMs: latencySum / Math.max(1, done),
-      cpu,
-    };
-  } finally {
-    await emu.stop();
-  }
-}
-
-function fmt(x: number, digits = 1): string {
-  return x.toFixed(digits);
-}
-
-function cpuText(c: CpuUse): string {
-  return `emu ${fmt(c.emulatorPct, 0)}%/core, client ${fmt(c.clientPct, 0)}%/core, ` +
-    `machine ${fmt(c.machinePct, 0)}% busy`;
-}
-
-function itlRow(r: ItlResult): string {
-  const sign = r.errorPct >= 0 ? "+" : "";
-  return [
-    `${r.model.alphaMs}/${r.model.betaMs}`,
-    r.streams,
-    r.tokensPerStream,
-    fmt(r.modelItlMs, 2),
-    fmt(r.meanItlMs, 2),
-    `${sign}${fmt(r.errorPct, 2)}`,
-    fmt(r.p50Ratio, 3),
-    fmt(r.p99Ratio, 3),
-    fmt(r.tokensPerSec, 0),
-    fmt(r.rampMs, 0),
-    cpuText(r.cpu),
-  ].join(" | ");
 }
 
 async function main(args: readonly string[]): Promise<void> {
   const { values } = parseArgs({
     args: [...args],
     options: {
-      streams: { type: "string", default: "1,64,512,2000" },
-      "fast-streams": { type: "string", default: "2000" },
-      "fast-beta": { type: "string", default: "0.1" },
-      "max-tokens-time": { type: "string", default: "6000" },
-      "throughput-concurrency": { type: "string", default: "16,64,256" },
-      "throughput-sec": { type: "string", default: "4" },
+      streams: { type: "string", default: "500,1000,2000,4000" },
+      "stream-seconds": { type: "string", default: "12" },
+      "settle-ms": { type: "string", default: "1000" },
+      "rate-concurrency": { type: "string", default: "64,256" },
+      "rate-seconds": { type: "string", default: "5" },
+      "no-wrk": { type: "boolean", default: false },
+      alpha: { type: "string", default: "20" },
+      beta: { type: "string", default: "0.05" },
+      sim: { type: "string" },
       json: { type: "string" },
     },
   });
   const list = (s: string) => s.split(",").map((x) => Number(x.trim())).filter((x) => x > 0);
-  const budgetMs = Number(values["max-tokens-time"]);
-  const fast: Model = { alphaMs: 20, betaMs: Number(values["fast-beta"]) };
-  const scenarios = [
-    ...list(values.streams!).map((n) => ({ n, model: A100 })),
-    ...(fast.betaMs > 0 ? list(values["fast-streams"]!).map((n) => ({ n, model: fast })) : []),
+  const useWrk = !values["no-wrk"] && await haveWrk(true);
+  const kinds: ServerKind[] = [
+    { kind: "wva" },
+    ...(values.sim ? [{ kind: "sim", path: values.sim } as const] : []),
   ];
-  const load0 = Deno.readTextFileSync("/proc/loadavg").trim();
-  console.log(`# wva emulator benchmark: loopback, ${navigator.hardwareConcurrency} cores`);
-  console.log(`loadavg before: ${load0}`);
-  console.log("\n## ITL accuracy (batch = streams; model ITL = alpha + beta * streams)");
-  console.log(
-    "alpha/beta ms | streams | tokens | model ms | measured ms | error % | p50/model | " +
-      "p99/model | tok/s | ramp ms | cpu",
-  );
-  const itl: ItlResult[] = [];
-  for (const { n, model } of scenarios) {
-    const r = await itlScenario(n, model, budgetMs);
-    itl.push(r);
-    console.log(itlRow(r));
+  const rate: RateRow[] = [];
+  for (const c of list(values["rate-concurrency"]!)) {
+    for (const kind of kinds) {
+      rate.push(await rateScenario(kind, c, { seconds: Number(values["rate-seconds"]), useWrk }));
+    }
   }
-  console.log("\n## Throughput: short non-streaming completions (max_tokens 4, alpha 1 ms)");
-  console.log("concurrency | requests/s | mean latency ms | errors | cpu");
-  const thr: ThroughputResult[] = [];
-  for (const c of list(values["throughput-concurrency"]!)) {
-    const r = await throughputScenario(c, Number(values["throughput-sec"]));
-    thr.push(r);
-    const row = [c, fmt(r.requestsPerSec, 0), fmt(r.meanLatencyMs, 2), r.errors, cpuText(r.cpu)];
-    console.log(row.join(" | "));
+  const o = {
+    alphaMs: Number(values.alpha),
+    betaMs: Number(values.beta),
+    seconds: Number(values["stream-seconds"]),
+    settleMs: Number(values["settle-ms"]),
+  };
+  const streams: StreamRow[] = [];
+  for (const n of list(values.streams!)) {
+    for (const kind of kinds) streams.push(await streamScenario(kind, n, o));
   }
-  const within = itl.filter((r) => Math.abs(r.errorPct) <= 5).map((r) => r.streams);
-  const best = Math.max(0, ...thr.map((r) => r.requestsPerSec));
-  console.log("\n## Summary");
-  console.log(`most concurrent streams with |ITL error| <= 5 %: ${Math.max(0, ...within)}`);
-  console.log(`highest sustained requests/s (short completions): ${fmt(best, 0)}`);
-  console.log(`loadavg after: ${Deno.readTextFileSync("/proc/loadavg").trim()}`);
+  console.log(formatReport({ rate, streams, cores: navigator.hardwareConcurrency, model: o }));
   if (values.json) {
-    const report = { loadavgBefore: load0, itl, throughput: thr };
-    await Deno.writeTextFile(values.json, JSON.stringify(report, null, 2));
+    await Deno.writeTextFile(values.json, JSON.stringify({ rate, streams }, null, 2));
   }
 }
 

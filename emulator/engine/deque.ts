@@ -26,6 +26,11 @@ export class Deque<T> {
     else this.#items.unshift(item);
   }
 
+  /** The item at position `i` from the front (0 = front), or undefined. */
+  at(i: number): T | undefined {
+    return i >= 0 && i < this.length ? this.#items[this.#head + i] : undefined;
+  }
+
   /** The front item without removing it. */
   peekFront(): T | undefined {
     return this.#head < this.#items.length ? this.#items[this.#head] : undefined;

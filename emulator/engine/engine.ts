@@ -10,6 +10,12 @@
  * KV grows a token at a time and the newest running sequence is pushed back to the head of the
  * waiting queue when blocks run out (it recomputes its prefill over prompt + generated tokens).
  *
+ * Optional, as in vLLM: a prefix cache (a sequence whose leading prompt blocks are cached skips
+ * prefill for them; emulator/engine/kv_manager.ts), LoRA adapters (at most `maxLoras` distinct
+ * adapters in the running set; a waiting sequence whose adapter cannot join is skipped and one
+ * behind it admitted), and prefill/decode disaggregation (a `remotePrefill` sequence receives its
+ * KV in `kvTransferLatencyMs + kvTransferMsPerToken · tokens` instead of prefilling).
+ *
  * Time only moves when the caller says so: `submit`, `abort` and `advance` take `nowMs`, and
  * `nextEventAtMs()` says when the caller should call `advance` next. Same inputs and seed, same
  * events.
@@ -17,10 +23,11 @@
  * @module
  */
 import type { Rng } from "../../src/core/util/rng.ts";
-import { Deque } from "./deque.ts";
-import { blocksForTokens, KvBlockPool } from "./kv_cache.ts";
-import { prefillDurationMs, stepDurationMs } from "./latency.ts";
+import { blocksForTokens } from "./kv_cache.ts";
+import { KvManager } from "./kv_manager.ts";
+import { kvTransferDurationMs, prefillDurationMs, stepDurationMs } from "./latency.ts";
 import { MinHeap } from "./min_heap.ts";
+import { KeyCounts, WaitingQueue } from "./waiting_queue.ts";
 import { DECODE, DONE, newSeq, PREFILL, type Seq, timingOf, WAITING } from "./sequence.ts";
 import type {
   EngineEvent,
@@ -38,7 +45,7 @@ interface Step {
 
 /** Parameters that may change while the engine runs (latency model and limits). */
 export type EngineTunables = Partial<
-  Omit<EngineParams, "kvCacheBlocks" | "blockSize" | "preemption">
+  Omit<EngineParams, "kvCacheBlocks" | "blockSize" | "preemption" | "prefixCaching">
 >;
 
 /**
@@ -57,12 +64,12 @@ export interface EngineEventOptions {
 export class Engine {
   #params: EngineParams;
   readonly #rng: Rng;
-  readonly #kv: KvBlockPool;
+  readonly #kv: KvManager;
   readonly #running = new Map<number, Seq>();
-  readonly #waiting = new Deque<Seq>();
+  readonly #runningLoras = new KeyCounts();
+  readonly #waiting = new WaitingQueue();
   readonly #live = new Map<number, Seq>();
   readonly #prefills = new MinHeap<{ readonly seq: Seq; readonly epoch: number }>();
-  #waitingCount = 0;
   #nowMs = -Infinity;
   #step: Step | null = null;
   #outbox: EngineEvent[] = [];
@@ -80,7 +87,7 @@ export class Engine {
   constructor(params: EngineParams, rng: Rng, events: EngineEventOptions = {}) {
     this.#params = params;
     this.#rng = rng;
-    this.#kv = new KvBlockPool(params.kvCacheBlocks);
+    this.#kv = new KvManager(params.kvCacheBlocks, params.blockSize, !!params.prefixCaching);
     this.#tokenEvents = events.tokenEvents ?? true;
     this.#stepEvents = events.stepEvents ?? true;
   }
@@ -118,7 +125,7 @@ export class Engine {
     }
     const p = this.#params;
     const freeSlots = Math.max(0, p.maxNumSeqs - this.#running.size);
-    if (this.#waitingCount + 1 - freeSlots > p.maxWaitingQueue) return "queue_full";
+    if (this.#waiting.size + 1 - freeSlots > p.maxWaitingQueue) return "queue_full";
     const fullTokens = spec.promptTokens + spec.outputTokens;
     if (
       blocksForTokens(p.preemption ? spec.promptTokens : fullTokens, p.blockSize) > p.kvCacheBlocks
@@ -128,7 +135,6 @@ export class Engine {
     const seq = newSeq(spec, this.#nowMs);
     this.#live.set(spec.id, seq);
     this.#waiting.pushBack(seq);
-    this.#waitingCount++;
     this.#pendingMs = Math.min(this.#pendingMs, this.#nowMs);
     return "accepted";
   }
@@ -157,16 +163,19 @@ export class Engine {
     return t === Infinity ? undefined : t;
   }
 
-  /** Gauges: running, waiting, KV usage, preemptions. */
+  /** Gauges: running, waiting, KV usage, preemptions, LoRA adapters in use. */
   stats(): EngineStats {
     const total = this.#kv.totalBlocks;
     return {
       running: this.#running.size,
-      waiting: this.#waitingCount,
+      waiting: this.#waiting.size,
       usedBlocks: this.#kv.usedBlocks,
       totalBlocks: total,
       kvUsage01: this.#kv.usedBlocks / total,
       preemptionsTotal: this.#preemptionsTotal,
+      runningLoras: this.#runningLoras.keys(),
+      waitingLoras: this.#waiting.loras.keys(),
+      cachedFreeBlocks: this.#kv.cachedFreeBlocks,
     };
   }
 
@@ -212,39 +221,64 @@ export class Engine {
 
   #admit(t: number): void {
     const p = this.#params;
-    while (this.#running.size < p.maxNumSeqs) {
-      const seq = this.#waiting.peekFront();
-      if (!seq) return;
-      if (seq.state !== WAITING) {
-        this.#waiting.popFront();
-        continue;
+    const maxLoras = p.maxLoras ?? 1;
+    this.#waiting.scan((seq) => {
+      if (this.#running.size >= p.maxNumSeqs) return "stop";
+      const lora = seq.spec.lora;
+      if (lora && !this.#runningLoras.has(lora) && this.#runningLoras.size >= maxLoras) {
+        return "skip";
       }
-      const { promptTokens, outputTokens } = seq.spec;
-      const resident = p.preemption ? promptTokens + seq.generated : promptTokens + outputTokens;
-      const need = blocksForTokens(resident, p.blockSize);
-      const reserve = p.preemption && this.#running.size > 0
-        ? Math.floor(p.kvWatermark01 * p.kvCacheBlocks)
-        : 0;
-      if (!this.#kv.tryAllocate(need, reserve)) return;
-      this.#waiting.popFront();
-      this.#waitingCount--;
-      seq.blocks = need;
-      seq.state = PREFILL;
-      seq.epoch++;
-      if (seq.scheduledMs < 0) seq.scheduledMs = t;
-      this.#running.set(seq.spec.id, seq);
-      const stall = seq.generated === 0 && seq.preemptions === 0 ? seq.spec.stallMs ?? 0 : 0;
-      const durMs = prefillDurationMs(p, promptTokens + seq.generated, {
-        running: this.#running.size,
-        rng: this.#rng,
-      });
-      this.#prefills.push({ seq, epoch: seq.epoch }, t + durMs + stall);
+      return this.#tryAdmit(seq, t) ? "next" : "stop";
+    });
+  }
+
+  /** Admits `seq` if its KV blocks fit; starts its prefill (or KV transfer). */
+  #tryAdmit(seq: Seq, t: number): boolean {
+    const p = this.#params;
+    const { promptTokens, outputTokens } = seq.spec;
+    const resident = p.preemption ? promptTokens + seq.generated : promptTokens + outputTokens;
+    const reserve = p.preemption && this.#running.size > 0
+      ? Math.floor(p.kvWatermark01 * p.kvCacheBlocks)
+      : 0;
+    const first = seq.generated === 0 && seq.preemptions === 0;
+    const stall = first ? seq.spec.stallMs ?? 0 : 0;
+    let durMs = 0;
+    const cached = this.#kv.admit(seq, t, {
+      resident,
+      reserve,
+      readyAtMs: (cachedTokens) => {
+        durMs = this.#prefillMs(seq, promptTokens + seq.generated - cachedTokens);
+        return t + durMs;
+      },
+    });
+    if (cached === false) return false;
+    this.#waiting.take(seq);
+    seq.state = PREFILL;
+    seq.epoch++;
+    if (seq.scheduledMs < 0) seq.scheduledMs = t;
+    if (first) seq.cachedPromptTokens = cached;
+    this.#running.set(seq.spec.id, seq);
+    if (seq.spec.lora) this.#runningLoras.add(seq.spec.lora);
+    this.#prefills.push({ seq, epoch: seq.epoch }, t + durMs + stall);
+    return true;
+  }
+
+  /** Prefill of `tokens` uncached tokens, or the KV transfer of a remote prefill (ms). */
+  #prefillMs(seq: Seq, tokens: number): number {
+    const p = this.#params;
+    if (seq.spec.remotePrefill && seq.generated === 0) {
+      return kvTransferDurationMs(p, tokens, this.#rng);
     }
+    return prefillDurationMs(p, tokens, { running: this.#running.size + 1, rng: this.#rng });
   }
 
   #completePrefill(seq: Seq, t: number): void {
     seq.state = DECODE;
-    this.#prefillTokensSinceStep += seq.spec.promptTokens + seq.generated;
+    const remote = seq.spec.remotePrefill && seq.generated === 0;
+    if (!remote) {
+      this.#prefillTokensSinceStep += seq.spec.promptTokens + seq.generated -
+        (seq.preemptions === 0 ? seq.cachedPromptTokens : 0);
+    }
     this.#emitToken(seq, t);
   }
 
@@ -275,12 +309,9 @@ export class Engine {
 
   /** Makes room for one more resident token of `seq`, preempting the newest sequences if needed. */
   #growKv(seq: Seq, t: number): boolean {
-    const need = blocksForTokens(seq.spec.promptTokens + seq.generated, this.#params.blockSize);
-    while (seq.blocks < need) {
-      if (this.#kv.tryAllocate(need - seq.blocks)) {
-        seq.blocks = need;
-        return true;
-      }
+    const resident = seq.spec.promptTokens + seq.generated;
+    while (this.#kv.needsBlock(seq, resident)) {
+      if (this.#kv.grow(seq, resident)) return true;
       let victim: Seq | undefined;
       for (const s of this.#running.values()) victim = s;
       if (!victim) return false;
@@ -291,14 +322,11 @@ export class Engine {
   }
 
   #preempt(seq: Seq, t: number): void {
-    this.#running.delete(seq.spec.id);
-    this.#kv.release(seq.blocks);
-    seq.blocks = 0;
+    this.#leaveRunning(seq);
     seq.state = WAITING;
     seq.preemptions++;
     this.#preemptionsTotal++;
     this.#waiting.pushFront(seq);
-    this.#waitingCount++;
     this.#outbox.push({ kind: "preempt", id: seq.spec.id, atMs: t });
   }
 
@@ -322,11 +350,16 @@ export class Engine {
     if (seq.generated >= seq.spec.outputTokens) this.#finish(seq, t, seq.spec.finishReason);
   }
 
+  /** Takes `seq` out of the running set and gives back its KV blocks. */
+  #leaveRunning(seq: Seq): void {
+    this.#running.delete(seq.spec.id);
+    if (seq.spec.lora) this.#runningLoras.remove(seq.spec.lora);
+    this.#kv.release(seq);
+  }
+
   #finish(seq: Seq, t: number, reason: FinishReason): void {
-    if (seq.state === WAITING) this.#waitingCount--;
-    else this.#running.delete(seq.spec.id);
-    this.#kv.release(seq.blocks);
-    seq.blocks = 0;
+    if (seq.state === WAITING) this.#waiting.take(seq);
+    else this.#leaveRunning(seq);
     seq.state = DONE;
     this.#live.delete(seq.spec.id);
     this.#outbox.push({

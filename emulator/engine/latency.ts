@@ -4,7 +4,7 @@
  * @module
  */
 import type { Rng } from "../../src/core/util/rng.ts";
-import type { LatencyParams } from "./types.ts";
+import type { KvTransferParams, LatencyParams } from "./types.ts";
 
 /** Multiplies `baseMs` by a normal factor 1 ± cv (clamped to ±3 sd, never negative). */
 export function jitterMs(baseMs: number, cv: number, rng: Rng): number {
@@ -29,4 +29,14 @@ export function prefillDurationMs(
 ): number {
   const perToken = params.deltaMs * tokens * (params.prefillScalesWithBatch ? options.running : 1);
   return jitterMs(params.gammaMs + perToken, params.jitterCv, options.rng);
+}
+
+/** Time to receive a prompt's KV from a prefill server (P/D): latency + per token, jittered. */
+export function kvTransferDurationMs(
+  params: LatencyParams & KvTransferParams,
+  tokens: number,
+  rng: Rng,
+): number {
+  const base = (params.kvTransferLatencyMs ?? 0) + (params.kvTransferMsPerToken ?? 0) * tokens;
+  return jitterMs(base, params.jitterCv, rng);
 }

@@ -19,8 +19,16 @@ export interface Seq {
   generated: number;
   blocks: number;
   preemptions: number;
+  /** Prompt tokens served from the prefix cache at the first admission. */
+  cachedPromptTokens: number;
   /** Bumped at every admission so stale prefill-heap entries can be recognised. */
   epoch: number;
+  /** Bumped whenever it enters or leaves the waiting queue (stale queue entries). */
+  ticket: number;
+  /** Prefix-cache blocks it found cached and references. */
+  hitHashes: readonly number[];
+  /** Prefix-cache blocks it computes (inserted at admission, ready when its prefill ends). */
+  ownHashes: readonly number[];
 }
 
 /** A fresh waiting sequence arriving at `arrivalMs`. */
@@ -35,7 +43,11 @@ export function newSeq(spec: SequenceSpec, arrivalMs: number): Seq {
     generated: 0,
     blocks: 0,
     preemptions: 0,
+    cachedPromptTokens: 0,
     epoch: 0,
+    ticket: 0,
+    hitHashes: [],
+    ownHashes: [],
   };
 }
 
@@ -50,5 +62,6 @@ export function timingOf(seq: Seq, finishedMs: number): SequenceTiming {
     promptTokens: seq.spec.promptTokens,
     generatedTokens: seq.generated,
     preemptions: seq.preemptions,
+    cachedPromptTokens: seq.cachedPromptTokens,
   };
 }

@@ -43,10 +43,25 @@ export interface CapacityParams {
   readonly preemption: boolean;
   /** Share of KV blocks kept free at admission when `preemption` is on (vLLM's watermark). */
   readonly kvWatermark01: number;
+  /**
+   * Keep computed prompt blocks in the cache and reuse them for sequences with the same prefix
+   * (they skip prefill for the cached tokens). @default false
+   */
+  readonly prefixCaching?: boolean;
+  /** Most distinct LoRA adapters in the running set (vLLM `--max-loras`). @default 1 */
+  readonly maxLoras?: number;
+}
+
+/** Prefill/decode disaggregation: receiving a prompt's KV instead of computing it (ms). */
+export interface KvTransferParams {
+  /** Fixed part of one KV transfer. @default 0 */
+  readonly kvTransferLatencyMs?: number;
+  /** Per prompt token. @default 0 */
+  readonly kvTransferMsPerToken?: number;
 }
 
 /** Everything the engine needs. */
-export type EngineParams = LatencyParams & CapacityParams;
+export type EngineParams = LatencyParams & CapacityParams & KvTransferParams;
 
 /** Why a sequence finished, with vLLM's `finished_reason` label values. */
 export type FinishReason = "stop" | "length" | "abort";
@@ -63,6 +78,12 @@ export interface SequenceSpec {
   readonly finishReason: "stop" | "length";
   /** Extra delay before the first token (failure injection "stall"), ms. @default 0 */
   readonly stallMs?: number;
+  /** LoRA adapter id (≥ 1); absent for the base model. */
+  readonly lora?: number;
+  /** Chained hashes of the prompt's full blocks, for the prefix cache. */
+  readonly prefixHashes?: readonly number[];
+  /** The prompt's KV comes from a prefill server (P/D decode side): a transfer, no prefill. */
+  readonly remotePrefill?: boolean;
 }
 
 /** Per-sequence timestamps (ms, caller clock) reported when a sequence finishes. */
@@ -80,6 +101,8 @@ export interface SequenceTiming {
   readonly generatedTokens: number;
   /** Times this sequence was preempted. */
   readonly preemptions: number;
+  /** Prompt tokens found in the prefix cache at its first admission (0 without caching). */
+  readonly cachedPromptTokens: number;
 }
 
 /** A token was produced for sequence `id` at `atMs`; `index` counts from 0. */
@@ -133,6 +156,12 @@ export interface EngineStats {
   readonly kvUsage01: number;
   /** Preemptions since start. */
   readonly preemptionsTotal: number;
+  /** LoRA adapter ids in the running set, ascending. */
+  readonly runningLoras: readonly number[];
+  /** LoRA adapter ids of waiting sequences, ascending. */
+  readonly waitingLoras: readonly number[];
+  /** Blocks held by the prefix cache that nobody uses (counted as free). */
+  readonly cachedFreeBlocks: number;
 }
 
 /** Result of a submit: accepted, or rejected because the waiting queue is full. */

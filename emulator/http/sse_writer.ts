@@ -1,16 +1,17 @@
 /**
  * The streaming response of one request: SSE frames in the OpenAI/vLLM chunk format, written
- * from engine events. Per-choice prefix and suffix strings are built once, so a token costs one
- * string concatenation; all frames produced in one engine turn go out in one write.
+ * from engine events. Every constant part of a frame (the chunk head with id and model, the
+ * choice prefix, the suffix, each vocabulary word) is encoded once, so a token costs a copy of a
+ * few byte ranges into a shared arena (emulator/http/frame_arena.ts) and no string building. All
+ * frames of one slice of engine events go out in one write.
  *
  * @module
  */
 import type { FinishReason, SequenceTiming } from "../engine/types.ts";
-import type { SequenceSink } from "../core.ts";
+import type { SequenceSink } from "../sink_outbox.ts";
+import { FRAMES, utf8 } from "./frame_arena.ts";
 import type { ChoicePlan, RequestPlan } from "./plan.ts";
-import { VOCAB, VOCAB_JSON } from "./vocab.ts";
-
-const ENCODER = new TextEncoder();
+import { type ChoiceFramer, framerFor } from "./stream_frames.ts";
 
 /** Headers of an SSE response. */
 export const SSE_HEADERS: Readonly<Record<string, string>> = {
@@ -25,6 +26,8 @@ export interface ResponseIdentity {
   readonly model: string;
 }
 
+const DONE = utf8("data: [DONE]\n\n");
+
 /** Writes one request's SSE stream. */
 export class SseWriter {
   /** The response body. */
@@ -35,7 +38,8 @@ export class SseWriter {
   readonly #head: string;
   readonly #tail: string;
   #controller: ReadableStreamDefaultController<Uint8Array> | undefined;
-  #pending = "";
+  #parts: Uint8Array[] = [];
+  #bytes = 0;
   #open: number;
   #completionTokens = 0;
   #closed = false;
@@ -61,21 +65,10 @@ export class SseWriter {
 
   /** The sink for one choice. */
   sinkFor(choice: ChoicePlan): SequenceSink {
-    const chat = this.#plan.kind === "chat";
-    const pre = `${this.#head}{"index":${choice.index},` +
-      (chat ? `"delta":{"content":` : `"text":`);
-    const post = chat
-      ? `},"logprobs":null,"finish_reason":null}${this.#tail}`
-      : `,"logprobs":null,"finish_reason":null,"stop_reason":null}${this.#tail}`;
-    const role = chat
-      ? `${this.#head}{"index":${choice.index},"delta":{"role":"assistant","content":""},` +
-        `"logprobs":null,"finish_reason":null}${this.#tail}`
-      : "";
-    const vocabLen = VOCAB.length;
+    const framer: ChoiceFramer = framerFor(this.#plan, choice, this.#head, this.#tail);
     return {
       onToken: (index) => {
-        if (index === 0) this.#pending += role;
-        this.#pending += pre + VOCAB_JSON[(choice.textStart + index) % vocabLen] + post;
+        this.#bytes += framer.token(index, this.#parts);
       },
       onFinish: (reason, timing) => this.#finishChoice(choice, reason, timing),
       flush: () => this.flush(),
@@ -84,17 +77,22 @@ export class SseWriter {
 
   /** Writes what is pending (one chunk for everything produced since the last flush). */
   flush(): void {
-    if (this.#pending === "" || this.#closed) {
-      this.#pending = "";
-      return;
-    }
-    const text = this.#pending;
-    this.#pending = "";
+    if (this.#parts.length === 0) return;
+    const parts = this.#parts;
+    const bytes = this.#bytes;
+    this.#parts = [];
+    this.#bytes = 0;
+    if (this.#closed) return;
     try {
-      this.#controller?.enqueue(ENCODER.encode(text));
+      this.#controller?.enqueue(FRAMES.join(parts, bytes));
     } catch {
       this.#closed = true;
     }
+  }
+
+  #push(part: Uint8Array): void {
+    this.#parts.push(part);
+    this.#bytes += part.length;
   }
 
   #finishChoice(choice: ChoicePlan, reason: FinishReason, timing: SequenceTiming): void {
@@ -104,11 +102,12 @@ export class SseWriter {
       this.#close();
       return;
     }
-    const fields = { logprobs: null, finish_reason: reason, stop_reason: null };
+    const finish = reason === "stop" ? choice.finishAs ?? reason : reason;
+    const fields = { logprobs: null, finish_reason: finish, stop_reason: null };
     const c = this.#plan.kind === "chat"
       ? { index: choice.index, delta: {}, ...fields }
       : { index: choice.index, text: "", ...fields };
-    this.#pending += `${this.#head}${JSON.stringify(c)}${this.#tail}`;
+    this.#push(utf8(`${this.#head}${JSON.stringify(c)}${this.#tail}`));
     if (this.#open > 0) return;
     if (this.#plan.includeUsage) {
       const p = this.#plan.usagePromptTokens;
@@ -117,9 +116,9 @@ export class SseWriter {
         completion_tokens: this.#completionTokens,
         total_tokens: p + this.#completionTokens,
       };
-      this.#pending += `${this.#head}]${`,"usage":${JSON.stringify(usage)}`}}\n\n`;
+      this.#push(utf8(`${this.#head}]${`,"usage":${JSON.stringify(usage)}`}}\n\n`));
     }
-    this.#pending += "data: [DONE]\n\n";
+    this.#push(DONE);
     this.flush();
     this.#close();
   }

@@ -23,3 +23,8 @@ export function tokenText(start: number, count: number): string {
   for (let i = 0; i < count; i++) out += VOCAB[(start + i) % VOCAB.length];
   return out;
 }
+
+/** UTF-8 bytes of {@linkcode VOCAB_JSON}. */
+export const VOCAB_JSON_BYTES: readonly Uint8Array[] = VOCAB_JSON.map((w) =>
+  new TextEncoder().encode(w)
+);
