@@ -225,7 +225,10 @@ Deno.test("fuzz: hostile bodies never get a 5xx, the server keeps serving, memor
           `JS heap + external after GC: ${mem1.toFixed(1)} MB, then ${mem2.toFixed(1)} MB`,
         );
         const rss = rssMb(server.pid);
-        assert.ok(rss < 1024, `RSS ${rss.toFixed(0)} MB`);
+        assert.ok(
+          rss < 1024 && rss - rss0 < 512,
+          `RSS ${rss.toFixed(0)} MB (started at ${rss0.toFixed(0)} MB)`,
+        );
       },
     );
   } finally {
