@@ -242,11 +242,12 @@ Deno.test({
         const e = runner!.endpoints().find((x) => x.labels.app === "slow" && x.pid);
         return Promise.resolve(e);
       }, long);
-      // Scraped while it loads, as Kind's Prometheus scrapes a pod that is not Ready.
+      // A target while it loads, as Kind's Prometheus scrapes a pod that is not Ready; like
+      // real vLLM the emulator serves no /metrics until the model is loaded, so `up` is 0.
       await waitFor(
-        "Prometheus scrapes the loading pod",
+        "Prometheus scrapes the loading pod and gets no metrics",
         async () =>
-          (await prom!.query(`up{pod="${slow.pod}"} == 1`)).length === 1 ? true : undefined,
+          (await prom!.query(`up{pod="${slow.pod}"} == 0`)).length === 1 ? true : undefined,
         long,
       );
       await new Promise((r) => setTimeout(r, 3000));
