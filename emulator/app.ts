@@ -73,7 +73,7 @@ function modelList(core: EmulatorCore): Response {
     id,
     object: "model",
     created,
-    owned_by: "vllm",
+    owned_by: cfg.engine,
     root,
     parent,
     max_model_len: cfg.maxModelLen,

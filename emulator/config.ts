@@ -16,6 +16,7 @@ import {
   numberSchema,
 } from "../src/core/util/coerce.ts";
 import { parseOrThrow } from "../src/core/util/validate.ts";
+import { INFERENCE_ENGINES } from "../src/core/api/engine.ts";
 import { PRESET_NAMES, PRESETS } from "./presets.ts";
 
 const DURATION: DurationSyntax = { units: ["ms", "s", "m"], bareUnit: "ms" };
@@ -78,6 +79,11 @@ const BaseSchema = z.strictObject({
   seed: num(z.number().int()).default(0),
   outputLength: OutputLengthSchema.prefault({}),
   failure: FailureSchema.prefault({}),
+  /**
+   * Which engine's metric names `/metrics` serves: `vllm` (`vllm:` series) or `sglang`
+   * (`sglang:` series only; emulator/sglang_metrics.ts). The API and the model are the same.
+   */
+  engine: z.enum(INFERENCE_ENGINES).default("vllm"),
   /** Also export `vllm:gpu_cache_usage_perc` and `vllm:time_per_output_token_seconds`. */
   deprecatedMetrics: bool().default(false),
   /** Value of the `engine` label (vLLM's data-parallel rank). */

@@ -21,7 +21,9 @@ import {
 } from "./config.ts";
 import { Engine } from "./engine/engine.ts";
 import type { EngineEvent } from "./engine/types.ts";
-import { createVllmMetrics, type VllmMetrics } from "./metrics.ts";
+import { createVllmMetrics } from "./metrics.ts";
+import type { EngineMetrics } from "./metrics_common.ts";
+import { createSglangMetrics } from "./sglang_metrics.ts";
 import { type DeadlineHandle, DeadlineQueue } from "./deadline_queue.ts";
 import { type SequenceSink, SinkOutbox, spreadWindowMs } from "./sink_outbox.ts";
 import { REAL_TIME, type TimeBase } from "./time_base.ts";
@@ -54,7 +56,7 @@ interface Entry {
 /** Engine + timer + sinks + metrics + lifecycle for one emulated server. */
 export class EmulatorCore {
   readonly config: EmulatorConfig;
-  readonly metrics: VllmMetrics;
+  readonly metrics: EngineMetrics;
   /** The base model and its LoRA adapters. */
   readonly models: ServedModels;
   readonly clock: Clock;
@@ -98,7 +100,8 @@ export class EmulatorCore {
     this.rng = root.fork();
     this.#settings = runtimeSettingsOf(config);
     this.#engine = new Engine(engineParamsOf(config), root.fork());
-    this.metrics = createVllmMetrics({
+    const createMetrics = config.engine === "sglang" ? createSglangMetrics : createVllmMetrics;
+    this.metrics = createMetrics({
       modelName: config.model,
       engineLabel: config.engineLabel,
       maxModelLen: config.maxModelLen,

@@ -80,3 +80,19 @@ export function sampleValue(text: string, series: string): number | undefined {
 export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
+
+/** Runs `promtool check metrics` on exposition text: exit code and every problem line. */
+export async function promtool(text: string): Promise<{ code: number; problems: string[] }> {
+  const child = new Deno.Command("promtool", {
+    args: ["check", "metrics"],
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const writer = child.stdin.getWriter();
+  await writer.write(new TextEncoder().encode(text));
+  await writer.close();
+  const out = await child.output();
+  const lines = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
+  return { code: out.code, problems: lines.split("\n").filter((l) => l.trim() !== "") };
+}

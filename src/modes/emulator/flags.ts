@@ -123,12 +123,19 @@ export const EMULATOR_FLAGS: readonly FlagRow[] = [
     "How long a 'stall' failure holds back the first token",
     "10s",
   ),
+  value(
+    "engine",
+    "engine",
+    "NAME",
+    "Metric names /metrics serves: vllm (vllm: series) or sglang (sglang: series only)",
+    "vllm",
+  ),
   switchFlag(
     "deprecated-metrics",
     "deprecatedMetrics",
     "Also export gpu_cache_usage_perc and time_per_output_token_seconds",
   ),
-  value("engine-label", "engineLabel", "ID", "Value of the engine label", "0"),
+  value("engine-label", "engineLabel", "ID", "Value of vLLM's engine label", "0"),
   value("log-level", "logLevel", "LEVEL", "debug, info, warn, error", "info"),
 ];
 
