@@ -118,6 +118,17 @@ const BaseSchema = z.strictObject({
   metricsWhileLoading: bool().default(false),
   /** Listen backlog (pending connections); the kernel caps it at net.core.somaxconn. */
   listenBacklog: num(z.number().int().min(1).max(65535)).default(4096),
+  /**
+   * Replicas served by one process (`wva emulator --replicas N`): replica i listens on
+   * `port + i` (each on a free port when port is 0), with `engine` label and seed offset by i.
+   */
+  replicas: num(z.number().int().min(1).max(256)).default(1),
+  /**
+   * Model milliseconds per wall millisecond: every model duration (steps, prefill, KV transfer,
+   * stalls, startup delay, drain timeout, response hold) takes 1/timeScale of it in wall time;
+   * the body timeout stays wall time, and latency histograms report model time.
+   */
+  timeScale: num(z.number().positive().max(1000)).default(1),
   logLevel: z.enum(["debug", "info", "warn", "error"]).default("info"),
 });
 
@@ -142,6 +153,14 @@ export const EmulatorConfigSchema = BaseSchema.transform((c) => {
       message: `${c.maxModelLen} tokens must fit in the KV cache (kvCacheBlocks × blockSize = ${
         c.kvCacheBlocks * c.blockSize
       } tokens); lower maxModelLen or raise kvCacheBlocks`,
+    });
+  }
+  if (c.port > 0 && c.port + c.replicas - 1 > 65535) {
+    ctx.issues.push({
+      code: "custom",
+      input: c.replicas,
+      path: ["replicas"],
+      message: `${c.replicas} replicas from port ${c.port} would pass port 65535`,
     });
   }
   if (c.outputLength.minTokens > c.outputLength.maxTokens) {

@@ -26,7 +26,7 @@ import type { EngineMetrics } from "./metrics_common.ts";
 import { createSglangMetrics } from "./sglang_metrics.ts";
 import { type DeadlineHandle, DeadlineQueue } from "./deadline_queue.ts";
 import { type SequenceSink, SinkOutbox, spreadWindowMs } from "./sink_outbox.ts";
-import { REAL_TIME, type TimeBase } from "./time_base.ts";
+import { createTimeBase, type TimeBase } from "./time_base.ts";
 import { ServedModels } from "./models.ts";
 import { engineParamsOf, type SequenceRequest, specOf } from "./core_params.ts";
 
@@ -44,7 +44,7 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 export interface CoreRuntime {
   readonly clock: Clock;
   readonly logger: Logger;
-  /** Model time versus wall time. @default real time */
+  /** Model time versus wall time. @default `createTimeBase(config.timeScale)` from now */
   readonly timeBase?: TimeBase;
 }
 
@@ -87,7 +87,7 @@ export class EmulatorCore {
     this.config = config;
     this.clock = runtime.clock;
     this.logger = runtime.logger;
-    this.#timeBase = runtime.timeBase ?? REAL_TIME;
+    this.#timeBase = runtime.timeBase ?? createTimeBase(config.timeScale, runtime.clock.nowMs());
     this.models = new ServedModels(config.model, config.loraModules);
     this.#holds = new DeadlineQueue(runtime.clock);
     this.#outbox = new SinkOutbox({
@@ -111,7 +111,12 @@ export class EmulatorCore {
       prefixCaching: config.enablePrefixCaching,
       stats: () => this.#engine.stats(),
     });
-    this.#readyAtMs = this.clock.nowMs() + config.startupDelayMs;
+    this.#readyAtMs = this.clock.nowMs() + this.wallDelayMs(config.startupDelayMs);
+  }
+
+  /** How many wall milliseconds a model duration takes (the time scale divides it). */
+  wallDelayMs(modelMs: number): number {
+    return this.#timeBase.toWallDelayMs(modelMs);
   }
 
   /** Model time now (ms): what the engine and the latency histograms see. */

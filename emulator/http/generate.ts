@@ -147,7 +147,7 @@ function respond(
   if (!(target instanceof ResponseCollector)) {
     return new Response(target.body, { status: 200, headers: SSE_HEADERS });
   }
-  target.start(core.config.responseHoldMs, core);
+  target.start(core.wallDelayMs(core.config.responseHoldMs), core);
   return target.response;
 }
 
