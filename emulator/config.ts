@@ -26,6 +26,22 @@ const durationMs = () => durationMsSchema({ syntax: DURATION, examples: "500ms, 
 
 const BLOCK_SIZES: readonly number[] = [8, 16, 32, 64, 128];
 
+/** A text list (`a,b=/p`) or an array of such texts and objects, as one array of objects. */
+function splitLoraModules(v: unknown): unknown {
+  const split = (t: string) => t.split(/[,\s]+/).filter(Boolean).map(loraModuleOf);
+  if (typeof v === "string") return split(v);
+  if (!Array.isArray(v)) return v;
+  return v.flatMap((item) => (typeof item === "string" ? split(item) : [item]));
+}
+
+/** `name` or `name=path` as an adapter. */
+function loraModuleOf(text: string): { name: string; path?: string } {
+  const eq = text.indexOf("=");
+  if (eq < 0) return { name: text };
+  const path = text.slice(eq + 1);
+  return path === "" ? { name: text.slice(0, eq) } : { name: text.slice(0, eq), path };
+}
+
 /** Failure types that can be injected. */
 export const FAILURE_TYPES = ["rate_limit", "server_error", "overloaded", "stall"] as const;
 
@@ -100,13 +116,14 @@ const BaseSchema = z.strictObject({
   toolCallRate01: num(z.number().min(0).max(1)).default(0.5),
   /** Cache prompt prefixes in the KV cache: shared prefixes skip prefill (vLLM's default is on). */
   enablePrefixCaching: bool().default(false),
-  /** LoRA adapters served besides the base model (each is an extra model name). */
+  /**
+   * LoRA adapters served besides the base model (each is an extra model name): names,
+   * `name=path` (vLLM's `--lora-modules` spelling), comma-separated lists of them, or
+   * `{name, path}` objects.
+   */
   loraModules: z.preprocess(
-    (v) => (typeof v === "string" ? v.split(",").map((s) => s.trim()).filter(Boolean) : v),
-    z.array(z.union([
-      z.string().min(1).transform((name) => ({ name })),
-      z.strictObject({ name: z.string().min(1), path: z.string().optional() }),
-    ])),
+    splitLoraModules,
+    z.array(z.strictObject({ name: z.string().min(1), path: z.string().optional() })),
   ).default([]),
   /** Most distinct LoRA adapters in one running batch (vLLM `--max-loras`). */
   maxLoras: num(z.number().int().positive()).default(1),

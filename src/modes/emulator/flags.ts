@@ -17,6 +17,78 @@ export const EMULATOR_ENV_PREFIX = "WVA_EMULATOR_";
 const value = (flag: string, path: string, arg: string, description: string, defaultText: string) =>
   valueFlag(flag, path, arg, description, { defaultText });
 
+/** Engine features as in vLLM (prefix caching, LoRA, P/D) and llm-d-inference-sim (loading). */
+const FEATURE_FLAGS: readonly FlagRow[] = [
+  switchFlag(
+    "enable-prefix-caching",
+    "enablePrefixCaching",
+    "Cache prompt prefixes: shared prefixes skip prefill (vLLM's default is on)",
+  ),
+  {
+    ...valueFlag(
+      "lora-modules",
+      "loraModules",
+      "LIST",
+      "LoRA adapters as extra model names: name or name=path, comma-separated (repeatable)",
+      { defaultText: "none" },
+    ),
+    kind: "list",
+  },
+  value("max-loras", "maxLoras", "N", "Most distinct LoRA adapters in the running batch", "1"),
+  value(
+    "kv-transfer-latency",
+    "kvTransferLatencyMs",
+    "DUR",
+    "P/D: fixed KV receive time of a remote prefill",
+    "2ms",
+  ),
+  value(
+    "kv-transfer-ms-per-token",
+    "kvTransferMsPerToken",
+    "MS",
+    "P/D: KV receive time per prompt token (ms)",
+    "0.002",
+  ),
+  switchFlag(
+    "metrics-while-loading",
+    "metricsWhileLoading",
+    "Serve /metrics (zeros) while the model loads, as llm-d-inference-sim does",
+  ),
+  value(
+    "tool-call-rate",
+    "toolCallRate01",
+    "X",
+    'Share (0..1) of tool_choice "auto" chat choices that call a tool',
+    "0.5",
+  ),
+];
+
+/** The HTTP server's limits. */
+const HTTP_FLAGS: readonly FlagRow[] = [
+  value(
+    "response-hold",
+    "responseHoldMs",
+    "DUR",
+    "Non-streaming answers done within this time are sent whole; later ones send headers first",
+    "100ms",
+  ),
+  value(
+    "body-timeout",
+    "bodyTimeoutMs",
+    "DUR",
+    "Longest wait for a request body (then 408)",
+    "30s",
+  ),
+  value("max-body-bytes", "maxBodyBytes", "N", "Largest request body in bytes (then 413)", "4 MiB"),
+  value(
+    "listen-backlog",
+    "listenBacklog",
+    "N",
+    "Listen queue length (the kernel caps it at net.core.somaxconn)",
+    "4096",
+  ),
+];
+
 /** Every flag of `wva emulator`. */
 export const EMULATOR_FLAGS: readonly FlagRow[] = [
   valueFlag("config", undefined, "FILE", "YAML or JSON config file (keys as in docs/emulator.md)"),
@@ -150,6 +222,8 @@ export const EMULATOR_FLAGS: readonly FlagRow[] = [
     "Also export gpu_cache_usage_perc and time_per_output_token_seconds",
   ),
   value("engine-label", "engineLabel", "ID", "Value of vLLM's engine label", "0"),
+  ...FEATURE_FLAGS,
+  ...HTTP_FLAGS,
   value("log-level", "logLevel", "LEVEL", "debug, info, warn, error", "info"),
 ];
 
