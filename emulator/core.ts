@@ -29,6 +29,7 @@ import { type SequenceSink, SinkOutbox, spreadWindowMs } from "./sink_outbox.ts"
 import { createTimeBase, type TimeBase } from "./time_base.ts";
 import { ServedModels } from "./models.ts";
 import { engineParamsOf, type SequenceRequest, specOf } from "./core_params.ts";
+import type { BodyLimits } from "./http/body.ts";
 
 export type { SequenceRequest } from "./core_params.ts";
 
@@ -63,6 +64,8 @@ export class EmulatorCore {
   readonly logger: Logger;
   /** Seeded randomness for request-level choices (output lengths, failures, ids). */
   readonly rng: Rng;
+  /** Request body limits, with their own timeout queue (body timeouts are wall time). */
+  readonly bodyLimits: BodyLimits;
   readonly #engine: Engine;
   readonly #entries = new Map<number, Entry>();
   /** Sequences withdrawn because their request was refused; they never count in metrics. */
@@ -90,6 +93,12 @@ export class EmulatorCore {
     this.#timeBase = runtime.timeBase ?? createTimeBase(config.timeScale, runtime.clock.nowMs());
     this.models = new ServedModels(config.model, config.loraModules);
     this.#holds = new DeadlineQueue(runtime.clock);
+    const bodyTimeouts = new DeadlineQueue(runtime.clock);
+    this.bodyLimits = Object.freeze({
+      maxBytes: config.maxBodyBytes,
+      timeoutMs: config.bodyTimeoutMs,
+      timer: { hold: (delayMs: number, fn: () => void) => bodyTimeouts.push(delayMs, fn) },
+    });
     this.#outbox = new SinkOutbox({
       clock: runtime.clock,
       onError: (err) => this.logger.warn("emulator-sink-error", { error: err }),

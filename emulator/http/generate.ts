@@ -65,7 +65,7 @@ export function planContext(core: EmulatorCore): PlanContext {
 
 /** Body limits of the server (size, time, shared timer). */
 export function bodyLimits(core: EmulatorCore): BodyLimits {
-  return { maxBytes: core.config.maxBodyBytes, timeoutMs: core.config.bodyTimeoutMs, timer: core };
+  return core.bodyLimits;
 }
 
 function planRequest(
