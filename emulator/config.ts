@@ -16,6 +16,7 @@ import {
   numberSchema,
 } from "../src/core/util/coerce.ts";
 import { parseOrThrow } from "../src/core/util/validate.ts";
+import { INFERENCE_ENGINES } from "../src/core/api/engine.ts";
 import { PRESET_NAMES, PRESETS } from "./presets.ts";
 
 const DURATION: DurationSyntax = { units: ["ms", "s", "m"], bareUnit: "ms" };
@@ -24,6 +25,22 @@ const bool = () => booleanSchema();
 const durationMs = () => durationMsSchema({ syntax: DURATION, examples: "500ms, 2s or 1m" });
 
 const BLOCK_SIZES: readonly number[] = [8, 16, 32, 64, 128];
+
+/** A text list (`a,b=/p`) or an array of such texts and objects, as one array of objects. */
+function splitLoraModules(v: unknown): unknown {
+  const split = (t: string) => t.split(/[,\s]+/).filter(Boolean).map(loraModuleOf);
+  if (typeof v === "string") return split(v);
+  if (!Array.isArray(v)) return v;
+  return v.flatMap((item) => (typeof item === "string" ? split(item) : [item]));
+}
+
+/** `name` or `name=path` as an adapter. */
+function loraModuleOf(text: string): { name: string; path?: string } {
+  const eq = text.indexOf("=");
+  if (eq < 0) return { name: text };
+  const path = text.slice(eq + 1);
+  return path === "" ? { name: text.slice(0, eq) } : { name: text.slice(0, eq), path };
+}
 
 /** Failure types that can be injected. */
 export const FAILURE_TYPES = ["rate_limit", "server_error", "overloaded", "stall"] as const;
@@ -78,6 +95,11 @@ const BaseSchema = z.strictObject({
   seed: num(z.number().int()).default(0),
   outputLength: OutputLengthSchema.prefault({}),
   failure: FailureSchema.prefault({}),
+  /**
+   * Which engine's metric names `/metrics` serves: `vllm` (`vllm:` series) or `sglang`
+   * (`sglang:` series only; emulator/sglang_metrics.ts). The API and the model are the same.
+   */
+  engine: z.enum(INFERENCE_ENGINES).default("vllm"),
   /** Also export `vllm:gpu_cache_usage_perc` and `vllm:time_per_output_token_seconds`. */
   deprecatedMetrics: bool().default(false),
   /** Value of the `engine` label (vLLM's data-parallel rank). */
@@ -94,13 +116,14 @@ const BaseSchema = z.strictObject({
   toolCallRate01: num(z.number().min(0).max(1)).default(0.5),
   /** Cache prompt prefixes in the KV cache: shared prefixes skip prefill (vLLM's default is on). */
   enablePrefixCaching: bool().default(false),
-  /** LoRA adapters served besides the base model (each is an extra model name). */
+  /**
+   * LoRA adapters served besides the base model (each is an extra model name): names,
+   * `name=path` (vLLM's `--lora-modules` spelling), comma-separated lists of them, or
+   * `{name, path}` objects.
+   */
   loraModules: z.preprocess(
-    (v) => (typeof v === "string" ? v.split(",").map((s) => s.trim()).filter(Boolean) : v),
-    z.array(z.union([
-      z.string().min(1).transform((name) => ({ name })),
-      z.strictObject({ name: z.string().min(1), path: z.string().optional() }),
-    ])),
+    splitLoraModules,
+    z.array(z.strictObject({ name: z.string().min(1), path: z.string().optional() })),
   ).default([]),
   /** Most distinct LoRA adapters in one running batch (vLLM `--max-loras`). */
   maxLoras: num(z.number().int().positive()).default(1),
@@ -112,6 +135,17 @@ const BaseSchema = z.strictObject({
   metricsWhileLoading: bool().default(false),
   /** Listen backlog (pending connections); the kernel caps it at net.core.somaxconn. */
   listenBacklog: num(z.number().int().min(1).max(65535)).default(4096),
+  /**
+   * Replicas served by one process (`wva emulator --replicas N`): replica i listens on
+   * `port + i` (each on a free port when port is 0), with `engine` label and seed offset by i.
+   */
+  replicas: num(z.number().int().min(1).max(256)).default(1),
+  /**
+   * Model milliseconds per wall millisecond: every model duration (steps, prefill, KV transfer,
+   * stalls, startup delay, drain timeout, response hold) takes 1/timeScale of it in wall time;
+   * the body timeout stays wall time, and latency histograms report model time.
+   */
+  timeScale: num(z.number().positive().max(1000)).default(1),
   logLevel: z.enum(["debug", "info", "warn", "error"]).default("info"),
 });
 
@@ -136,6 +170,14 @@ export const EmulatorConfigSchema = BaseSchema.transform((c) => {
       message: `${c.maxModelLen} tokens must fit in the KV cache (kvCacheBlocks × blockSize = ${
         c.kvCacheBlocks * c.blockSize
       } tokens); lower maxModelLen or raise kvCacheBlocks`,
+    });
+  }
+  if (c.port > 0 && c.port + c.replicas - 1 > 65535) {
+    ctx.issues.push({
+      code: "custom",
+      input: c.replicas,
+      path: ["replicas"],
+      message: `${c.replicas} replicas from port ${c.port} would pass port 65535`,
     });
   }
   if (c.outputLength.minTokens > c.outputLength.maxTokens) {

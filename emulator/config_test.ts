@@ -75,3 +75,23 @@ Deno.test("resolveEmulatorConfig() requires max-model-len to fit in the KV cache
   );
   assert.equal(resolveEmulatorConfig({ kvCacheBlocks: 10, maxModelLen: 160 }).maxModelLen, 160);
 });
+
+Deno.test("loraModules accepts names, vLLM's name=path, lists and objects", async (t) => {
+  const cases: { name: string; in: unknown; want: unknown }[] = [
+    { name: "comma list", in: "a,b", want: [{ name: "a" }, { name: "b" }] },
+    { name: "name=path", in: "sql=/adapters/sql", want: [{ name: "sql", path: "/adapters/sql" }] },
+    {
+      name: "repeated flag values",
+      in: ["a=/p/a, b", "c"],
+      want: [{ name: "a", path: "/p/a" }, { name: "b" }, { name: "c" }],
+    },
+    { name: "objects", in: [{ name: "x", path: "/x" }], want: [{ name: "x", path: "/x" }] },
+    { name: "empty path", in: "x=", want: [{ name: "x" }] },
+  ];
+  for (const c of cases) {
+    await t.step(c.name, () => {
+      assert.deepEqual(resolveEmulatorConfig({ loraModules: c.in }).loraModules, c.want);
+    });
+  }
+  assert.throws(() => resolveEmulatorConfig({ loraModules: "=/p" }), /loraModules/);
+});

@@ -21,12 +21,15 @@ import {
 } from "./config.ts";
 import { Engine } from "./engine/engine.ts";
 import type { EngineEvent } from "./engine/types.ts";
-import { createVllmMetrics, type VllmMetrics } from "./metrics.ts";
+import { createVllmMetrics } from "./metrics.ts";
+import type { EngineMetrics } from "./metrics_common.ts";
+import { createSglangMetrics } from "./sglang_metrics.ts";
 import { type DeadlineHandle, DeadlineQueue } from "./deadline_queue.ts";
 import { type SequenceSink, SinkOutbox, spreadWindowMs } from "./sink_outbox.ts";
-import { REAL_TIME, type TimeBase } from "./time_base.ts";
+import { createTimeBase, type TimeBase } from "./time_base.ts";
 import { ServedModels } from "./models.ts";
 import { engineParamsOf, type SequenceRequest, specOf } from "./core_params.ts";
+import type { BodyLimits } from "./http/body.ts";
 
 export type { SequenceRequest } from "./core_params.ts";
 
@@ -42,7 +45,7 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 export interface CoreRuntime {
   readonly clock: Clock;
   readonly logger: Logger;
-  /** Model time versus wall time. @default real time */
+  /** Model time versus wall time. @default `createTimeBase(config.timeScale)` from now */
   readonly timeBase?: TimeBase;
 }
 
@@ -54,13 +57,15 @@ interface Entry {
 /** Engine + timer + sinks + metrics + lifecycle for one emulated server. */
 export class EmulatorCore {
   readonly config: EmulatorConfig;
-  readonly metrics: VllmMetrics;
+  readonly metrics: EngineMetrics;
   /** The base model and its LoRA adapters. */
   readonly models: ServedModels;
   readonly clock: Clock;
   readonly logger: Logger;
   /** Seeded randomness for request-level choices (output lengths, failures, ids). */
   readonly rng: Rng;
+  /** Request body limits, with their own timeout queue (body timeouts are wall time). */
+  readonly bodyLimits: BodyLimits;
   readonly #engine: Engine;
   readonly #entries = new Map<number, Entry>();
   /** Sequences withdrawn because their request was refused; they never count in metrics. */
@@ -85,9 +90,15 @@ export class EmulatorCore {
     this.config = config;
     this.clock = runtime.clock;
     this.logger = runtime.logger;
-    this.#timeBase = runtime.timeBase ?? REAL_TIME;
+    this.#timeBase = runtime.timeBase ?? createTimeBase(config.timeScale, runtime.clock.nowMs());
     this.models = new ServedModels(config.model, config.loraModules);
     this.#holds = new DeadlineQueue(runtime.clock);
+    const bodyTimeouts = new DeadlineQueue(runtime.clock);
+    this.bodyLimits = Object.freeze({
+      maxBytes: config.maxBodyBytes,
+      timeoutMs: config.bodyTimeoutMs,
+      timer: { hold: (delayMs: number, fn: () => void) => bodyTimeouts.push(delayMs, fn) },
+    });
     this.#outbox = new SinkOutbox({
       clock: runtime.clock,
       onError: (err) => this.logger.warn("emulator-sink-error", { error: err }),
@@ -98,7 +109,8 @@ export class EmulatorCore {
     this.rng = root.fork();
     this.#settings = runtimeSettingsOf(config);
     this.#engine = new Engine(engineParamsOf(config), root.fork());
-    this.metrics = createVllmMetrics({
+    const createMetrics = config.engine === "sglang" ? createSglangMetrics : createVllmMetrics;
+    this.metrics = createMetrics({
       modelName: config.model,
       engineLabel: config.engineLabel,
       maxModelLen: config.maxModelLen,
@@ -108,7 +120,12 @@ export class EmulatorCore {
       prefixCaching: config.enablePrefixCaching,
       stats: () => this.#engine.stats(),
     });
-    this.#readyAtMs = this.clock.nowMs() + config.startupDelayMs;
+    this.#readyAtMs = this.clock.nowMs() + this.wallDelayMs(config.startupDelayMs);
+  }
+
+  /** How many wall milliseconds a model duration takes (the time scale divides it). */
+  wallDelayMs(modelMs: number): number {
+    return this.#timeBase.toWallDelayMs(modelMs);
   }
 
   /** Model time now (ms): what the engine and the latency histograms see. */

@@ -1,6 +1,6 @@
 /**
- * Histogram bucket boundaries of vLLM v1's Prometheus logger, so emulator histograms line up
- * bucket for bucket with a real server's.
+ * Histogram bucket boundaries of vLLM v1's Prometheus logger and SGLang's defaults, so emulator
+ * histograms line up bucket for bucket with a real server's.
  *
  * @module
  */
@@ -43,3 +43,30 @@ export function buckets125(max: number): number[] {
   }
   return out;
 }
+
+/** SGLang's default TTFT buckets (s). */
+// deno-fmt-ignore
+export const SGLANG_TTFT_BUCKETS_SEC: readonly number[] = [
+  0.1, 0.2, 0.4, 0.6, 0.8, 1, 2, 4, 6, 8, 10, 20, 40, 60, 80, 100, 200, 400,
+];
+
+/** SGLang's default inter-token latency buckets (s). */
+// deno-fmt-ignore
+export const SGLANG_ITL_BUCKETS_SEC: readonly number[] = [
+  0.002, 0.004, 0.006, 0.008, 0.01, 0.015, 0.02, 0.025, 0.03, 0.035, 0.04, 0.06, 0.08, 0.1, 0.2,
+  0.4, 0.6, 0.8, 1, 2, 4, 6, 8,
+];
+
+/** SGLang's default end-to-end latency buckets (s). */
+// deno-fmt-ignore
+export const SGLANG_E2E_BUCKETS_SEC: readonly number[] = [
+  0.1, 0.2, 0.4, 0.6, 0.8, 1, 2, 4, 6, 8, 10, 20, 40, 60, 80, 100, 200, 400, 600, 1200, 1800, 2400,
+];
+
+/** SGLang's default prompt- and generation-token buckets. */
+// deno-fmt-ignore
+export const SGLANG_TOKEN_BUCKETS: readonly number[] = [
+  100, 300, 500, 700, 1000, 1500, 2000, 3000, 4000, 5000, 6000, 7000, 8000, 9000, 10000, 12000,
+  15000, 20000, 22000, 25000, 30000, 35000, 40000, 66000, 99000, 132000, 300000, 600000, 900000,
+  1100000,
+];

@@ -12,6 +12,12 @@
  */
 import type { EngineStats, FinishReason, SequenceTiming } from "./engine/types.ts";
 import {
+  addEmulatorExtras,
+  type EngineMetrics,
+  type EngineMetricsOptions,
+  extrasMethods,
+} from "./metrics_common.ts";
+import {
   CounterFamily,
   type CounterSeries,
   Exposition,
@@ -30,53 +36,7 @@ import {
 } from "./metric_buckets.ts";
 
 /** Options for {@linkcode createVllmMetrics}. */
-export interface VllmMetricsOptions {
-  readonly modelName: string;
-  readonly engineLabel: string;
-  readonly maxModelLen: number;
-  readonly blockSize: number;
-  readonly numGpuBlocks: number;
-  /** Whether the engine caches prompt prefixes (the `enable_prefix_caching` label). */
-  readonly prefixCaching?: boolean;
-  /** Also export the deprecated names (`gpu_cache_usage_perc`, `time_per_output_token_seconds`). */
-  readonly deprecatedAliases: boolean;
-  /** Reads the engine's gauges at scrape time. */
-  readonly stats: () => EngineStats;
-}
-
-/** LoRA adapters in use, as vLLM's `lora_requests_info` shows them. */
-export interface LoraInfo {
-  readonly maxLoras: number;
-  readonly running: readonly string[];
-  readonly waiting: readonly string[];
-  /** When the state was seen (seconds since the epoch): the gauge's value. */
-  readonly atSec: number;
-}
-
-/** Feeds and exposes the metrics. */
-export interface VllmMetrics {
-  /** A token was produced: index 0 observes TTFT (gap = since arrival), later ones ITL. */
-  observeToken(index: number, gapMs: number): void;
-  /** A decode step started with `batch` sequences after `prefillTokens` prefilled tokens. */
-  observeStep(batch: number, prefillTokens: number): void;
-  /** A sequence finished; `maxTokens` is the request's max_tokens if it set one. */
-  observeFinish(reason: FinishReason, timing: SequenceTiming, maxTokens?: number): void;
-  /** A request with `n` sequences was accepted. */
-  observeRequest(n: number): void;
-  /** A sequence was preempted. */
-  observePreemption(): void;
-  /** A failure was injected (not a vLLM metric). */
-  observeInjectedFailure(type: string): void;
-  /** How late the step timer fired (ms; not a vLLM metric). */
-  setTimerLag(ms: number): void;
-  /** How late a token was written after its model time (wall ms; not a vLLM metric). */
-  observeDeliveryLag(ms: number): void;
-  /** Records the LoRA adapters running and waiting (a new `lora_requests_info` series). */
-  setLoraInfo(info: LoraInfo): void;
-  /** The exposition text. */
-  text(): string;
-  readonly contentType: string;
-}
+export type VllmMetricsOptions = EngineMetricsOptions;
 
 /** Most `lora_requests_info` series kept (vLLM keeps every combination ever seen). */
 export const MAX_LORA_INFO_SERIES = 32;
@@ -209,43 +169,6 @@ function addHistograms(b: Builders, options: VllmMetricsOptions): Histograms {
   };
 }
 
-interface Extras {
-  readonly injected: CounterFamily;
-  readonly lag: { ms: number };
-  readonly lora: GaugeFamily;
-  readonly delivery: HistogramSeries;
-}
-
-/** Buckets of the token delivery lag (s). */
-const DELIVERY_LAG_BUCKETS_SEC = [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5];
-
-function addExtras(b: Builders): Extras {
-  const lora = b.exp.add(
-    new GaugeFamily("vllm:lora_requests_info", "Running stats on lora requests."),
-  );
-  const injected = b.exp.add(
-    new CounterFamily(
-      "wva_emulator_injected_failures_total",
-      "Failures injected by the emulator (not a vLLM metric).",
-    ),
-  );
-  const lag = { ms: 0 };
-  b.exp.add(
-    new GaugeFamily(
-      "wva_emulator_timer_lag_seconds",
-      "How late the emulator's step timer last fired (not a vLLM metric).",
-    ),
-  ).track({}, () => lag.ms / 1000);
-  const delivery = b.exp.add(
-    new HistogramFamily(
-      "wva_emulator_token_delivery_lag_seconds",
-      "How late tokens were written after their scheduled time (not a vLLM metric).",
-      DELIVERY_LAG_BUCKETS_SEC,
-    ),
-  ).series({});
-  return { injected, lag, lora, delivery };
-}
-
 function observeFinished(h: Histograms, t: SequenceTiming, maxTokens: number | undefined): void {
   h.e2e.observe((t.finishedMs - t.arrivalMs) / 1000);
   h.queue.observe((t.scheduledMs - t.arrivalMs) / 1000);
@@ -263,12 +186,15 @@ function observeFinished(h: Histograms, t: SequenceTiming, maxTokens: number | u
 }
 
 /** Creates every metric, with series pre-created at zero (as vLLM does). */
-export function createVllmMetrics(options: VllmMetricsOptions): VllmMetrics {
+export function createVllmMetrics(options: VllmMetricsOptions): EngineMetrics {
   const b = builders(options);
   addGauges(b, options);
   const c = addCounters(b);
   const h = addHistograms(b, options);
-  const x = addExtras(b);
+  const lora = b.exp.add(
+    new GaugeFamily("vllm:lora_requests_info", "Running stats on lora requests."),
+  );
+  const x = addEmulatorExtras(b.exp);
   return {
     contentType: Exposition.contentType,
     observeToken(index, gapMs) {
@@ -294,20 +220,16 @@ export function createVllmMetrics(options: VllmMetricsOptions): VllmMetrics {
     },
     observeRequest: (n) => h.nParam.observe(n),
     observePreemption: () => c.preemptions.inc(),
-    observeInjectedFailure: (type) => x.injected.series({ type }).inc(),
-    setTimerLag(ms) {
-      x.lag.ms = ms;
-    },
-    observeDeliveryLag: (ms) => x.delivery.observe(ms / 1000),
+    ...extrasMethods(x),
     setLoraInfo(info) {
       const labels = {
         max_lora: String(info.maxLoras),
         running_lora_adapters: info.running.join(","),
         waiting_lora_adapters: info.waiting.join(","),
       };
-      x.lora.remove(labels); // re-added last, so trimming drops the oldest combinations
-      x.lora.set(labels, info.atSec);
-      x.lora.trimTo(MAX_LORA_INFO_SERIES);
+      lora.remove(labels); // re-added last, so trimming drops the oldest combinations
+      lora.set(labels, info.atSec);
+      lora.trimTo(MAX_LORA_INFO_SERIES);
     },
     text: () => b.exp.render(),
   };

@@ -5,7 +5,7 @@
  * docs/emulator.md.
  *
  * - `startEmulator(options?, runtime?)` binds a port and returns a handle with `url`, `drain()`
- *   and `stop()`.
+ *   and `stop()`; `startEmulatorFleet` starts `options.replicas` of them on consecutive ports.
  * - `createEmulatorApp(deps)` returns the Hono app for in-process use (never listens).
  * - `emulator/engine/` is the pure batching engine.
  *
@@ -31,5 +31,6 @@ export { EmulatorCore } from "./core.ts";
 export { FAILURE_HEADER } from "./http/failure.ts";
 export { PRESET_NAMES, type PresetName, PRESETS } from "./presets.ts";
 export { type EmulatorHandle, type EmulatorRuntime, startEmulator } from "./serve.ts";
+export { type EmulatorFleet, replicaConfig, startEmulatorFleet } from "./fleet.ts";
 export { createTimeBase, REAL_TIME, type TimeBase } from "./time_base.ts";
 export { type LoraAdapter, ServedModels } from "./models.ts";

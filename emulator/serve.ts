@@ -108,7 +108,7 @@ function serve(options: EmulatorOptions, runtime: EmulatorRuntime): EmulatorHand
   async function drain(): Promise<void> {
     core.startDrain();
     logger.info("emulator-draining", { url, ...core.stats() });
-    const idle = await core.whenIdle(config.drainTimeoutMs);
+    const idle = await core.whenIdle(core.wallDelayMs(config.drainTimeoutMs));
     if (!idle) logger.warn("emulator-drain-timeout", { url, ...core.stats() });
     core.abortAll();
     await close();

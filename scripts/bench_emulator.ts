@@ -19,10 +19,14 @@
  *
  * Usage: deno run -A scripts/bench_emulator.ts [--streams 500,1000,2000,4000]
  *        [--stream-seconds 12] [--settle-ms 1000] [--rate-concurrency 64,256] [--rate-seconds 5] [--no-wrk]
- *        [--alpha 20] [--beta 0.05] [--sim PATH] [--json FILE]
+ *        [--alpha 20] [--beta 0.05] [--sim PATH] [--json FILE] [--threads]
  *
  * `--sim PATH` also measures an llm-d-inference-sim binary at PATH with the same clients and
  * the same model (see scripts/lib/bench_servers.ts), scenario by scenario.
+ *
+ * `--threads` runs only the second-thread experiment (scripts/lib/bench_threads.ts): bare Deno
+ * HTTP on the main thread, on two `reusePort` workers, and on two workers forwarding to the
+ * main thread, three interleaved rounds at each `--rate-concurrency`.
  *
  * @module
  */
@@ -31,6 +35,8 @@ import { percentile } from "../src/core/util/stats.ts";
 import { processCpuTicks } from "./lib/proc.ts";
 import { formatReport, type RateRow, type StreamRow } from "./lib/bench_report.ts";
 import { type ServerKind, spawnServer } from "./lib/bench_servers.ts";
+import { haveWrk, wrkRate } from "./lib/bench_wrk.ts";
+import { formatThreads, threadsExperiment } from "./lib/bench_threads.ts";
 
 const CLIENTS = new URL("./lib/bench_clients.ts", import.meta.url).pathname;
 
@@ -63,35 +69,6 @@ function listenOverflows(): number {
 function peakRssMb(pid: number): number {
   const m = Deno.readTextFileSync(`/proc/${pid}/status`).match(/VmHWM:\s+(\d+) kB/);
   return m ? Number(m[1]) / 1024 : 0;
-}
-
-async function haveWrk(allowInstall: boolean): Promise<boolean> {
-  const probe = () =>
-    new Deno.Command("sh", { args: ["-c", "command -v wrk"], stdout: "null" }).output()
-      .then((o) => o.success);
-  if (await probe()) return true;
-  if (!allowInstall || Deno.uid() !== 0) return false;
-  console.error("installing wrk (Debian package) for the short-request figures");
-  await new Deno.Command("apt-get", { args: ["install", "-y", "wrk"], stdout: "null" }).output();
-  return await probe();
-}
-
-const WRK_SCRIPT = `wrk.method = "POST"
-wrk.body = '{"model":"wva-bench","prompt":"short","max_tokens":1,"ignore_eos":true}'
-wrk.headers["Content-Type"] = "application/json"
-`;
-
-async function wrkRate(url: string, concurrency: number, seconds: number): Promise<number> {
-  const script = await Deno.makeTempFile({ suffix: ".lua" });
-  await Deno.writeTextFile(script, WRK_SCRIPT);
-  const out = await new Deno.Command("wrk", {
-    args: ["-t1", `-c${concurrency}`, `-d${seconds}s`, "-s", script, `${url}/v1/completions`],
-    stdout: "piped",
-  }).output();
-  await Deno.remove(script);
-  const text = new TextDecoder().decode(out.stdout);
-  if (/Non-2xx/.test(text)) throw new Error(`wrk saw errors:\n${text}`);
-  return Number(text.match(/Requests\/sec:\s+([\d.]+)/)?.[1] ?? NaN);
 }
 
 function serverName(kind: ServerKind): string {
@@ -260,9 +237,20 @@ async function main(args: readonly string[]): Promise<void> {
       beta: { type: "string", default: "0.05" },
       sim: { type: "string" },
       json: { type: "string" },
+      threads: { type: "boolean", default: false },
     },
   });
   const list = (s: string) => s.split(",").map((x) => Number(x.trim())).filter((x) => x > 0);
+  if (values.threads) {
+    if (!await haveWrk(true)) throw new Error("--threads needs wrk (Debian package wrk)");
+    const seconds = Number(values["rate-seconds"]);
+    const rows = [];
+    for (const concurrency of list(values["rate-concurrency"]!)) {
+      rows.push(...await threadsExperiment({ rounds: 3, seconds, concurrency, workers: 2 }));
+    }
+    console.log(formatThreads(rows));
+    return;
+  }
   const useWrk = !values["no-wrk"] && await haveWrk(true);
   const kinds: ServerKind[] = [
     { kind: "wva" },

@@ -14,7 +14,7 @@ const DECODER = new TextDecoder("utf-8", { fatal: true });
 export interface BodyLimits {
   readonly maxBytes: number;
   readonly timeoutMs: number;
-  /** A shared timer (the server's hold queue). */
+  /** A shared timer for body timeouts (every entry waits `timeoutMs`). */
   readonly timer: { hold(delayMs: number, fn: () => void): DeadlineHandle };
 }
 

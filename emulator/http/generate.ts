@@ -65,7 +65,7 @@ export function planContext(core: EmulatorCore): PlanContext {
 
 /** Body limits of the server (size, time, shared timer). */
 export function bodyLimits(core: EmulatorCore): BodyLimits {
-  return { maxBytes: core.config.maxBodyBytes, timeoutMs: core.config.bodyTimeoutMs, timer: core };
+  return core.bodyLimits;
 }
 
 function planRequest(
@@ -147,7 +147,7 @@ function respond(
   if (!(target instanceof ResponseCollector)) {
     return new Response(target.body, { status: 200, headers: SSE_HEADERS });
   }
-  target.start(core.config.responseHoldMs, core);
+  target.start(core.wallDelayMs(core.config.responseHoldMs), core);
   return target.response;
 }
 

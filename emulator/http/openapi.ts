@@ -99,7 +99,7 @@ function paths() {
     "/version": get("Version", "Version"),
     "/health": get("Liveness"),
     "/health/ready": get("Readiness (503 while loading or draining)"),
-    "/metrics": get("Prometheus metrics (vllm: names)", undefined, "text/plain"),
+    "/metrics": get("Prometheus metrics (vllm: or sglang: names)", undefined, "text/plain"),
     "/admin/config": {
       ...get("Run-time settings"),
       patch: {

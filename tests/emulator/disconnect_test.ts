@@ -169,3 +169,27 @@ Deno.test("a client that goes away is aborted at once, counted, and frees its se
     });
   }
 });
+
+Deno.test("a client trickling its body does not hold back other answers' early headers", async () => {
+  const opts = { alphaMs: 10, betaMs: 0, responseHoldMs: 100, bodyTimeoutMs: 5000 } as const;
+  await withEmulator(opts, async (emu) => {
+    // a body that never finishes: its timeout (5 s) waits in a queue of its own
+    const stalled = new ReadableStream<Uint8Array>({
+      start(ctrl) {
+        ctrl.enqueue(new TextEncoder().encode('{"messages": ['));
+      },
+    });
+    const ctrl = new AbortController();
+    const slow = fetch(`${emu.url}${CHAT}`, { method: "POST", body: stalled, signal: ctrl.signal })
+      .catch(() => undefined);
+    await sleep(100);
+    // 100 tokens × 10 ms = 1 s: the headers go out after the 100 ms hold
+    const t0 = performance.now();
+    const res = await postJson(`${emu.url}${CHAT}`, { messages: MSG, max_tokens: 100 });
+    const headersMs = performance.now() - t0;
+    await res.body?.cancel();
+    ctrl.abort();
+    await slow;
+    assert.ok(headersMs < 600, `headers after ${headersMs.toFixed(0)} ms`);
+  });
+});

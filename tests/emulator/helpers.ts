@@ -80,3 +80,60 @@ export function sampleValue(text: string, series: string): number | undefined {
 export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
+
+/** Runs `promtool check metrics` on exposition text: exit code and every problem line. */
+export async function promtool(text: string): Promise<{ code: number; problems: string[] }> {
+  const child = new Deno.Command("promtool", {
+    args: ["check", "metrics"],
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const writer = child.stdin.getWriter();
+  await writer.write(new TextEncoder().encode(text));
+  await writer.close();
+  const out = await child.output();
+  const lines = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
+  return { code: out.code, problems: lines.split("\n").filter((l) => l.trim() !== "") };
+}
+
+/** A base port with `n` consecutive ports that were free a moment ago (bound, then closed). */
+export function freePortRun(n: number): number {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const listeners: Deno.Listener[] = [];
+    try {
+      const first = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+      listeners.push(first);
+      const base = (first.addr as Deno.NetAddr).port;
+      if (base + n - 1 > 65535) continue;
+      for (let i = 1; i < n; i++) {
+        listeners.push(Deno.listen({ hostname: "127.0.0.1", port: base + i }));
+      }
+      return base;
+    } catch {
+      // one of the next ports is taken: try another base
+    } finally {
+      for (const l of listeners) l.close();
+    }
+  }
+  throw new Error(`no run of ${n} free ports found`);
+}
+
+/** Starts `wva emulator ARGS` in its own process (stderr piped for its JSON log). */
+export function spawnEmulatorCli(args: readonly string[]): Deno.ChildProcess {
+  return new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "main.ts", "emulator", ...args],
+    cwd: new URL("../../", import.meta.url).pathname,
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
+}
+
+/** Kills a child process if it still runs, waits for it, and drops its unread stderr. */
+export async function reap(child: Deno.ChildProcess): Promise<void> {
+  try {
+    child.kill("SIGKILL");
+  } catch { /* exited */ }
+  await child.status;
+  await child.stderr.cancel().catch(() => {});
+}

@@ -4,7 +4,7 @@
  */
 import { strict as assert } from "node:assert";
 import { toolGate } from "../helpers/tools.ts";
-import { postJson, readSse, sampleValue, sleep, withEmulator } from "./helpers.ts";
+import { postJson, promtool, readSse, sampleValue, sleep, withEmulator } from "./helpers.ts";
 
 const L = `model_name="default/default",engine="0"`;
 const MSG = [{ role: "user", content: "twelve chars" }];
@@ -17,21 +17,6 @@ const ALLOWED_LINT = [
   /^vllm:\S+ metric names should not contain ':'$/,
   /^vllm:iteration_tokens_total non-counter metrics should not have "_total" suffix$/,
 ];
-
-async function promtool(text: string): Promise<{ code: number; problems: string[] }> {
-  const child = new Deno.Command("promtool", {
-    args: ["check", "metrics"],
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const writer = child.stdin.getWriter();
-  await writer.write(new TextEncoder().encode(text));
-  await writer.close();
-  const out = await child.output();
-  const lines = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
-  return { code: out.code, problems: lines.split("\n").filter((l) => l.trim() !== "") };
-}
 
 const promtoolGate = toolGate(
   "promtool check metrics accepts a scrape taken under load",

@@ -17,12 +17,98 @@ export const EMULATOR_ENV_PREFIX = "WVA_EMULATOR_";
 const value = (flag: string, path: string, arg: string, description: string, defaultText: string) =>
   valueFlag(flag, path, arg, description, { defaultText });
 
+/** Engine features as in vLLM (prefix caching, LoRA, P/D) and llm-d-inference-sim (loading). */
+const FEATURE_FLAGS: readonly FlagRow[] = [
+  switchFlag(
+    "enable-prefix-caching",
+    "enablePrefixCaching",
+    "Cache prompt prefixes: shared prefixes skip prefill (vLLM's default is on)",
+  ),
+  {
+    ...valueFlag(
+      "lora-modules",
+      "loraModules",
+      "LIST",
+      "LoRA adapters as extra model names: name or name=path, comma-separated (repeatable)",
+      { defaultText: "none" },
+    ),
+    kind: "list",
+  },
+  value("max-loras", "maxLoras", "N", "Most distinct LoRA adapters in the running batch", "1"),
+  value(
+    "kv-transfer-latency",
+    "kvTransferLatencyMs",
+    "DUR",
+    "P/D: fixed KV receive time of a remote prefill",
+    "2ms",
+  ),
+  value(
+    "kv-transfer-ms-per-token",
+    "kvTransferMsPerToken",
+    "MS",
+    "P/D: KV receive time per prompt token (ms)",
+    "0.002",
+  ),
+  switchFlag(
+    "metrics-while-loading",
+    "metricsWhileLoading",
+    "Serve /metrics (zeros) while the model loads, as llm-d-inference-sim does",
+  ),
+  value(
+    "tool-call-rate",
+    "toolCallRate01",
+    "X",
+    'Share (0..1) of tool_choice "auto" chat choices that call a tool',
+    "0.5",
+  ),
+];
+
+/** The HTTP server's limits. */
+const HTTP_FLAGS: readonly FlagRow[] = [
+  value(
+    "response-hold",
+    "responseHoldMs",
+    "DUR",
+    "Non-streaming answers done within this time are sent whole; later ones send headers first",
+    "100ms",
+  ),
+  value(
+    "body-timeout",
+    "bodyTimeoutMs",
+    "DUR",
+    "Longest wait for a request body (then 408)",
+    "30s",
+  ),
+  value("max-body-bytes", "maxBodyBytes", "N", "Largest request body in bytes (then 413)", "4 MiB"),
+  value(
+    "listen-backlog",
+    "listenBacklog",
+    "N",
+    "Listen queue length (the kernel caps it at net.core.somaxconn)",
+    "4096",
+  ),
+];
+
 /** Every flag of `wva emulator`. */
 export const EMULATOR_FLAGS: readonly FlagRow[] = [
   valueFlag("config", undefined, "FILE", "YAML or JSON config file (keys as in docs/emulator.md)"),
   value("port", "port", "N", "Port to listen on (0 = any free port)", "8000"),
   value("host", "host", "ADDR", "Address to bind (0.0.0.0 in a container)", "127.0.0.1"),
   value("model", "model", "NAME", "Served model name", "default/default"),
+  value(
+    "replicas",
+    "replicas",
+    "N",
+    "Replicas on port, port+1, ... (engine label and seed + i)",
+    "1",
+  ),
+  value(
+    "time-scale",
+    "timeScale",
+    "K",
+    "Run the model K times faster: durations / K (histograms in model time)",
+    "1",
+  ),
   value("preset", "preset", "GPU", "Latency preset: A100, H100, L40S, MI300X, G2", "A100"),
   value("alpha", "alphaMs", "MS", "Decode step fixed time (ms)", "preset"),
   value("beta", "betaMs", "MS", "Decode step time per sequence in the batch (ms)", "preset"),
@@ -123,12 +209,21 @@ export const EMULATOR_FLAGS: readonly FlagRow[] = [
     "How long a 'stall' failure holds back the first token",
     "10s",
   ),
+  value(
+    "engine",
+    "engine",
+    "NAME",
+    "Metric names /metrics serves: vllm (vllm: series) or sglang (sglang: series only)",
+    "vllm",
+  ),
   switchFlag(
     "deprecated-metrics",
     "deprecatedMetrics",
     "Also export gpu_cache_usage_perc and time_per_output_token_seconds",
   ),
-  value("engine-label", "engineLabel", "ID", "Value of the engine label", "0"),
+  value("engine-label", "engineLabel", "ID", "Value of vLLM's engine label", "0"),
+  ...FEATURE_FLAGS,
+  ...HTTP_FLAGS,
   value("log-level", "logLevel", "LEVEL", "debug, info, warn, error", "info"),
 ];
 

@@ -55,6 +55,15 @@ Deno.test("emulator config maps switches and durations", async () => {
   );
 });
 
+Deno.test("emulator --engine picks the metric names and refuses other engines", async () => {
+  assert.equal((await loadEmulatorConfig({}, {})).engine, "vllm");
+  assert.equal((await loadEmulatorConfig(flags(["--engine", "sglang"]), {})).engine, "sglang");
+  assert.equal((await loadEmulatorConfig({}, { [envName("engine")]: "sglang" })).engine, "sglang");
+  const err = await loadEmulatorConfig(flags(["--engine", "tgi"]), {}).catch((e: unknown) => e);
+  assert.ok(err instanceof ConfigError);
+  assert.match(err.problems[0]!, /^--engine: .*"tgi"/);
+});
+
 Deno.test("emulator config names the flag or variable of every bad value", async () => {
   const err = await loadEmulatorConfig(
     flags(["--alpha", "fast", "--output-mode", "random"]),

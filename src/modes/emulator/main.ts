@@ -1,6 +1,7 @@
 /**
- * `wva emulator`: serve a vLLM-compatible API and `vllm:` metrics whose latency follows a
- * batch-dependent model. SIGTERM (or Ctrl-C) drains: readiness goes false, new requests get 503,
+ * `wva emulator`: serve a vLLM-compatible API and `vllm:` (or `sglang:`) metrics whose latency
+ * follows a batch-dependent model, as one replica or `--replicas N` on consecutive ports.
+ * SIGTERM (or Ctrl-C) drains every replica: readiness goes false, new requests get 503,
  * in-flight requests finish, then the process exits 0. A second Ctrl-C stops at once.
  *
  * @module
@@ -8,14 +9,16 @@
 import { loadConfig } from "../../runtime/config/load.ts";
 import { parseCommandLine } from "../../runtime/config/table.ts";
 import { EMULATOR_CONFIG, EMULATOR_ENV_PREFIX as ENV_PREFIX, EMULATOR_FLAGS } from "./flags.ts";
-import { emulatorLogger, startEmulator } from "../../../emulator/serve.ts";
+import { emulatorLogger } from "../../../emulator/serve.ts";
+import { startEmulatorFleet } from "../../../emulator/fleet.ts";
 
 const HELP = {
   usage: "wva emulator [flags]",
   summary: [
     "Serve POST /v1/chat/completions and /v1/completions (streaming or not), GET /v1/models,",
-    "/health, /health/ready, /metrics (vllm: metrics) and /admin/config. Decode steps take",
-    "alpha + beta*batch ms; prefill takes gamma + delta*promptTokens ms.",
+    "/health, /health/ready, /metrics (vllm: or sglang: metrics) and /admin/config. Decode steps",
+    "take alpha + beta*batch ms; prefill takes gamma + delta*promptTokens ms. --replicas N serves",
+    "N replicas on port, port+1, ...; --time-scale K runs the model K times faster than real time.",
   ].join("\n"),
   footer: [
     `Every flag can also be set as an environment variable ${ENV_PREFIX}<FLAG> (e.g.`,
@@ -30,7 +33,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   if (flags === undefined) return 0;
   const config = await loadConfig(EMULATOR_CONFIG, flags, { env: Deno.env.toObject() });
   const logger = emulatorLogger(config);
-  const handle = await startEmulator(config, { logger });
+  const handle = await startEmulatorFleet(config, { logger });
   let interrupts = 0;
   function onSignal(): void {
     interrupts++;
