@@ -100,6 +100,7 @@ function initialState(config: ControllerConfig, runtime: ControllerRuntime): Con
       limiter: config.limiter,
       scaleToZero: config.scaleToZero,
       staleAfterMs: config.staleAfterMs,
+      intervalMs: config.intervalMs,
     }),
     events: createEventRecorder(kube, {
       instance: identity,
