@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { parseModelObservation } from "../contract/types.ts";
 import { DEFAULT_QUEUEING_MODEL_CONFIG } from "./queueing_model.ts";
 import { DEFAULT_SATURATION_CONFIG } from "./saturation_config.ts";
+import { EMPTY_THROUGHPUT_STATE } from "./throughput/mod.ts";
 import {
   candidateVariant,
   EMPTY_PIPELINE_STATE,
@@ -107,12 +108,15 @@ Deno.test("runPipeline(): a dead analyzer neither asks nor blocks", async (t) =>
   await t.step("informative 2 intervals ago: still live, its missing spare blocks", () => {
     const before = run(obs(0.2, 5), EMPTY_PIPELINE_STATE, 0);
     assert.ok(before.state.lastInformativeMs[livenessKey(obs(0.2, 5), "throughput")] === 0);
-    const r = run(obs(0.2, 5, false), before.state, 2 * INTERVAL);
+    // Its memory gone too (a restart of its window): nothing to size with this cycle.
+    const lost = { ...before.state, throughput: EMPTY_THROUGHPUT_STATE };
+    const r = run(obs(0.2, 5, false), lost, 2 * INTERVAL);
     assert.equal(verdict(r), "hold");
   });
   await t.step("informative 4 intervals ago: dead, saturation alone decides", () => {
     const before = run(obs(0.2, 5), EMPTY_PIPELINE_STATE, 0);
-    const r = run(obs(0.2, 5, false), before.state, 4 * INTERVAL);
+    const lost = { ...before.state, throughput: EMPTY_THROUGHPUT_STATE };
+    const r = run(obs(0.2, 5, false), lost, 4 * INTERVAL);
     assert.equal(verdict(r), "down -1");
     assert.equal(r.state.lastInformativeMs[livenessKey(obs(0.2, 5), "throughput")], undefined);
   });

@@ -162,9 +162,13 @@ function analyzeVariant(
   const busy = current.filter((c) => c.k > 0 && c.itlSec > 0);
   const base = { state: w.state, busy };
   if (!shape) return { ...base, capacity: noData(v, "mean input/output tokens unknown", steps) };
-  const r = resolveItlModel(w.state.samples, current, prev?.fittedB, cfg);
+  const r = resolveItlModel(w.state.samples, current, prev?.fittedB, cfg, prev?.lastModel);
   if (!r.ok) return { ...base, capacity: noData(v, r.why, steps) };
-  const state = r.tier === "ols" ? { ...w.state, fittedB: r.model.b } : w.state;
+  const state = {
+    ...w.state,
+    ...(r.tier === "ols" ? { fittedB: r.model.b } : {}),
+    ...(r.tier !== "last" ? { lastModel: r.model } : {}),
+  };
   const perRequest = kvTokensPerRequest(shape);
   const sizes = v.replicas.map((m) => kvTokensOf(m, v)).filter((t) => t > 0);
   if (sizes.length === 0 && v.kvCapacityTokens) sizes.push(v.kvCapacityTokens);
