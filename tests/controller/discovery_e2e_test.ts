@@ -233,7 +233,7 @@ Deno.test({
       const cycles = controller.cycles();
       await waitFor(
         "cycles go on",
-        async () => controller.cycles() > cycles + 2 ? true : undefined,
+        () => Promise.resolve(controller.cycles() > cycles + 2 ? true : undefined),
       );
     });
 
