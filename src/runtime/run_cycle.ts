@@ -90,6 +90,8 @@ export function metricsRequest(
         modelId: g.modelId,
         namespace: g.namespace,
         variants: g.variants.map((v) => ({ name: v.name, replicaIds: v.replicaIds })),
+        // One model is read in one engine's metric family: its first variant's.
+        ...(g.variants[0]?.servingEngine ? { engine: g.variants[0].servingEngine } : {}),
         ...(stz?.enabled ? { requestWindowMs: stz.retentionMs } : {}),
       };
     }),

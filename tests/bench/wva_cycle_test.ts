@@ -40,7 +40,9 @@ function specAt(run: ReturnType<typeof runScenario>[number]["runs"][number], tSe
 }
 
 Deno.test("each analyzer's arm scales up after the step and back down after it", async (t) => {
-  const [point] = runScenario(stepScenario(["wva-v1", "wva-v2", "wva-queueing"]));
+  const [point] = runScenario(
+    stepScenario(["wva-v1", "wva-v2", "wva-queueing", "wva-combined"]),
+  );
   for (const run of point!.runs) {
     await t.step(run.arm.name, () => {
       const f = armFigures(run);
@@ -54,6 +56,27 @@ Deno.test("each analyzer's arm scales up after the step and back down after it",
       assert.ok(specAt(run, 1100) <= 2, `${f.name} at 1100 s: ${specAt(run, 1100)}`);
     });
   }
+});
+
+Deno.test("the throughput arm scales up and down when the KV cache is in its range", () => {
+  // 1600-token requests: 64 sequences hold up to ~21 % of the H100 preset's KV (the analyzer
+  // fits ITL(k) over k in [0.15, 0.85]; the 300-token step above stays below 4 % and never fits).
+  const load = {
+    stages: "120s@1rps,300s@8rps,600s@0.5rps",
+    arrival: "poisson",
+    promptTokens: 1000,
+    outputTokens: 600,
+  };
+  const [point] = runScenario(scenario({
+    inventory: { H100: 10 },
+    slo: { ttftMs: 4000, itlMs: 100 },
+    models: [{ name: "m", variants: [{ ...EXACT_VARIANT, maxNumSeqs: 64 }], load }],
+    arms: ["wva-throughput"],
+  }));
+  const run = point!.runs[0]!;
+  const f = armFigures(run);
+  assert.ok(f.maxReplicas >= 3, `max ${f.maxReplicas}`);
+  assert.ok(specAt(run, 1000) <= 1, `at 1000 s: ${specAt(run, 1000)}`);
 });
 
 Deno.test("the decision function keeps the cycle's state between calls, fresh per run", () => {
@@ -148,6 +171,10 @@ Deno.test("bad settings of a wva arm are reported when the scenario is parsed", 
       want: /arms\[0\]\.settings\.saturation\.kvCacheThreshold: .*\(got 2\)/,
     },
     { arm: { preset: "wva-v1", settings: { nope: 1 } }, want: /arms\[0\]\.settings: .*nope/ },
+    {
+      arm: { preset: "wva-combined", settings: { analyzers: [{ name: "magic" }] } },
+      want: /arms\[0\]\.settings\.analyzers\[0\]\.name: unknown analyzer.*\(got "magic"\)/,
+    },
     {
       arm: { preset: "wva-v1", actuation: { mode: "keda", scaledObject: { pollingInterval: 0 } } },
       want: /arms\[0\]\.actuation\.scaledObject\.pollingInterval/,

@@ -26,6 +26,17 @@ const ACCESS: readonly Access[] = [
   ["update", "llmd.ai", "variantautoscalings", APP_NS, false],
   ["patch", "llmd.ai", "variantautoscalings", APP_NS, false],
   ["delete", "llmd.ai", "variantautoscalings", APP_NS, false],
+  // Annotation discovery: HPAs and ScaledObjects are read, never written.
+  ["list", "autoscaling", "horizontalpodautoscalers", "", true],
+  ["watch", "autoscaling", "horizontalpodautoscalers", "", true],
+  ["get", "autoscaling", "horizontalpodautoscalers", APP_NS, false],
+  ["patch", "autoscaling", "horizontalpodautoscalers", APP_NS, false],
+  ["delete", "autoscaling", "horizontalpodautoscalers", APP_NS, false],
+  ["list", "keda.sh", "scaledobjects", "", true],
+  ["watch", "keda.sh", "scaledobjects", APP_NS, true],
+  ["update", "keda.sh", "scaledobjects", APP_NS, false],
+  ["create", "keda.sh", "scaledobjects", APP_NS, false],
+  ["list", "keda.sh", "scaledjobs", "", false],
   // Scale targets: read, and replicas only through /scale.
   ["list", "apps", "deployments", "", true],
   ["watch", "apps", "statefulsets", "", true],
@@ -222,6 +233,11 @@ Deno.test(
                 kind: "Deployment",
                 name: "vllme-deployment",
               }, 2),
+            allowed: true,
+          },
+          {
+            name: "list HPAs in all namespaces (annotation discovery)",
+            run: () => sa.transport.json("/apis/autoscaling/v2/horizontalpodautoscalers"),
             allowed: true,
           },
           {

@@ -18,6 +18,8 @@
  * | `avg_output_tokens` | same with `vllm:request_generation_tokens` | `sglang:generation_tokens_histogram` | tokens |
  * | `avg_ttft` | `rate(vllm:time_to_first_token_seconds_sum[W]) / rate(…_count[W])` | `sglang:time_to_first_token_seconds` | s |
  * | `avg_itl` | same with `vllm:inter_token_latency_seconds` | `sglang:inter_token_latency_seconds` | s |
+ * | `replica_itl` | `sum by (model_name,pod,llm_d_ai_variant) (rate(vllm:inter_token_latency_seconds_sum{…}[W])) / sum by (…) (rate(…_count{…}[W]))` | `sglang:inter_token_latency_seconds` | per pod, s (the throughput analyzer's samples) |
+ * | `kv_usage_instant` | `max by (model_name,pod,llm_d_ai_variant) (vllm:kv_cache_usage_perc{…})` | `sglang:token_usage` | per pod, 0..1 now |
  * | `request_count` | `sum by (model_name) (increase(vllm:request_success_total{…}[R]))` | `sglang:num_requests_total` | requests |
  *
  * @module
@@ -164,6 +166,9 @@ export function namespaceQueries(
     avg_output_tokens: ratio(m.outputTokens, sel, tw),
     avg_ttft: ratio(m.ttftSeconds, sel, w),
     avg_itl: ratio(m.itlSeconds, sel, w),
+    replica_itl: `sum by (${POD_BY}) (rate(${m.itlSeconds}_sum{${sel}}[${w}])) / ` +
+      `sum by (${POD_BY}) (rate(${m.itlSeconds}_count{${sel}}[${w}]))`,
+    kv_usage_instant: `max by (${POD_BY}) (${m.kvUsage}{${sel}})`,
   };
 }
 
@@ -179,6 +184,8 @@ export const NAMESPACE_QUERY_NAMES = [
   "avg_output_tokens",
   "avg_ttft",
   "avg_itl",
+  "replica_itl",
+  "kv_usage_instant",
 ] as const;
 
 /** A per-namespace query name. */

@@ -95,6 +95,10 @@ Deno.test("namespaceQueries() renders the SGLang column of controller.md §3.4",
     avg_output_tokens: ratio("sglang:generation_tokens_histogram", "150s"),
     avg_ttft: ratio("sglang:time_to_first_token_seconds", "30s"),
     avg_itl: ratio("sglang:inter_token_latency_seconds", "30s"),
+    replica_itl:
+      `sum by (model_name,pod,llm_d_ai_variant) (rate(sglang:inter_token_latency_seconds_sum{${sel}}[30s])) / ` +
+      `sum by (model_name,pod,llm_d_ai_variant) (rate(sglang:inter_token_latency_seconds_count{${sel}}[30s]))`,
+    kv_usage_instant: `${by} (sglang:token_usage{${sel}})`,
   });
   assert.equal(
     requestCountQuery("llm", "m", 600, "sglang"),

@@ -1,7 +1,9 @@
 /**
  * The Prometheus `MetricsSource` of the control cycle: runs the named queries of
- * `queries.ts` and `gateway_queries.ts` once per namespace (all models of the namespace
- * together), and assembles per-replica samples and per-model load.
+ * `queries.ts` and `gateway_queries.ts` once per namespace and serving engine (all models of the
+ * namespace that run vLLM together, those that run SGLang together, each in its engine's metric
+ * family), and assembles per-replica samples (with each pod's mean ITL and instant KV usage for
+ * the throughput analyzer) and per-model load.
  *
  * - Missing series are tolerated: a field without data stays undefined. In particular a request
  *   count without series is unknown (not 0), so scale-to-zero never fires on it.
@@ -30,8 +32,10 @@ import {
   gatewayQueries,
   type GatewayQueryName,
 } from "./gateway_queries.ts";
+import type { InferenceEngine } from "../../core/api/engine.ts";
 import {
   DEFAULT_WINDOWS,
+  kvGeometry,
   NAMESPACE_QUERY_NAMES,
   namespaceQueries,
   type NamespaceQueryName,
@@ -74,12 +78,21 @@ function byModel(samples: readonly PromSample[]): Map<string, number> {
   return new Map(samples.map((s) => [s.labels.model_name ?? "", s.value]));
 }
 
-function replicaSamples(r: Results, modelId: string, nowMs: number): ReplicaSample[] {
+function replicaSamples(
+  r: Results,
+  modelId: string,
+  nowMs: number,
+  engine: InferenceEngine,
+): ReplicaSample[] {
   const kv = byPod(r.kv_cache_usage);
   const queue = byPod(r.queue_length);
   const running = byPod(r.running_requests);
   const times = byPod(r.sample_time);
-  const cache = new Map(r.cache_config_info.map((s) => [s.labels.pod ?? "", s.labels]));
+  const itl = byPod(r.replica_itl);
+  const kvNow = byPod(r.kv_usage_instant);
+  const cache = new Map(
+    r.cache_config_info.map((s) => [s.labels.pod ?? "", kvGeometry(engine, s)]),
+  );
   const keys = new Set([...kv.keys(), ...queue.keys()]);
   const out: ReplicaSample[] = [];
   for (const key of [...keys].sort()) {
@@ -88,16 +101,19 @@ function replicaSamples(r: Results, modelId: string, nowMs: number): ReplicaSamp
     const any = kv.get(key) ?? queue.get(key)!;
     const t = times.get(key);
     const ageMs = t && Number.isFinite(t.value) ? Math.max(0, t.atMs - t.value * 1000) : undefined;
-    const info = cache.get(pod);
+    const geometry = cache.get(pod);
     const variant = any.labels.llm_d_ai_variant;
+    const itlSec = finiteOrUndefined(itl.get(key)?.value);
     out.push({
       replicaId: pod,
       ...(variant ? { variant } : {}),
       kvUsage01: finiteOrUndefined(kv.get(key)?.value),
       queueLength: finiteOrUndefined(queue.get(key)?.value),
       runningRequests: finiteOrUndefined(running.get(key)?.value),
-      numGpuBlocks: finiteOrUndefined(info ? Number(info.num_gpu_blocks) : undefined),
-      blockSize: finiteOrUndefined(info ? Number(info.block_size) : undefined),
+      numGpuBlocks: geometry?.numGpuBlocks,
+      blockSize: geometry?.blockSize,
+      ...(itlSec !== undefined && itlSec > 0 ? { itlMs: itlSec * 1000 } : {}),
+      kvUsageInstant01: finiteOrUndefined(kvNow.get(key)?.value),
       sampleMs: ageMs === undefined ? undefined : nowMs - ageMs,
     });
   }
@@ -127,6 +143,7 @@ function modelOf(
     readonly vllm: Results;
     readonly gateway: GatewayResults;
     readonly count?: number | undefined;
+    readonly engine: InferenceEngine;
   },
   nowMs: number,
 ): ModelMetrics {
@@ -137,7 +154,7 @@ function modelOf(
   return {
     modelId: m.modelId,
     namespace: ns,
-    replicas: replicaSamples(r.vllm, m.modelId, nowMs),
+    replicas: replicaSamples(r.vllm, m.modelId, nowMs, r.engine),
     arrivalRatePerSec: completions,
     ...(completions !== undefined ? { arrivalSource: "completions" as const } : {}),
     avgInputTokens: model(r.vllm.avg_input_tokens),
@@ -169,7 +186,7 @@ async function requestCount(timed: Timed, ns: string, m: ModelQuery): Promise<nu
   if (m.requestWindowMs === undefined) return undefined;
   const r = await timed(
     "request_count",
-    requestCountQuery(ns, m.modelId, m.requestWindowMs / 1000),
+    requestCountQuery(ns, m.modelId, m.requestWindowMs / 1000, m.engine ?? "vllm"),
   );
   return r.length === 0 ? undefined : finiteOrUndefined(r[0]!.value);
 }
@@ -194,17 +211,20 @@ export function createPrometheusSource(
   };
   async function namespace(
     ns: string,
+    engine: InferenceEngine,
     models: readonly ModelQuery[],
     nowMs: number,
   ): Promise<ModelMetrics[]> {
     const scope = { namespace: ns, models: models.map((m) => m.modelId) };
     try {
       const [vllm, gateway, counts] = await Promise.all([
-        runAll(timed, NAMESPACE_QUERY_NAMES, namespaceQueries(scope, windows)),
+        runAll(timed, NAMESPACE_QUERY_NAMES, namespaceQueries(scope, windows, engine)),
         runAll(timed, GATEWAY_QUERY_NAMES, gatewayQueries(scope, windows.windowSec)),
         Promise.all(models.map((m) => requestCount(timed, ns, m))),
       ]);
-      return models.map((m, i) => modelOf(m, ns, { vllm, gateway, count: counts[i] }, nowMs));
+      return models.map((m, i) =>
+        modelOf(m, ns, { vllm, gateway, count: counts[i], engine }, nowMs)
+      );
     } catch (err) {
       const error = (err as Error).message;
       return models.map((m) => ({ modelId: m.modelId, namespace: ns, error, replicas: [] }));
@@ -212,14 +232,20 @@ export function createPrometheusSource(
   }
   return {
     async collect(request: MetricsRequest): Promise<readonly ModelMetrics[]> {
-      const byNs = new Map<string, ModelQuery[]>();
+      // One query set per namespace and engine: SGLang models read the `sglang:` family.
+      const groups = new Map<
+        string,
+        { ns: string; engine: InferenceEngine; models: ModelQuery[] }
+      >();
       for (const m of request.models) {
-        const list = byNs.get(m.namespace);
-        if (list) list.push(m);
-        else byNs.set(m.namespace, [m]);
+        const engine = m.engine ?? "vllm";
+        const key = `${m.namespace}\u0000${engine}`;
+        const g = groups.get(key);
+        if (g) g.models.push(m);
+        else groups.set(key, { ns: m.namespace, engine, models: [m] });
       }
       const parts = await Promise.all(
-        [...byNs].map(([ns, models]) => namespace(ns, models, request.nowMs)),
+        [...groups.values()].map((g) => namespace(g.ns, g.engine, g.models, request.nowMs)),
       );
       return parts.flat();
     },

@@ -47,6 +47,12 @@ Deno.test("createPrometheusSource() assembles samples and load", async (t) => {
     "vllm:request_prompt_tokens_sum": [sample({ model_name: "m" }, 120)],
     "vllm:request_generation_tokens_sum": [sample({ model_name: "m" }, NaN)],
     "vllm:time_to_first_token_seconds_sum": [sample({ model_name: "m" }, 0.05)],
+    "sum by (model_name,pod,llm_d_ai_variant) (rate(vllm:inter_token_latency_seconds_sum": [
+      sample(pod("a-0"), 0.025),
+    ],
+    "max by (model_name,pod,llm_d_ai_variant) (vllm:kv_cache_usage_perc": [
+      sample(pod("a-0"), 0.4),
+    ],
   });
   const source = createPrometheusSource(prom);
   const nowMs = 9_000_000;
@@ -63,6 +69,8 @@ Deno.test("createPrometheusSource() assembles samples and load", async (t) => {
         runningRequests: 7,
         numGpuBlocks: 1000,
         blockSize: 16,
+        itlMs: 25,
+        kvUsageInstant01: 0.4,
         sampleMs: nowMs - 3000,
       },
       {
@@ -73,6 +81,7 @@ Deno.test("createPrometheusSource() assembles samples and load", async (t) => {
         runningRequests: undefined,
         numGpuBlocks: undefined,
         blockSize: undefined,
+        kvUsageInstant01: undefined,
         sampleMs: undefined,
       },
     ]);
@@ -89,7 +98,7 @@ Deno.test("createPrometheusSource() assembles samples and load", async (t) => {
     assert.equal(m!.schedulerQueue, undefined, "no gateway series: not read");
   });
   await t.step("one set of queries per namespace, the gateway's, plus the request count", () => {
-    assert.equal(prom.exprs.length, 14);
+    assert.equal(prom.exprs.length, 16);
     const perModel = prom.exprs.filter((e) => e.includes("flow_control_queue"));
     assert.equal(perModel.length, 2, "the gateway queue is per target model");
     assert.ok(
@@ -153,4 +162,37 @@ Deno.test("createPrometheusSource() fails a namespace, not the others", async ()
   assert.equal(r.find((x) => x.namespace === "bad")!.error, "prometheus down");
   assert.equal(r.find((x) => x.namespace === "good")!.error, undefined);
   assert.ok(observed.includes(false) && observed.includes(true));
+});
+
+Deno.test("createPrometheusSource() reads SGLang models in the sglang: family", async (t) => {
+  const prom = cannedProm({
+    "max_over_time(sglang:token_usage": [sample(pod("s-0"), 0.3)],
+    "sglang:num_queue_reqs": [sample(pod("s-0"), 4)],
+    "sglang:max_total_num_tokens": [sample({ pod: "s-0" }, 500_000)],
+    "max_over_time(vllm:kv_cache_usage_perc": [sample({ model_name: "v", pod: "v-0" }, 0.7)],
+    "increase(sglang:num_requests_total": [sample({ model_name: "m" }, 3)],
+  });
+  const r = await createPrometheusSource(prom).collect({
+    nowMs: 0,
+    models: [
+      { modelId: "m", namespace: "ns", variants: [], engine: "sglang", requestWindowMs: 60_000 },
+      { modelId: "v", namespace: "ns", variants: [] },
+    ],
+  });
+  const m = r.find((x) => x.modelId === "m")!;
+  await t.step("gauges and the KV size in tokens (blocks of one token)", () => {
+    assert.deepEqual(
+      [m.replicas[0]?.kvUsage01, m.replicas[0]?.queueLength, m.replicas[0]?.numGpuBlocks],
+      [0.3, 4, 500_000],
+    );
+    assert.equal(m.replicas[0]?.blockSize, 1);
+    assert.equal(m.requestsInWindow, 3);
+  });
+  await t.step("one query set per namespace and engine", () => {
+    assert.equal(r.find((x) => x.modelId === "v")!.replicas[0]?.kvUsage01, 0.7);
+    const sglang = prom.exprs.filter((e) => e.includes("sglang:"));
+    const vllm = prom.exprs.filter((e) => e.includes("vllm:"));
+    assert.ok(sglang.length >= 12 && vllm.length >= 12);
+    assert.ok(sglang.every((e) => !e.includes('model_name="v"')));
+  });
 });

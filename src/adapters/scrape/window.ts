@@ -6,7 +6,8 @@
  * Semantics follow the Prometheus queries of the controller (src/adapters/prometheus/queries.ts)
  * so both sources feed the analyzers the same kind of numbers:
  * - KV usage and queue length: the **maximum** over the window (`max_over_time`), running
- *   requests too; cache geometry from the newest scrape;
+ *   requests too; cache geometry and the instant KV usage from the newest scrape; the mean ITL
+ *   of the replica over the window (its histogram's increase: the throughput analyzer's sample);
  * - request rate: counter increase over the window ÷ the time it spans (`rate`), summed over
  *   replicas; a counter that went down (server restart) counts from zero;
  * - averages (input/output tokens, TTFT, ITL): Σ increase of `_sum` ÷ Σ increase of `_count`.
@@ -29,6 +30,10 @@ export interface WindowGauges {
   readonly runningRequests?: number | undefined;
   readonly numGpuBlocks?: number | undefined;
   readonly blockSize?: number | undefined;
+  /** KV usage of the newest scrape (the instant value the throughput analyzer pairs with ITL). */
+  readonly kvUsageInstant01?: number | undefined;
+  /** Mean inter-token latency over the window (ms/token), from the ITL histogram's increase. */
+  readonly itlMs?: number | undefined;
   /** Time of the newest scrape in the window (ms). */
   readonly sampleMs: number;
 }
@@ -82,8 +87,23 @@ export function windowGauges(
     runningRequests: maxOf(pts.map((p) => p.snapshot.runningRequests)),
     numGpuBlocks: newest.snapshot.numGpuBlocks,
     blockSize: newest.snapshot.blockSize,
+    kvUsageInstant01: newest.snapshot.kvUsage01,
+    ...replicaItl(points, nowMs, windowMs),
     sampleMs: newest.atMs,
   };
+}
+
+/** The replica's mean ITL over the window (`rate(_sum) / rate(_count)`), when it decoded. */
+function replicaItl(
+  points: readonly ScrapePoint[],
+  nowMs: number,
+  windowMs: number,
+): { readonly itlMs?: number } {
+  const inc = counterIncrease(points, nowMs, windowMs);
+  const d = inc?.deltas;
+  return d && d.itlCount > 0 && d.itlSecondsSum > 0
+    ? { itlMs: (d.itlSecondsSum / d.itlCount) * 1000 }
+    : {};
 }
 
 /**

@@ -123,3 +123,25 @@ Deno.test("estimateLoad() sums rates and pools averages over replicas", () => {
   assert.equal(load.avgOutputTokens, undefined);
   assert.equal(estimateLoad([]).arrivalRatePerSec, 0);
 });
+
+Deno.test("windowGauges(): the instant KV usage and the replica's mean ITL", async (t) => {
+  const pts = [
+    point(0, { kvUsage01: 0.9, c: { itlSecondsSum: 1, itlCount: 100 } }),
+    point(10_000, { kvUsage01: 0.3, c: { itlSecondsSum: 4, itlCount: 200 } }),
+  ];
+  await t.step("ITL = Δsum / Δcount over the window: 3 s / 100 tokens = 30 ms", () => {
+    const g = windowGauges(pts, 10_000, 15_000)!;
+    assert.ok(Math.abs(g.itlMs! - 30) < 1e-9);
+    assert.equal(g.kvUsageInstant01, 0.3, "the newest scrape, not the window's 0.9");
+    assert.equal(g.kvUsage01, 0.9);
+  });
+  await t.step("nothing decoded in the window: no ITL", () => {
+    const idle = [
+      point(0, { c: { itlSecondsSum: 4, itlCount: 200 } }),
+      point(10_000, {
+        c: { itlSecondsSum: 4, itlCount: 200 },
+      }),
+    ];
+    assert.equal(windowGauges(idle, 10_000, 10_000)!.itlMs, undefined);
+  });
+});

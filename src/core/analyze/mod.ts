@@ -33,6 +33,8 @@
  * | `saturation-v1` | scale-up if average spare < triggers; scale-down safe check | KV fraction, requests |
  * | `saturation-v2` | required / spare capacity (RC, SC) from token demand and capacity | tokens |
  * | `queueing-model` | RC, SC from arrival rate and per-replica SLO rate (Gen2 or Gen1) | req/s |
+ * | `throughput` | RC, SC from decode demand and μ = N(k*)/ITL(k*), ITL(k) = A·k + B fitted online | tokens/s |
+ * | a pipeline | saturation V2 plus the analyzers the ConfigMap lists: up on any, down on all (pipeline.ts) | the binder's |
  *
  * @module
  */
@@ -46,6 +48,14 @@ import { DEFAULT_SATURATION_CONFIG, type SaturationConfig } from "./saturation_c
 import { analyzeSaturationV1 } from "./saturation_v1.ts";
 import { analyzeSaturationV2 } from "./saturation_v2.ts";
 import { EMPTY_V2_STATE, type SaturationV2State } from "./saturation_v2_state.ts";
+import { type PipelineSpec, runPipeline } from "./pipeline.ts";
+import {
+  analyzeThroughput,
+  decodeSignalsOf,
+  EMPTY_THROUGHPUT_STATE,
+  type ThroughputConfig,
+  type ThroughputState,
+} from "./throughput/mod.ts";
 
 export {
   DEFAULT_SATURATION_CONFIG,
@@ -58,14 +68,34 @@ export type { QueueingModelConfig } from "./queueing_model.ts";
 export { analyzeSaturationV1 } from "./saturation_v1.ts";
 export { analyzeSaturationV2 } from "./saturation_v2.ts";
 export { analyzeQueueingModel } from "./queueing_model.ts";
+export {
+  EMPTY_PIPELINE_STATE,
+  type PipelineMember,
+  type PipelineSpec,
+  runPipeline,
+} from "./pipeline.ts";
 
-/** State the analyzers carry between cycles (only saturation V2 has any). */
+/**
+ * State the analyzers carry between cycles: saturation V2's capacity memory, the throughput
+ * analyzer's (k, ITL) windows, and the pipeline's last informative result per analyzer.
+ */
 export interface AnalyzerState {
   readonly v2: SaturationV2State;
+  /** @default empty */
+  readonly throughput?: ThroughputState | undefined;
+  /** Last informative result (ms) by `namespace/model/analyzer`. @default empty */
+  readonly lastInformativeMs?: Readonly<Record<string, number>> | undefined;
 }
 
 /** A fresh analyzer state. */
-export const EMPTY_ANALYZER_STATE: AnalyzerState = { v2: EMPTY_V2_STATE };
+export const EMPTY_ANALYZER_STATE: AnalyzerState = {
+  v2: EMPTY_V2_STATE,
+  throughput: EMPTY_THROUGHPUT_STATE,
+  lastInformativeMs: {},
+};
+
+/** The cycle period the pipeline's liveness assumes when none is given (the controller's default). */
+export const DEFAULT_INTERVAL_MS = 30_000;
 
 /** Options of {@linkcode analyzeModel}. */
 export interface AnalyzeOptions {
@@ -79,6 +109,12 @@ export interface AnalyzeOptions {
   readonly nowMs: number;
   /** State returned by the previous call; default empty. */
   readonly state?: AnalyzerState;
+  /** Throughput analyzer settings; default WVA's. */
+  readonly throughput?: ThroughputConfig | undefined;
+  /** The multi-analyzer pipeline of the model; set → it runs instead of `analyzer`. */
+  readonly pipeline?: PipelineSpec | undefined;
+  /** The cycle period (ms), for the pipeline's liveness. @default 30000 */
+  readonly intervalMs?: number | undefined;
 }
 
 /** Analysis of one model and the state for the next cycle. */
@@ -87,10 +123,25 @@ export interface AnalyzeResult {
   readonly state: AnalyzerState;
 }
 
-/** Runs the selected analyzer on one model's observation. */
+/** Runs the model's pipeline (when it has one) or the selected analyzer on its observation. */
 export function analyzeModel(obs: ModelObservation, options: AnalyzeOptions): AnalyzeResult {
   const state = options.state ?? EMPTY_ANALYZER_STATE;
   const config = options.config ?? DEFAULT_SATURATION_CONFIG;
+  const queueing = options.queueing ?? DEFAULT_QUEUEING_MODEL_CONFIG;
+  if (options.pipeline) {
+    const r = runPipeline(obs, options.pipeline, {
+      nowMs: options.nowMs,
+      intervalMs: options.intervalMs ?? DEFAULT_INTERVAL_MS,
+      saturation: config,
+      queueing,
+      state: {
+        v2: state.v2,
+        throughput: state.throughput ?? EMPTY_THROUGHPUT_STATE,
+        lastInformativeMs: state.lastInformativeMs ?? {},
+      },
+    });
+    return { analysis: r.analysis, state: r.state };
+  }
   switch (options.analyzer ?? "saturation-v1") {
     case "saturation-v1":
       return { analysis: analyzeSaturationV1(obs, config), state };
@@ -99,10 +150,16 @@ export function analyzeModel(obs: ModelObservation, options: AnalyzeOptions): An
       return { analysis: r.analysis, state: { ...state, v2: r.state } };
     }
     case "queueing-model":
-      return {
-        analysis: analyzeQueueingModel(obs, options.queueing ?? DEFAULT_QUEUEING_MODEL_CONFIG),
-        state,
-      };
+      return { analysis: analyzeQueueingModel(obs, queueing), state };
+    case "throughput": {
+      const r = analyzeThroughput(obs, {
+        nowMs: options.nowMs,
+        state: state.throughput ?? EMPTY_THROUGHPUT_STATE,
+        config: options.throughput,
+        decode: decodeSignalsOf(obs),
+      });
+      return { analysis: r.analysis, state: { ...state, throughput: r.state } };
+    }
   }
 }
 
@@ -112,6 +169,8 @@ export interface AnalysisRequest {
   readonly analyzer: AnalyzerName;
   /** Saturation thresholds of the model (V1, V2); default {@linkcode DEFAULT_SATURATION_CONFIG}. */
   readonly config?: SaturationConfig | undefined;
+  /** The model's multi-analyzer pipeline (the saturation ConfigMap's `analyzers:`), if any. */
+  readonly pipeline?: PipelineSpec | undefined;
 }
 
 /** A model's analysis, or the error its analyzer threw (the model then holds). */
@@ -128,6 +187,8 @@ export interface AnalyzeModelsOptions {
   readonly state?: AnalyzerState;
   /** Queueing-model settings; default Gen2, scale-down boundary 0.9. */
   readonly queueing?: QueueingModelConfig | undefined;
+  /** The cycle period (ms), for the pipeline's liveness. @default 30000 */
+  readonly intervalMs?: number | undefined;
 }
 
 /**
@@ -146,7 +207,9 @@ export function analyzeModels(
         nowMs: options.nowMs,
         state,
         ...(req.config ? { config: req.config } : {}),
+        ...(req.pipeline ? { pipeline: req.pipeline } : {}),
         ...(options.queueing ? { queueing: options.queueing } : {}),
+        ...(options.intervalMs !== undefined ? { intervalMs: options.intervalMs } : {}),
       });
       state = r.state;
       return { analysis: r.analysis };

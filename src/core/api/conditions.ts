@@ -139,6 +139,23 @@ export const CONDITION_REASONS = {
       meaning: "The queueing-model analyzer is selected but spec.perfParams is absent.",
     },
   },
+  DiscoverySource: {
+    VariantAutoscaling: {
+      status: "True",
+      meaning:
+        "The scale target is also named by an annotated HPA or ScaledObject; this VA defines it (a VA wins over annotations) and the scalers are ignored (the message names them). Absent when the VA is the only definition.",
+    },
+    ScaledObject: {
+      status: "True",
+      meaning:
+        "Annotation discovery: the target is defined by an annotated ScaledObject (it wins over an annotated HPA). Reported as an Event on the scaler: there is no VA.",
+    },
+    HorizontalPodAutoscaler: {
+      status: "True",
+      meaning:
+        "Annotation discovery: the target is defined by an annotated HPA (the first name when several are). Reported as an Event on the scaler.",
+    },
+  },
 } as const satisfies Readonly<Record<string, Readonly<Record<string, ReasonInfo>>>>;
 
 /** A condition type of a VariantAutoscaling. */

@@ -88,6 +88,7 @@ Deno.test("Reason constants are unique across condition types and carry their st
     "OptimizationReady",
     "TargetFollowing",
     "ConfigValid",
+    "DiscoverySource",
   ]);
 });
 

@@ -62,6 +62,10 @@ export function buildStatus(
     });
   }
   for (const c of outcome.conditions) set(c as ConditionUpdate);
+  // DiscoverySource only stands while another object defines the same target.
+  if (!outcome.conditions.some((c) => c.type === ConditionType.DiscoverySource)) {
+    conditions = conditions.filter((c) => c.type !== ConditionType.DiscoverySource);
+  }
   const load = options.model?.load;
   const served = outcome.desiredReplicas !== undefined;
   const prevActuation = previous?.actuation;

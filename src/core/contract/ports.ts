@@ -14,6 +14,7 @@
  * @module
  */
 import type { VariantAutoscalingStatus } from "../api/v1alpha1.ts";
+import type { InferenceEngine } from "../api/engine.ts";
 import type { AnalyzerName, DecisionStep, EngineParams, PerfParams } from "./types.ts";
 import type { GpuInventory, GpuInventoryEntry } from "./gpus.ts";
 
@@ -62,6 +63,34 @@ export interface ScaleTargetSnapshot {
   readonly uid?: string | undefined;
   /** The replicas the target asks for (`spec.replicas`); absent when the target was not found. */
   readonly specReplicas?: number | undefined;
+}
+
+/**
+ * The object that defines a variant when it is not a VariantAutoscaling: an HPA or a
+ * ScaledObject carrying `llm-d.ai/managed: "true"` (annotation discovery, src/core/api/
+ * annotations.ts). Such a variant has no status to write: a sink reports on this object with
+ * Events, and through the gauges.
+ */
+export interface VariantDefinedBy {
+  /** `autoscaling/v2` or `keda.sh/v1alpha1`. */
+  readonly apiVersion: string;
+  /** `HorizontalPodAutoscaler` or `ScaledObject`. */
+  readonly kind: string;
+  /** The scaler's name (also the variant's name). */
+  readonly name: string;
+  readonly uid?: string | undefined;
+}
+
+/**
+ * A note about a variant's definition the sink reports once (not a problem): e.g. the
+ * `DiscoverySource` condition when one scale target is defined by several objects.
+ */
+export interface VariantNote {
+  /** Condition type (a VA's status) or event reason (a scaler's Event). */
+  readonly type: string;
+  /** The condition's reason (`VariantAutoscaling`, `ScaledObject`, …). */
+  readonly reason: string;
+  readonly message: string;
 }
 
 /**
@@ -117,6 +146,15 @@ export interface VariantSnapshot extends VariantRef {
   readonly scaleTarget?: ScaleTargetSnapshot | undefined;
   /** The variant's own stored object (echoed in the outcome); absent when it could not be read. */
   readonly object?: VariantObjectSnapshot | undefined;
+  /** The annotated scaler that defines the variant (echoed); absent = a VariantAutoscaling. */
+  readonly definedBy?: VariantDefinedBy | undefined;
+  /** Notes about the definition (echoed as conditions; e.g. `DiscoverySource`). */
+  readonly notes?: readonly VariantNote[] | undefined;
+  /**
+   * The serving engine of the target's pods (`vllm` or `sglang`, from the pod template):
+   * which metric family the source reads. Absent = vLLM.
+   */
+  readonly servingEngine?: InferenceEngine | undefined;
   readonly problems: readonly VariantProblem[];
 }
 
@@ -148,6 +186,8 @@ export interface ModelQuery {
   readonly namespace: string;
   /** The served variants of the model and their replica ids (pods). */
   readonly variants: readonly { readonly name: string; readonly replicaIds: readonly string[] }[];
+  /** The model's serving engine (its variants'): which metric family to read. @default "vllm" */
+  readonly engine?: InferenceEngine | undefined;
   /** Count the requests served in this window (scale-to-zero); absent = not needed. */
   readonly requestWindowMs?: number | undefined;
 }
@@ -169,6 +209,10 @@ export interface ReplicaSample {
   readonly runningRequests?: number | undefined;
   readonly numGpuBlocks?: number | undefined;
   readonly blockSize?: number | undefined;
+  /** Mean inter-token latency over the window (ms/token); the throughput analyzer's samples. */
+  readonly itlMs?: number | undefined;
+  /** KV-cache usage now (not the window maximum), 0..1. */
+  readonly kvUsageInstant01?: number | undefined;
   /** When the newest raw sample was taken (ms). Absent = unknown, treated as stale. */
   readonly sampleMs?: number | undefined;
 }
@@ -262,6 +306,8 @@ export interface VariantOutcome extends VariantRef {
   readonly scaleTarget?: ScaleTargetSnapshot | undefined;
   /** The snapshot's stored object, echoed: what a sink writes the status of. */
   readonly object?: VariantObjectSnapshot | undefined;
+  /** The snapshot's defining scaler, echoed: set → no status to write, Events go to it. */
+  readonly definedBy?: VariantDefinedBy | undefined;
 }
 
 /** The cycle's outcome for one model (the source of the per-model log line). */

@@ -11,6 +11,7 @@ import {
   type AnalyzerState,
   DEFAULT_SATURATION_CONFIG,
   EMPTY_ANALYZER_STATE,
+  type PipelineSpec,
   type QueueingModelConfig,
   type SaturationConfig,
 } from "../analyze/mod.ts";
@@ -45,6 +46,15 @@ export interface CycleSettings {
   readonly analyzer: AnalyzerName;
   /** Saturation thresholds of a model (default entry merged with its override). */
   saturationFor(model: ModelIdentity): SaturationConfig;
+  /**
+   * The model's analyzer selection from the saturation ConfigMap (`analyzers:` / legacy
+   * `analyzerName:`, WVA's spelling); absent or empty = none (the global or per-variant
+   * analyzer). A selection of saturation alone is saturation V2; with other analyzers it is the
+   * multi-analyzer pipeline. A variant's own `spec.analyzer` wins over it.
+   */
+  pipelineFor?(model: ModelIdentity): PipelineSpec | undefined;
+  /** The cycle period (ms): the pipeline's liveness window is 3 of them. @default 30000 */
+  readonly intervalMs?: number | undefined;
   /** Queueing-model settings; absent = the analyzer's defaults. */
   readonly queueing?: QueueingModelConfig | undefined;
   /** Cap scale-ups by the GPU inventory (when the backend knows it). */

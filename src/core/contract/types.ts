@@ -39,6 +39,17 @@ export const ReplicaMetricsSchema = z.object({
   kvCapacityTokens: nonNegative.optional(),
   numGpuBlocks: count.optional(),
   blockSize: count.optional(),
+  /**
+   * Mean inter-token latency of the replica over the last window (ms/token:
+   * `rate(vllm:inter_token_latency_seconds_sum[1m]) / rate(…_count[1m])`); the throughput
+   * analyzer's ITL samples. Absent = not reported (or nothing decoded in the window).
+   */
+  itlMs: z.number().positive().optional(),
+  /**
+   * KV-cache usage now (the newest sample, not the window maximum `kvUsage01` is), 0..1: the
+   * throughput analyzer pairs it with the ITL. Absent = use `kvUsage01`.
+   */
+  kvUsageInstant01: z.number().min(0).max(1).optional(),
 }).readonly();
 
 /** One replica's metrics. */
@@ -164,8 +175,18 @@ export const ModelObservationSchema = z.object({
 /** One model's observation. */
 export type ModelObservation = z.infer<typeof ModelObservationSchema>;
 
-/** The analyzers; the controller's default is `saturation-v1`. */
-export const ANALYZER_NAMES = ["saturation-v1", "saturation-v2", "queueing-model"] as const;
+/**
+ * The analyzers; the controller's default is `saturation-v1`. `throughput` is WVA's decode
+ * throughput analyzer (ITL(k) fitted online); alone it sizes the model by itself, and in the
+ * saturation ConfigMap's `analyzers:` list it joins saturation V2 in the multi-analyzer pipeline
+ * (src/core/analyze/pipeline.ts).
+ */
+export const ANALYZER_NAMES = [
+  "saturation-v1",
+  "saturation-v2",
+  "queueing-model",
+  "throughput",
+] as const;
 
 /** An analyzer name. */
 export type AnalyzerName = typeof ANALYZER_NAMES[number];
@@ -230,7 +251,7 @@ export interface V1Analysis {
   readonly steps: readonly DecisionStep[];
 }
 
-/** Per-variant capacity (saturation V2 in tokens, queueing model in req/s). */
+/** Per-variant capacity (saturation V2 in tokens, queueing model in req/s, throughput in tokens/s). */
 export interface VariantCapacity {
   readonly variant: string;
   /** Per-replica capacity PRC (0 when unknown). */
@@ -246,11 +267,11 @@ export interface VariantCapacity {
   readonly steps: readonly DecisionStep[];
 }
 
-/** Capacity signals (saturation V2, model.md §11; queueing model). */
+/** Capacity signals (saturation V2, model.md §11; queueing model; throughput). */
 export interface CapacityAnalysis {
   readonly kind: "capacity";
-  readonly analyzer: "saturation-v2" | "queueing-model";
-  readonly unit: "tokens" | "req/s";
+  readonly analyzer: "saturation-v2" | "queueing-model" | "throughput";
+  readonly unit: "tokens" | "req/s" | "tokens/s";
   readonly totalDemand: number;
   readonly totalSupply: number;
   readonly totalAnticipatedSupply: number;

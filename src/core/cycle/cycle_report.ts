@@ -47,7 +47,7 @@ function modelOutcome(
   return {
     modelId: plan.group.modelId,
     namespace: plan.group.namespace,
-    analyzer: plan.analyzer,
+    analyzer: result.decision?.analyzer ?? plan.analyzer,
     // Model-level steps first, then each variant's (its rule, guard and clamp steps).
     steps: [
       ...plan.analyzerSteps,

@@ -43,6 +43,8 @@ import { analyzeModels } from "../analyze/mod.ts";
 import type { ClusterSnapshot, CycleReport, ModelMetrics } from "../contract/ports.ts";
 import type { CycleSettings, CycleState } from "../contract/settings.ts";
 import { optimizeModels } from "../optimize/mod.ts";
+import { step } from "../contract/steps.ts";
+import type { DecisionStep } from "../contract/types.ts";
 import { buildReport, type ModelResult } from "./cycle_report.ts";
 import { type CyclePlan, planCycle } from "./models.ts";
 
@@ -59,6 +61,29 @@ export interface DecideCycleResult {
   readonly state: CycleState;
 }
 
+/**
+ * Scale-to-zero for a model: the ConfigMap's policy, except for models served by a non-vLLM
+ * engine (SGLang), which WVA's enforcer skips — wva does the same (the model keeps ≥ 1 replica)
+ * and says so in a step.
+ */
+function scaleToZeroOf(
+  m: CyclePlan["models"][number],
+  settings: CycleSettings,
+): { readonly enabled: boolean; readonly step?: DecisionStep } {
+  const enabled = !!settings.scaleToZeroFor?.(m.identity)?.enabled;
+  const other = m.group.variants.find((v) => (v.servingEngine ?? "vllm") !== "vllm");
+  if (!enabled || !other) return { enabled };
+  return {
+    enabled: false,
+    step: step(
+      "scale-to-zero.engine",
+      `scale-to-zero skipped: ${other.name} runs ${other.servingEngine} (as WVA, only vLLM ` +
+        "models go to zero); the model keeps at least one replica",
+      { variant: other.name, engine: other.servingEngine ?? null },
+    ),
+  };
+}
+
 /** Analyze, then optimize, every model of a plan. */
 function runStages(
   plan: CyclePlan,
@@ -71,22 +96,28 @@ function runStages(
       observation: m.observed.observation,
       analyzer: m.analyzer,
       config: settings.saturationFor(m.identity),
+      ...(m.pipeline ? { pipeline: m.pipeline } : {}),
     })),
-    { nowMs: options.nowMs, state: options.state.analyzer, queueing: settings.queueing },
+    {
+      nowMs: options.nowMs,
+      state: options.state.analyzer,
+      queueing: settings.queueing,
+      intervalMs: settings.intervalMs,
+    },
   );
+  const stz = plan.models.map((m) => scaleToZeroOf(m, settings));
   const optimized = optimizeModels(
     plan.models.map((m, i) => ({
       observation: m.observed.observation,
       analysis: analyzed.analyses[i]!.analysis,
-      scaleToZero: {
-        enabled: !!settings.scaleToZeroFor?.(m.identity)?.enabled,
-        idle: m.metrics?.requestsInWindow === 0,
-      },
+      scaleToZero: { enabled: stz[i]!.enabled, idle: m.metrics?.requestsInWindow === 0 },
     })),
     settings.limiter ? { inventory: snapshot.inventory, unmanaged: snapshot.unmanagedGpus } : {},
   );
   const results = optimized.map((o, i) => ({
-    decision: o.decision,
+    decision: o.decision && stz[i]!.step
+      ? { ...o.decision, steps: [...o.decision.steps, stz[i]!.step] }
+      : o.decision,
     error: analyzed.analyses[i]!.error ?? o.error,
   }));
   return { results, analyzer: analyzed.state };

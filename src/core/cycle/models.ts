@@ -15,6 +15,7 @@ import {
 } from "../contract/ports.ts";
 import type { CycleSettings, CycleState, ModelIdentity } from "../contract/settings.ts";
 import type { AnalyzerName, DecisionStep } from "../contract/types.ts";
+import type { PipelineSpec } from "../analyze/mod.ts";
 import { applyConfigRules } from "./config_rules.ts";
 import { buildObservation, groupModels, type ModelGroup, type Observed } from "./observe.ts";
 
@@ -23,7 +24,9 @@ export interface ModelPlan {
   readonly group: ModelGroup;
   readonly identity: ModelIdentity;
   readonly analyzer: AnalyzerName;
-  /** Steps about the choice of analyzer (a conflict between variants). */
+  /** The multi-analyzer pipeline the model runs instead of `analyzer` (saturation V2 carries). */
+  readonly pipeline?: PipelineSpec | undefined;
+  /** Steps about the choice of analyzer (a conflict between variants, the pipeline). */
   readonly analyzerSteps: readonly DecisionStep[];
   readonly observed: Observed;
   /** What the metrics source answered for the model (undefined: nothing). */
@@ -50,13 +53,26 @@ export function splitServed(
   return { served: variants.filter((v) => !blocked(v)), excluded: variants.filter(blocked) };
 }
 
-/** The analyzer of a model: its variants' override (the first, with a step on conflict) or the global one. */
+/** What runs for a model: an analyzer, or a pipeline (with saturation V2 as its carrier). */
+interface AnalyzerChoice {
+  readonly analyzer: AnalyzerName;
+  readonly pipeline?: PipelineSpec | undefined;
+  readonly steps: DecisionStep[];
+}
+
+/**
+ * The analyzer of a model: its variants' override (the first, with a step on conflict), else the
+ * ConfigMap's selection (saturation alone = V2; more = the pipeline), else the global one.
+ */
 function pickAnalyzer(
   group: ModelGroup,
-  global: AnalyzerName,
-): { analyzer: AnalyzerName; steps: DecisionStep[] } {
+  settings: CycleSettings,
+  identity: ModelIdentity,
+): AnalyzerChoice {
   const chosen = [...new Set(group.variants.map((v) => v.analyzer).filter((a) => !!a))];
-  if (chosen.length === 0) return { analyzer: global, steps: [] };
+  if (chosen.length === 0) {
+    return pickSelection(settings.pipelineFor?.(identity), settings.analyzer);
+  }
   const analyzer = chosen[0]!;
   const steps = chosen.length > 1
     ? [
@@ -67,6 +83,31 @@ function pickAnalyzer(
     ]
     : [];
   return { analyzer, steps };
+}
+
+/** The ConfigMap's selection: none → the global analyzer; saturation alone → V2; else the pipeline. */
+function pickSelection(spec: PipelineSpec | undefined, global: AnalyzerName): AnalyzerChoice {
+  if (!spec || spec.analyzers.length === 0) return { analyzer: global, steps: [] };
+  const enabled = spec.analyzers.filter((a) => a.enabled);
+  if (enabled.length === 1 && enabled[0]!.type === "saturation") {
+    const only = enabled[0]!;
+    if (only.scaleUpThreshold === undefined && only.scaleDownBoundary === undefined) {
+      return { analyzer: "saturation-v2", steps: [] };
+    }
+  }
+  const names = spec.analyzers.map((a) => `${a.name}${a.enabled ? "" : " (disabled)"}`);
+  return {
+    analyzer: "saturation-v2",
+    pipeline: spec,
+    steps: [step(
+      "cycle.pipeline",
+      `analyzers ${names.join(", ")}: scale up when any asks, down only when all agree`,
+      {
+        analyzers: spec.analyzers.map((a) => a.name).join(", "),
+        saturationVotes: spec.saturationVotes,
+      },
+    )],
+  };
 }
 
 /** Plans a cycle: config rules, exclusion, grouping, observations, analyzer choice. */
@@ -86,7 +127,7 @@ export function planCycle(
   const metricsByModel = new Map(metrics.map((m) => [modelKey(m), m]));
   const models = groupModels(served).map((group): ModelPlan => {
     const identity = identityOf(group);
-    const picked = pickAnalyzer(group, settings.analyzer);
+    const picked = pickAnalyzer(group, settings, identity);
     const m = metricsByModel.get(modelKey(group));
     const observed = buildObservation(group, m, {
       nowMs,
@@ -98,6 +139,7 @@ export function planCycle(
       group,
       identity,
       analyzer: picked.analyzer,
+      ...(picked.pipeline ? { pipeline: picked.pipeline } : {}),
       analyzerSteps: picked.steps,
       observed,
       metrics: m,

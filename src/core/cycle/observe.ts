@@ -86,6 +86,10 @@ function toReplicaMetrics(s: ReplicaSample): ReplicaMetrics | undefined {
     ...(blocks > 0 && size > 0
       ? { numGpuBlocks: blocks, blockSize: size, kvCapacityTokens: blocks * size }
       : {}),
+    ...(finite(s.itlMs) && s.itlMs > 0 ? { itlMs: s.itlMs } : {}),
+    ...(finite(s.kvUsageInstant01)
+      ? { kvUsageInstant01: Math.min(1, Math.max(0, s.kvUsageInstant01)) }
+      : {}),
   };
 }
 

@@ -20,8 +20,8 @@ import type {
 import type { DecisionStep, VariantDecision } from "../contract/types.ts";
 
 /**
- * One condition per problem (the first problem of a type wins), plus `ConfigValid=True` when no
- * problem concerns the configuration.
+ * One condition per problem (the first problem of a type wins), one `True` condition per note
+ * (e.g. `DiscoverySource`), plus `ConfigValid=True` when no problem concerns the configuration.
  */
 function problemConditions(v: VariantSnapshot): CycleCondition[] {
   const out: CycleCondition[] = [];
@@ -33,6 +33,11 @@ function problemConditions(v: VariantSnapshot): CycleCondition[] {
       reason: p.reason,
       message: p.message,
     });
+  }
+  for (const n of v.notes ?? []) {
+    if (!out.some((c) => c.type === n.type)) {
+      out.push({ type: n.type, status: "True", reason: n.reason, message: n.message });
+    }
   }
   if (!out.some((c) => c.type === ConditionType.ConfigValid)) {
     out.push({
@@ -71,6 +76,7 @@ function shape(v: VariantSnapshot) {
     generation: v.generation,
     ...(v.scaleTarget ? { scaleTarget: v.scaleTarget } : {}),
     ...(v.object ? { object: v.object } : {}),
+    ...(v.definedBy ? { definedBy: v.definedBy } : {}),
   };
 }
 

@@ -20,6 +20,7 @@ import {
   parseSaturationConfigMap,
   parseScaleToZero,
   parseServiceClasses,
+  pipelineFor,
   saturationConfigFor,
   scaleToZeroFor,
   serviceClassFor,
@@ -35,6 +36,8 @@ export interface StoreOptions {
   /** Scale-to-zero when the ConfigMap says nothing. */
   readonly scaleToZero: boolean;
   readonly staleAfterMs: number;
+  /** The cycle period (ms): the pipeline's analyzer liveness. */
+  readonly intervalMs?: number | undefined;
 }
 
 /** Holds the parsed ConfigMaps. */
@@ -86,6 +89,8 @@ export function createConfigStore(options: StoreOptions): ConfigStore {
       return {
         analyzer: options.analyzer,
         saturationFor: (model) => saturationConfigFor(sat, model),
+        pipelineFor: (model) => pipelineFor(sat, model),
+        ...(options.intervalMs !== undefined ? { intervalMs: options.intervalMs } : {}),
         limiter: options.limiter || sat.default.enableLimiter,
         scaleToZeroFor: (model) =>
           scaleToZeroFor(scz, model, { globalEnabled: options.scaleToZero }),

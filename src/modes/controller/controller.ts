@@ -100,6 +100,7 @@ function initialState(config: ControllerConfig, runtime: ControllerRuntime): Con
       limiter: config.limiter,
       scaleToZero: config.scaleToZero,
       staleAfterMs: config.staleAfterMs,
+      intervalMs: config.intervalMs,
     }),
     events: createEventRecorder(kube, {
       instance: identity,
@@ -158,6 +159,7 @@ function startBackend(state: ControllerState): KubeBackend {
   const backend: KubeBackend = startKubeBackend(state.kube, {
     namespace: state.namespace,
     watchNamespace: state.config.watchNamespace,
+    controllerInstance: state.config.controllerInstance,
     warmupMs: state.config.warmupMs,
     configMapNames: Object.values(CONFIGMAP_NAMES),
     signal: state.ctrl.signal,

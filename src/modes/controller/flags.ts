@@ -75,10 +75,23 @@ export const CONTROLLER_FLAGS: readonly FlagRow[] = [
   valueFlag("debounce", "debounceMs", "DUR", "Delay of a change-triggered cycle", {
     defaultText: "1s",
   }),
-  valueFlag("analyzer", "analyzer", "NAME", "saturation-v1 | saturation-v2 | queueing-model", {
-    env: "WVA_ANALYZER",
-    defaultText: "saturation-v1",
-  }),
+  valueFlag(
+    "controller-instance",
+    "controllerInstance",
+    "NAME",
+    "Discover only scalers labelled wva.llmd.ai/controller-instance=NAME",
+    { env: "CONTROLLER_INSTANCE" },
+  ),
+  valueFlag(
+    "analyzer",
+    "analyzer",
+    "NAME",
+    "saturation-v1 | saturation-v2 | queueing-model | throughput",
+    {
+      env: "WVA_ANALYZER",
+      defaultText: "saturation-v1",
+    },
+  ),
   switchFlag("limiter", "limiter", "Cap scale-ups by the GPU inventory", {
     env: "WVA_LIMITED_MODE",
   }),

@@ -25,6 +25,8 @@ export const ControllerConfigSchema = z.strictObject({
   /** Namespace of the controller's ConfigMaps and Lease. */
   namespace: z.string().min(1).optional(),
   watchNamespace: z.string().min(1).optional(),
+  /** Discover only the annotated scalers labelled `wva.llmd.ai/controller-instance=<this>`. */
+  controllerInstance: z.string().min(1).optional(),
   prometheusUrl: z.url({ protocol: /^https?$/, error: "expected an http(s) URL" }),
   prometheusCaFile: z.string().min(1).optional(),
   prometheusInsecureSkipVerify: bool().default(false),

@@ -12,7 +12,12 @@ import { applyGpuNodes } from "../../../scripts/gpu_nodes.ts";
 import { API_VERSION, PLURAL } from "../../../src/core/api/v1alpha1.ts";
 import type { Kube } from "../../../src/adapters/kubernetes/kube/mod.ts";
 import { type PrometheusHandle, startPrometheus } from "../../helpers/prometheus.ts";
-import { startTestCluster, type TestCluster, waitFor } from "../../helpers/testcluster.ts";
+import {
+  startTestCluster,
+  type TestCluster,
+  type TestClusterOptions,
+  waitFor,
+} from "../../helpers/testcluster.ts";
 import { startPodRunner } from "../../../src/adapters/kubernetes/pod_runner/mod.ts";
 import { EMULATOR_FLAGS } from "../../../src/modes/emulator/flags.ts";
 import { createLogger } from "../../../src/runtime/log.ts";
@@ -51,9 +56,15 @@ export async function applyCrd(kube: Kube): Promise<void> {
   });
 }
 
-/** Starts everything; `namespace` is created and has its default ServiceAccount. */
-export async function startEnv(namespace = "llm"): Promise<Env> {
-  const cluster = await startTestCluster({ podRunner: true, nodes: 3 });
+/**
+ * Starts everything; `namespace` is created and has its default ServiceAccount. `cluster` adds
+ * options of the test cluster (e.g. `{keda: true, hpaSyncPeriod: "2s"}`).
+ */
+export async function startEnv(
+  namespace = "llm",
+  cluster_: Pick<TestClusterOptions, "keda" | "hpaSyncPeriod"> = {},
+): Promise<Env> {
+  const cluster = await startTestCluster({ podRunner: true, nodes: 3, ...cluster_ });
   const { kube } = cluster;
   let prom: PrometheusHandle | undefined;
   let pods: EmulatedPods | undefined;

@@ -4,6 +4,11 @@
  * conflict retry, only when it changed or is getting old). Failures of one VA never stop the
  * others; they are returned and retried next cycle.
  *
+ * A variant discovered from an annotated HPA or ScaledObject (`definedBy`) has no VA: nothing is
+ * written, its Events (ScaledUp/ScaledDown with the reason, a Warning for a malformed
+ * annotation, `DiscoverySource` when it shadows another object) go to the scaler itself, and
+ * its decision reaches HPA/KEDA through the gauges (the other sink).
+ *
  * It acts on the report alone: each outcome echoes the scale target (kind, name, `spec.replicas`)
  * and the VA as stored (uid, resourceVersion, status) from the snapshot, so the sink works with
  * any cluster reader that fills them. The gauges HPA/KEDA read are another sink (the Prometheus
@@ -12,6 +17,7 @@
  * @module
  */
 import { API_VERSION, KIND } from "../../../core/api/v1alpha1.ts";
+import { DISCOVERY_CONDITION } from "../../../core/api/discovery.ts";
 import type { Kube } from "../kube/mod.ts";
 import { type Logger, NULL_LOGGER } from "../../../runtime/log.ts";
 import {
@@ -61,6 +67,8 @@ interface Memory {
   readonly desired?: number | undefined;
   readonly metricsOk?: boolean | undefined;
   readonly problems?: string | undefined;
+  /** The DiscoverySource message last reported on a scaler. */
+  readonly discovery?: string | undefined;
 }
 
 interface SinkState {
@@ -85,6 +93,12 @@ async function emitEvents(state: SinkState, o: VariantOutcome, about: InvolvedOb
     const c = o.conditions.find((x) => x.status !== "True");
     await ev?.record(about, "Warning", c?.reason ?? "InvalidConfiguration", c?.message ?? "");
   }
+  const discovery = o.definedBy
+    ? o.conditions.find((c) => c.type === DISCOVERY_CONDITION)?.message
+    : undefined;
+  if (discovery !== undefined && discovery !== m.discovery) {
+    await ev?.record(about, "Normal", DISCOVERY_CONDITION, discovery);
+  }
   const d = o.desiredReplicas;
   if (d !== undefined && d !== m.desired && d !== o.currentReplicas) {
     const up = d > o.currentReplicas;
@@ -96,7 +110,7 @@ async function emitEvents(state: SinkState, o: VariantOutcome, about: InvolvedOb
       `desired replicas ${o.currentReplicas} → ${d} (${o.reason})`,
     );
   }
-  state.memory.set(variantKey(o), { desired: d, metricsOk, problems });
+  state.memory.set(variantKey(o), { desired: d, metricsOk, problems, discovery });
 }
 
 /** Sets the target's replicas (direct scaling), from the scale target the outcome echoes. */
@@ -166,16 +180,26 @@ async function applyOne(
   nowMs: number,
   errors: Errors,
 ): Promise<boolean> {
-  const about: InvolvedObject = {
-    apiVersion: API_VERSION,
-    kind: KIND,
-    namespace: o.namespace,
-    name: o.name,
-    uid: o.object?.uid,
-  };
+  const by = o.definedBy;
+  const about: InvolvedObject = by
+    ? {
+      apiVersion: by.apiVersion,
+      kind: by.kind,
+      namespace: o.namespace,
+      name: by.name,
+      uid: by.uid,
+    }
+    : {
+      apiVersion: API_VERSION,
+      kind: KIND,
+      namespace: o.namespace,
+      name: o.name,
+      uid: o.object?.uid,
+    };
   const actuation = await scaleOrReport(state, o, errors);
   await emitEvents(state, o, about);
-  await writeVariantStatus(state, o, { nowMs, actuation, model }, errors);
+  // An annotated scaler has no status: Events and the gauges are its whole report.
+  if (!by) await writeVariantStatus(state, o, { nowMs, actuation, model }, errors);
   return actuation.applied;
 }
 

@@ -224,3 +224,56 @@ Deno.test("createKubeSink() writes statuses and events from the report", async (
     assert.deepEqual(eventReasons(kube), ["Warning/InvalidSpec", "Warning/MetricsUnavailable"]);
   });
 });
+
+Deno.test("createKubeSink(): an annotated scaler gets Events, never a status", async (t) => {
+  const so = { apiVersion: "keda.sh/v1alpha1", kind: "ScaledObject", name: "v", uid: "uid-so" };
+  const discovery = {
+    type: "DiscoverySource",
+    status: "True" as const,
+    reason: "ScaledObject",
+    message: "Deployment ns/d is defined by ScaledObject ns/v (used, variant_name v) and by " +
+      "HorizontalPodAutoscaler ns/keda-hpa-v (ignored)",
+  };
+  const { kube } = cluster();
+  const { sink, counted } = sinkOn(kube);
+  await t.step("a decision: ScaledUp on the ScaledObject, DiscoverySource once", async () => {
+    const o = outcome(3, { definedBy: so });
+    const r = await sink.apply(report({ ...o, conditions: [...o.conditions, discovery] }));
+    assert.deepEqual(r, { applied: 1, errors: [] });
+    assert.deepEqual(eventReasons(kube).sort(), ["Normal/DiscoverySource", "Normal/ScaledUp"]);
+    for (const e of kube.list(EVENTS)) {
+      assert.deepEqual(e.involvedObject, {
+        apiVersion: "keda.sh/v1alpha1",
+        kind: "ScaledObject",
+        namespace: "ns",
+        name: "v",
+        uid: "uid-so",
+      });
+    }
+    const up = kube.list(EVENTS).find((e) => e.reason === "ScaledUp")!;
+    assert.equal(up.message, "desired replicas 2 → 3 (scale-up)");
+    assert.deepEqual(counted, ["v:up:scale-up"]);
+    assert.equal(status(kube), undefined, "the VA named v is not written");
+    assert.ok(!kube.requests.some((q) => q.path.includes("variantautoscalings")));
+    await sink.apply(report({ ...o, conditions: [...o.conditions, discovery] }));
+    assert.equal(kube.list(EVENTS).length, 2, "nothing new to report");
+  });
+  await t.step("a malformed annotation: a Warning on the scaler", async () => {
+    const bad = outcome(undefined, {
+      name: "bad",
+      definedBy: { ...so, kind: "HorizontalPodAutoscaler", name: "bad" },
+      conditions: [{
+        type: "ConfigValid",
+        status: "False",
+        reason: "InvalidSpec",
+        message: "HorizontalPodAutoscaler ns/bad: llm-d.ai/variant-cost: must be a number ≥ 0 " +
+          '(the cost of one replica) (got "abc")',
+      }],
+    });
+    await sink.apply(report(bad));
+    const w = kube.list(EVENTS).find((e) => e.type === "Warning")!;
+    assert.equal(w.reason, "InvalidSpec");
+    assert.match(String(w.message), /variant-cost.*"abc"/);
+    assert.equal((w.involvedObject as { kind: string }).kind, "HorizontalPodAutoscaler");
+  });
+});

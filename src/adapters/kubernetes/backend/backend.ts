@@ -1,6 +1,8 @@
 /**
- * The Kubernetes backend of the control cycle: watch caches of VariantAutoscalings, their
- * targets (Deployments, StatefulSets), the pods of the namespaces that hold VAs, the Nodes (GPU
+ * The Kubernetes backend of the control cycle: watch caches of VariantAutoscalings, of
+ * HorizontalPodAutoscalers and KEDA ScaledObjects (annotation discovery: those annotated
+ * `llm-d.ai/managed: "true"` are variants too, scaler_variant.ts), their targets (Deployments,
+ * StatefulSets), the pods of the namespaces that hold variants, the Nodes (GPU
  * inventory), the pods of every namespace that hold GPUs (what other workloads use of the
  * inventory) and the controller's ConfigMaps; a `ClusterReader` that builds the snapshot from
  * the caches without any API call; and change notifications that the loop debounces into cycles.
@@ -30,7 +32,11 @@ import {
   projectWorkload,
   type WorkloadInfo,
 } from "./objects.ts";
-import { variantFromObject } from "./variant.ts";
+import { variantFromObject, type VariantLookups } from "./variant.ts";
+import { type ScalerInformer, startScalerInformer } from "./scalers.ts";
+import { discoverVariants, invalidScaler, variantFromScaler } from "./scaler_variant.ts";
+import { ANNOTATIONS, readAnnotatedScaler } from "../../../core/api/annotations.ts";
+import type { VariantSnapshot } from "../../../core/contract/ports.ts";
 
 /** Options of {@linkcode startKubeBackend}. */
 export interface KubeBackendOptions {
@@ -50,6 +56,11 @@ export interface KubeBackendOptions {
   readonly watchTimeoutSeconds?: number;
   /** A pod Ready for less than this (ms) still counts as pending. @default 90000 */
   readonly warmupMs?: number;
+  /**
+   * Only scalers labelled `wva.llmd.ai/controller-instance=<this>` are discovered (WVA's
+   * `CONTROLLER_INSTANCE`); unset: every annotated scaler. VAs are not filtered.
+   */
+  readonly controllerInstance?: string | undefined;
 }
 
 /** A running backend. */
@@ -80,6 +91,9 @@ interface Caches {
   /** Scheduled, non-terminal pods that request GPUs, in every namespace (the limiter's usage). */
   readonly gpuPods: Informer<GpuPodInfo>;
   readonly configMaps: Informer<Record<string, string>>;
+  /** Annotation discovery: HPAs and ScaledObjects (empty when not served or forbidden). */
+  readonly hpas: ScalerInformer;
+  readonly scaledObjects: ScalerInformer;
 }
 
 /** The backend's state: options, the current cost ConfigMap, the targets and the pod watches. */
@@ -90,8 +104,10 @@ interface BackendState {
   costs: AcceleratorCostsConfig;
   /** `Kind/namespace/name` of every scale target (their changes trigger a cycle). */
   readonly targets: Set<string>;
-  /** One pod watch per namespace that holds VAs. */
+  /** One pod watch per namespace that holds variants. */
   readonly podWatches: Map<string, { ctrl: AbortController; informer: Informer<PodInfo> }>;
+  /** The scalers left out at the last snapshot (logged when it changes). */
+  dropped: string;
 }
 
 function slim(raw: Raw): Raw {
@@ -190,9 +206,19 @@ function startConfigMapInformer(state: BackendState): Informer<Record<string, st
   });
 }
 
-/** Starts a pod watch for every namespace that holds VAs and stops the others. */
-function syncPodWatches(state: BackendState, vas: Informer<Raw>): void {
-  const wanted = new Set(vas.list().map((v) => String(v.metadata?.namespace ?? "")));
+/** The namespaces that hold variants: every VA's and every managed scaler's. */
+function variantNamespaces(c: Pick<Caches, "vas" | "hpas" | "scaledObjects">): Set<string> {
+  const ns = (o: { metadata?: Record<string, unknown> }) => String(o.metadata?.namespace ?? "");
+  const managed = (o: { metadata?: Record<string, unknown> }) =>
+    ((o.metadata?.annotations ?? {}) as Record<string, unknown>)[ANNOTATIONS.managed] === "true";
+  return new Set([
+    ...c.vas.list().map(ns),
+    ...[...c.hpas.list(), ...c.scaledObjects.list()].filter(managed).map(ns),
+  ]);
+}
+
+/** Starts a pod watch for every namespace in `wanted` and stops the others. */
+function syncPodWatches(state: BackendState, wanted: ReadonlySet<string>): void {
   for (const [name, w] of state.podWatches) {
     if (wanted.has(name)) continue;
     w.ctrl.abort();
@@ -212,8 +238,17 @@ function syncPodWatches(state: BackendState, vas: Informer<Raw>): void {
   }
 }
 
-function everyInformer(c: Caches): Informer<unknown>[] {
-  return [c.vas, c.deployments, c.statefulsets, c.nodes, c.gpuPods, c.configMaps];
+function everyInformer(c: Caches): Pick<Informer<unknown>, "synced" | "hasSynced" | "done">[] {
+  return [
+    c.vas,
+    c.deployments,
+    c.statefulsets,
+    c.nodes,
+    c.gpuPods,
+    c.configMaps,
+    c.hpas,
+    c.scaledObjects,
+  ];
 }
 
 /** Adds the scale targets of raw VAs (before the first snapshot, which then keeps them). */
@@ -227,6 +262,22 @@ function addTargets(state: BackendState, vas: readonly Raw[]): void {
   }
 }
 
+/** The annotated scalers of the caches as variants: managed ones, and malformed ones (excluded). */
+function scalerVariants(
+  state: BackendState,
+  caches: Caches,
+  lookups: VariantLookups,
+): VariantSnapshot[] {
+  const instance = { controllerInstance: state.options.controllerInstance };
+  return [...caches.hpas.list(), ...caches.scaledObjects.list()].flatMap((raw) => {
+    const r = readAnnotatedScaler(raw, instance);
+    if (r.status === "managed") return [variantFromScaler(r.variant, lookups)];
+    if (r.status === "unmanaged") return [];
+    const annotations = (raw.metadata?.annotations ?? {}) as Record<string, string>;
+    return [invalidScaler(r.scaler, r.problems, annotations[ANNOTATIONS.modelId])];
+  });
+}
+
 /** The cluster snapshot, from the caches alone (no API call). */
 async function buildSnapshot(
   state: BackendState,
@@ -236,7 +287,7 @@ async function buildSnapshot(
   if (!everyInformer(caches).every((i) => i.hasSynced())) {
     throw new Error("watch caches have not synced yet");
   }
-  syncPodWatches(state, caches.vas);
+  syncPodWatches(state, variantNamespaces(caches));
   // Pod caches of newly tracked namespaces are waited for, so replicas map on the first cycle.
   await Promise.all([...state.podWatches.values()].map((w) => w.informer.synced));
   const { costs } = state;
@@ -245,22 +296,27 @@ async function buildSnapshot(
     name,
     device: e.device,
   }));
-  const workload = (kind: string, namespace: string, name: string) =>
-    kind === "Deployment"
-      ? caches.deployments.get(`${namespace}/${name}`)
-      : kind === "StatefulSet"
-      ? caches.statefulsets.get(`${namespace}/${name}`)
-      : undefined;
-  const variants = caches.vas.list().map((raw) =>
-    variantFromObject(raw, {
-      nowMs,
-      warmupMs: state.options.warmupMs ?? 90_000,
-      workload,
-      pods: (namespace) => state.podWatches.get(namespace)?.informer.list() ?? [],
-      costs,
-      knownAccelerators: { priced, inventory: inv.entries },
-    })
-  );
+  const lookups: VariantLookups = {
+    nowMs,
+    warmupMs: state.options.warmupMs ?? 90_000,
+    workload: (kind, namespace, name) =>
+      kind === "Deployment"
+        ? caches.deployments.get(`${namespace}/${name}`)
+        : kind === "StatefulSet"
+        ? caches.statefulsets.get(`${namespace}/${name}`)
+        : undefined,
+    pods: (namespace) => state.podWatches.get(namespace)?.informer.list() ?? [],
+    costs,
+    knownAccelerators: { priced, inventory: inv.entries },
+  };
+  const vas = caches.vas.list().map((raw) => variantFromObject(raw, lookups));
+  const found = discoverVariants(vas, scalerVariants(state, caches, lookups));
+  const dropped = found.dropped.join("; ");
+  if (dropped !== state.dropped && dropped !== "") {
+    state.log.warn("scalers-dropped", { dropped: found.dropped });
+  }
+  state.dropped = dropped;
+  const variants = found.variants;
   state.targets.clear();
   for (const v of variants) {
     if (v.scaleTarget) {
@@ -287,17 +343,33 @@ export function startKubeBackend(kube: KubeWatchApi, options: KubeBackendOptions
     costs: EMPTY_ACCELERATOR_COSTS,
     targets: new Set(),
     podWatches: new Map(),
+    dropped: "",
   };
-  // The VA cache follows the namespaces it sees with pod watches (once it exists).
-  let vaCache: Informer<Raw> | undefined;
-  const vas = vaCache = startVaInformer(state, () => vaCache && syncPodWatches(state, vaCache));
-  const caches: Caches = {
+  // The pod watches follow the namespaces of the variants (once the caches exist).
+  let all: Caches | undefined;
+  const follow = () => all && syncPodWatches(state, variantNamespaces(all));
+  const vas = startVaInformer(state, follow);
+  const scalers = (resource: string, group: string) =>
+    startScalerInformer(kube, {
+      path: collectionPath(state, group, resource),
+      resource,
+      signal: options.signal,
+      log: state.log,
+      timeoutSeconds: options.watchTimeoutSeconds ?? 300,
+      onChange: () => {
+        follow();
+        notify(state, resource);
+      },
+    });
+  const caches: Caches = all = {
     vas,
     deployments: startWorkloadInformer(state, "Deployment", "deployments"),
     statefulsets: startWorkloadInformer(state, "StatefulSet", "statefulsets"),
     nodes: startNodeInformer(state),
     gpuPods: startGpuPodInformer(state),
     configMaps: startConfigMapInformer(state),
+    hpas: scalers("horizontalpodautoscalers", "/apis/autoscaling/v2"),
+    scaledObjects: scalers("scaledobjects", "/apis/keda.sh/v1alpha1"),
   };
   const informers = everyInformer(caches);
   // Target keys are known before the first snapshot too, so early target changes notify.

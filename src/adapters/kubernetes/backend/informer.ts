@@ -17,6 +17,10 @@ export interface InformerOptions<Raw, T> {
   onChange?(key: string, before: T | undefined, after: T | undefined): void;
   /** Called for each failed watch attempt (the loop retries with backoff). */
   onError?(err: unknown, attempt: number): void;
+  /** Called after every (re-)list was delivered (the first one resolves `synced`). */
+  onSynced?(): void;
+  /** Reconnect backoff (ms) of the watch loop. @default the loop's (200 ms doubling to 10 s) */
+  readonly backoff?: { readonly initialMs?: number; readonly maxMs?: number };
   readonly labelSelector?: string;
   readonly fieldSelector?: string;
   readonly signal: AbortSignal;
@@ -71,8 +75,10 @@ export function startInformer<Raw extends KubeObject, T>(
         synced = true;
         markSynced();
       }
+      options.onSynced?.();
     },
     ...(options.onError ? { onError: options.onError } : {}),
+    ...(options.backoff ? { backoff: options.backoff } : {}),
   }).finally(() => {
     if (!synced) markSynced();
   });

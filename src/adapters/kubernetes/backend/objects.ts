@@ -7,6 +7,7 @@
  */
 import { gpusRequested, type PodTemplateLike } from "../../../core/api/accelerator.ts";
 import type { ArgsContainerLike } from "../../../core/api/engine_args.ts";
+import { detectEngine, type InferenceEngine } from "../../../core/api/engine.ts";
 import { GPU_VENDORS, type NodeLike, vendorByKind } from "../../../core/api/gpu_vendors.ts";
 import type { LabelSelector, LabelSelectorRequirement } from "./selector.ts";
 
@@ -49,6 +50,8 @@ export interface WorkloadInfo {
   readonly template: PodTemplateLike;
   /** The template's containers' command and args (the engine's capacity flags). */
   readonly commandLines: readonly ArgsContainerLike[];
+  /** The serving engine of the template (`sglang` by image or launch command, else `vllm`). */
+  readonly engine: InferenceEngine;
   readonly deleting: boolean;
 }
 
@@ -149,6 +152,15 @@ export function projectWorkload(
       command: arr(obj(c).command).map(String),
       args: arr(obj(c).args).map(String),
     })),
+    engine: detectEngine({
+      spec: {
+        containers: arr(obj(obj(spec.template).spec).containers).map((c) => ({
+          image: typeof obj(c).image === "string" ? String(obj(c).image) : undefined,
+          command: arr(obj(c).command).map(String),
+          args: arr(obj(c).args).map(String),
+        })),
+      },
+    }),
     deleting: meta.deletionTimestamp !== undefined,
   };
 }

@@ -226,7 +226,14 @@ function actuationFields(
 export function variantFromObject(raw: unknown, lookups: VariantLookups): VariantSnapshot {
   const parsed = parseVariantAutoscaling(raw);
   if (!parsed.ok) return invalid(raw, parsed.problems);
-  const va = parsed.va;
+  return variantFromVa(parsed.va, lookups);
+}
+
+/**
+ * Resolves a parsed VA — read from the apiserver, or synthesized from an annotated scaler
+ * (scaler_variant.ts) — into the cycle's snapshot: target, hardware, cost, replicas, engine.
+ */
+export function variantFromVa(va: VariantAutoscaling, lookups: VariantLookups): VariantSnapshot {
   const { namespace, name } = va.metadata;
   const spec = va.spec;
   const target = resolveTarget(va, lookups);
@@ -271,6 +278,7 @@ export function variantFromObject(raw: unknown, lookups: VariantLookups): Varian
       }
       : {}),
     generation: va.metadata.generation,
+    ...(target.workload ? { servingEngine: target.workload.engine } : {}),
     ...actuationFields(va, target.workload),
     problems: [...target.problems, ...hw.problems],
   };

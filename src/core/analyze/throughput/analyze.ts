@@ -11,10 +11,11 @@
  * tokens, else what the busy replicas decode now; plus requests queued upstream. Then
  * RC = max(0, D/scaleUp − anticipated supply) and SC = max(0, supply − D/scaleDown).
  *
- * The observation does not carry per-replica ITL, so the caller passes it in `decode` (from
- * `rate(vllm:inter_token_latency_seconds_sum[1m]) / rate(…_count[1m])` per pod, or the
- * SGLang equivalent), with the instant KV fraction when it has one (WVA uses the instant value;
- * the observation's `kvUsage01` is the window maximum and is the fallback).
+ * The per-replica ITL comes in `decode` (from `rate(vllm:inter_token_latency_seconds_sum[1m]) /
+ * rate(…_count[1m])` per pod, or the SGLang equivalent), with the instant KV fraction when there
+ * is one (WVA uses the instant value; the observation's `kvUsage01` is the window maximum and is
+ * the fallback). The cycle builds it from the observation's replicas with
+ * {@linkcode decodeSignalsOf} (`itlMs`, `kvUsageInstant01`).
  *
  * @module
  */
@@ -66,10 +67,28 @@ export interface ThroughputOptions {
 }
 
 /** A capacity analysis in tokens/s from the throughput analyzer. */
-export type ThroughputAnalysis = Omit<CapacityAnalysis, "analyzer" | "unit"> & {
+export type ThroughputAnalysis = CapacityAnalysis & {
   readonly analyzer: "throughput";
   readonly unit: "tokens/s";
 };
+
+/**
+ * The per-replica decode signals the observation carries (`itlMs`, `kvUsageInstant01` of each
+ * reporting replica, from the metrics source), keyed by replica id, ITL in s/token.
+ */
+export function decodeSignalsOf(obs: ModelObservation): Record<string, ReplicaDecodeSignal> {
+  const out: Record<string, ReplicaDecodeSignal> = {};
+  for (const v of obs.variants) {
+    for (const m of v.replicas) {
+      if (m.itlMs === undefined || !(m.itlMs > 0)) continue;
+      out[m.replicaId] = {
+        itlSec: m.itlMs / 1000,
+        ...(m.kvUsageInstant01 !== undefined ? { kvUsage01: m.kvUsageInstant01 } : {}),
+      };
+    }
+  }
+  return out;
+}
 
 /** Result of {@linkcode analyzeThroughput}. */
 export interface ThroughputResult {
@@ -143,9 +162,13 @@ function analyzeVariant(
   const busy = current.filter((c) => c.k > 0 && c.itlSec > 0);
   const base = { state: w.state, busy };
   if (!shape) return { ...base, capacity: noData(v, "mean input/output tokens unknown", steps) };
-  const r = resolveItlModel(w.state.samples, current, prev?.fittedB, cfg);
+  const r = resolveItlModel(w.state.samples, current, prev?.fittedB, cfg, prev?.lastModel);
   if (!r.ok) return { ...base, capacity: noData(v, r.why, steps) };
-  const state = r.tier === "ols" ? { ...w.state, fittedB: r.model.b } : w.state;
+  const state = {
+    ...w.state,
+    ...(r.tier === "ols" ? { fittedB: r.model.b } : {}),
+    ...(r.tier !== "last" ? { lastModel: r.model } : {}),
+  };
   const perRequest = kvTokensPerRequest(shape);
   const sizes = v.replicas.map((m) => kvTokensOf(m, v)).filter((t) => t > 0);
   if (sizes.length === 0 && v.kvCapacityTokens) sizes.push(v.kvCapacityTokens);
@@ -240,19 +263,17 @@ export function analyzeThroughput(
     variants[throughputKey(obs.namespace, obs.modelId, v.name)] = runs[i]!.state;
   });
   const demand = modelDemand(obs, shape, runs, cfg);
-  const signals = capacitySignals({
-    // capacitySignals only copies these two labels; the contract's unions do not list the
-    // throughput analyzer yet, so they are set again, correctly, on the result below.
-    analyzer: "throughput" as unknown as CapacityAnalysis["analyzer"],
-    unit: "tokens/s" as unknown as CapacityAnalysis["unit"],
+  const analysis = capacitySignals({
+    analyzer: "throughput",
+    unit: "tokens/s",
     variants: runs.map((r) => r.capacity),
     extraDemand: demand.demand,
     scaleUp: cfg.scaleUpThreshold,
     scaleDown: cfg.scaleDownBoundary,
     steps: demand.steps,
-  });
+  }) as ThroughputAnalysis;
   return {
-    analysis: { ...signals, analyzer: "throughput", unit: "tokens/s" },
+    analysis,
     state: { variants },
   };
 }

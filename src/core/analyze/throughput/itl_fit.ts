@@ -2,7 +2,9 @@
  * The throughput analyzer's latency model: inter-token latency grows linearly with the KV-cache
  * fraction in use, ITL(k) = A·k + B (seconds per token), fitted by ordinary least squares over
  * the observation window (tier 1), or with B pinned to the last fitted B or the hardware
- * baseline while the window is not ready (tier 2). Pure.
+ * baseline while the window is not ready (tier 2, over this cycle's replicas whose k is in
+ * [minK, maxK]), or the last model either tier fitted while no replica is in that range (tier 3:
+ * near k = 0 the ITL is B plus noise, and a fitted A would be arbitrary). Pure.
  *
  * @module
  */
@@ -100,7 +102,7 @@ export function windowReadiness(
 }
 
 /** How the model in use was obtained. */
-export type ItlTier = "ols" | "pinned";
+export type ItlTier = "ols" | "pinned" | "last";
 
 /** The model to use and how it was obtained, or why there is none. */
 export type ResolvedItl =
@@ -115,14 +117,16 @@ export type ResolvedItl =
 
 /**
  * Tier 1: the OLS fit of the window when it is ready and the fit succeeds. Tier 2: A fitted to
- * this cycle's replica samples with B = `fittedB` (the last tier-1 B, which describes hardware
- * and survives workload changes) or the baseline.
+ * this cycle's replica samples in [minK, maxK] with B = `fittedB` (the last tier-1 B, which
+ * describes hardware and survives workload changes) or the baseline. Tier 3: `last`, the model
+ * a previous cycle fitted, when no replica is in range now.
  */
 export function resolveItlModel(
   window: readonly ItlSample[],
   current: readonly Pick<ItlSample, "k" | "itlSec">[],
   fittedB: number | undefined,
   cfg: ThroughputConfig,
+  last?: ItlModel | undefined,
 ): ResolvedItl {
   const readiness = windowReadiness(window, cfg);
   let why: string = readiness === "too-few"
@@ -134,7 +138,10 @@ export function resolveItlModel(
     why = `OLS fit failed (${fit.reason})`;
   }
   const b = fittedB ?? cfg.baselineItlSec;
-  const pinned = fitItlPinned(current, b);
+  const inRange = current.filter((s) => s.k >= cfg.minK && s.k <= cfg.maxK);
+  const pinned = fitItlPinned(inRange, b);
   if (pinned.ok) return { ok: true, model: pinned.model, tier: "pinned", why };
-  return { ok: false, why: `${why}; no busy replica to fit A with B = ${b} s` };
+  const none = `no replica with k in [${cfg.minK}, ${cfg.maxK}] to fit A with B = ${b} s`;
+  if (last) return { ok: true, model: last, tier: "last", why: `${why}; ${none}` };
+  return { ok: false, why: `${why}; ${none}` };
 }

@@ -93,6 +93,14 @@ Deno.test("resolveItlModel(): OLS when the window is ready, else A with B pinned
     const r = resolveItlModel([], [{ k: 0, itlSec: 0 }], undefined, CFG);
     assert.equal(r.ok, false);
   });
+  await t.step("replicas below minK are not fitted: the last model is used (tier last)", () => {
+    const idle = [{ k: 0.001, itlSec: 0.0133 }];
+    const none = resolveItlModel([], idle, undefined, CFG);
+    assert.equal(none.ok, false, "A from k = 0.001 would be (13.3 − 6)/0.001 ms: noise");
+    const last = resolveItlModel([], idle, undefined, CFG, { a: 0.073, b: 0.006 });
+    assert.ok(last.ok && last.tier === "last" && last.model.a === 0.073);
+    assert.match(last.why ?? "", /no replica with k in \[0\.15, 0\.85\]/);
+  });
   await t.step("fitItlPinned() recovers A with B known", () => {
     const r = fitItlPinned(line(0.05, 0.01, 6), 0.01);
     assert.ok(r.ok && Math.abs(r.model.a - 0.05) < 1e-12);

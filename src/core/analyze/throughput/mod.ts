@@ -23,6 +23,7 @@
  */
 export {
   analyzeThroughput,
+  decodeSignalsOf,
   type ReplicaDecodeSignal,
   type ThroughputAnalysis,
   type ThroughputOptions,

@@ -44,6 +44,11 @@ export interface ThroughputVariantState {
   readonly shape?: WorkloadShape | undefined;
   /** B (s/token) of the last successful OLS fit. */
   readonly fittedB?: number | undefined;
+  /**
+   * The last ITL model fitted from samples in [minK, maxK] (either tier): used while no replica
+   * is in that range (idle or tiny KV use), where a fit of A would be noise.
+   */
+  readonly lastModel?: { readonly a: number; readonly b: number } | undefined;
   /** Last cycle that saw the variant (ms). */
   readonly seenMs: number;
 }
@@ -101,6 +106,7 @@ export function observeWindow(
       samples,
       ...(shape !== undefined ? { shape } : {}),
       ...(prev?.fittedB !== undefined ? { fittedB: prev.fittedB } : {}),
+      ...(prev?.lastModel !== undefined ? { lastModel: prev.lastModel } : {}),
       seenMs: input.nowMs,
     },
     added: accepted.length,

@@ -24,6 +24,7 @@ export * from "./entries.ts";
 export * from "./accelerator_costs.ts";
 export * from "./service_classes.ts";
 export * from "./saturation.ts";
+export * from "./analyzers.ts";
 export * from "./scale_to_zero.ts";
 
 /** The ConfigMap names the controller watches in its namespace. */

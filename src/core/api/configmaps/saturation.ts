@@ -20,8 +20,9 @@
  * validation are the decision core's (`SaturationConfigSchema` in
  * src/core/analyze/saturation_config.ts).
  *
- * WVA-format entries keep working: `analyzers:` and `analyzerName:` are kept as written (the
- * multi-analyzer pipeline reads them), and any other key the entry may not carry (unknown, or
+ * WVA-format entries keep working: `analyzers:` and `analyzerName:` select the model's analyzers
+ * (parsed by analyzers.ts: saturation alone is V2, more is the multi-analyzer pipeline; a bad
+ * selection makes the entry invalid like a bad threshold), and any other key the entry may not carry (unknown, or
  * WVA's `enableRescale`, `priority`, `limiters`, `scaleToZero`) is a warning (fallback
  * `field-ignored`, an Event and a log line) — never the loss of the entry's thresholds.
  *
@@ -47,6 +48,11 @@ import {
   pickModelEntry,
   validateEntry,
 } from "./entries.ts";
+import {
+  ANALYZER_SELECTION_KEYS,
+  type AnalyzerPipeline,
+  parseAnalyzerPipeline,
+} from "./analyzers.ts";
 
 /** Name of the ConfigMap in the controller's namespace. */
 export const SATURATION_CONFIGMAP = "wva-saturation-scaling-config";
@@ -60,12 +66,6 @@ export const SaturationOverrideEntrySchema = SaturationOverrideSchema.extend({
   namespace: z.string().min(1).optional(),
 });
 
-/**
- * WVA's analyzer selection keys (`analyzers: [...]`, legacy `analyzerName`): kept as written in
- * the parsed entry for the multi-analyzer pipeline's own parser, never validated here.
- */
-export const ANALYZER_KEYS = ["analyzers", "analyzerName"] as const;
-
 /** WVA's spellings of our keys. */
 const ALIASES: Readonly<Record<string, string>> = { model_id: "modelID" };
 
@@ -74,16 +74,16 @@ export interface SaturationOverrideEntry {
   readonly modelID: string;
   readonly namespace?: string;
   readonly override: SaturationOverride;
-  /** `analyzers`/`analyzerName` as written (empty when the entry has none). */
-  readonly analyzerSelection?: Readonly<Record<string, unknown>>;
+  /** The entry's `analyzers`/`analyzerName`, parsed (absent when it has none). */
+  readonly pipeline?: AnalyzerPipeline;
 }
 
 /** The parsed ConfigMap. */
 export interface SaturationConfigMap {
   /** The global entry (shipped defaults when the key is absent). */
   readonly default: SaturationConfig;
-  /** The global entry's `analyzers`/`analyzerName` as written (empty when absent). */
-  readonly analyzerSelection?: Readonly<Record<string, unknown>>;
+  /** The global entry's `analyzers`/`analyzerName`, parsed (absent when it has none). */
+  readonly pipeline?: AnalyzerPipeline;
   /** Per-model overrides by data key. */
   readonly overrides: Readonly<Record<string, SaturationOverrideEntry>>;
 }
@@ -108,16 +108,16 @@ export function parseSaturationConfigMap(
 ): ParseResult<SaturationConfigMap> {
   const problems: ConfigProblem[] = [];
   let base = DEFAULT_SATURATION_CONFIG;
-  let selection = lastGood?.analyzerSelection;
+  let pipeline = lastGood?.pipeline;
   const text = data?.[DEFAULT_KEY];
   if (text !== undefined) {
-    const r = parseLenientEntryText(text, SaturationConfigSchema, {
+    const r = withPipeline(parseLenientEntryText(text, SaturationConfigSchema, {
       known: THRESHOLD_KEYS,
-      keep: ANALYZER_KEYS,
-    });
+      keep: ANALYZER_SELECTION_KEYS,
+    }));
     if (r.ok) {
       base = r.entry.value;
-      selection = r.entry.kept;
+      pipeline = r.entry.pipeline;
       for (const w of r.warnings ?? []) {
         problems.push({ key: DEFAULT_KEY, fallback: "field-ignored", ...w });
       }
@@ -126,7 +126,7 @@ export function parseSaturationConfigMap(
       const fallback = lastGood ? "last-good" : "default";
       for (const issue of r.issues) problems.push({ key: DEFAULT_KEY, fallback, ...issue });
     }
-  } else selection = undefined;
+  } else pipeline = undefined;
   const parsed = parseEntries(data, lastGood?.overrides, {
     skip: [DEFAULT_KEY],
     parseEntry: (_key, entryText) => parseOverride(entryText, base),
@@ -135,22 +135,39 @@ export function parseSaturationConfigMap(
   return {
     config: {
       default: base,
-      ...(selection && Object.keys(selection).length > 0 ? { analyzerSelection: selection } : {}),
+      ...(pipeline ? { pipeline } : {}),
       overrides: unique.entries,
     },
     problems: [...problems, ...parsed.problems, ...unique.problems],
   };
 }
 
+/**
+ * Parses the kept `analyzers`/`analyzerName` of a leniently read entry (parseAnalyzerPipeline):
+ * a bad selection makes the entry invalid, as a bad threshold does; none leaves `pipeline` unset.
+ */
+function withPipeline<T>(
+  r: EntryResult<{ readonly value: T; readonly kept: Readonly<Record<string, unknown>> }>,
+): EntryResult<{ readonly value: T; readonly pipeline?: AnalyzerPipeline }> {
+  if (!r.ok) return r;
+  const p = parseAnalyzerPipeline(r.entry.kept);
+  if (!p.ok) return p;
+  const pipeline = p.entry.source === "none" ? undefined : p.entry;
+  return {
+    ok: true,
+    entry: { value: r.entry.value, ...(pipeline ? { pipeline } : {}) },
+    ...(r.warnings ? { warnings: r.warnings } : {}),
+  };
+}
+
 function parseOverride(text: string, base: SaturationConfig): EntryResult<SaturationOverrideEntry> {
-  const r = parseLenientEntryText(text, SaturationOverrideEntrySchema, {
+  const r = withPipeline(parseLenientEntryText(text, SaturationOverrideEntrySchema, {
     known: OVERRIDE_KEYS,
     aliases: ALIASES,
-    keep: ANALYZER_KEYS,
-  });
+    keep: ANALYZER_SELECTION_KEYS,
+  }));
   if (!r.ok) return r;
   const { modelID, namespace, ...fields } = r.entry.value;
-  const kept = r.entry.kept;
   const override = Object.fromEntries(
     Object.entries(fields).filter(([, v]) => v !== undefined),
   ) as SaturationOverride;
@@ -167,7 +184,7 @@ function parseOverride(text: string, base: SaturationConfig): EntryResult<Satura
       modelID,
       ...(namespace !== undefined ? { namespace } : {}),
       override,
-      ...(Object.keys(kept).length > 0 ? { analyzerSelection: kept } : {}),
+      ...(r.entry.pipeline ? { pipeline: r.entry.pipeline } : {}),
     },
     ...(r.warnings ? { warnings: r.warnings } : {}),
   };
@@ -183,4 +200,15 @@ export function saturationConfigFor(
 ): SaturationConfig {
   const entry = pickModelEntry(config.overrides, model);
   return mergeSaturationConfig(config.default, entry?.override);
+}
+
+/**
+ * The analyzer selection of one model: the override naming it (when it selects), else the
+ * default entry's; undefined when neither selects (the global or per-variant analyzer runs).
+ */
+export function pipelineFor(
+  config: SaturationConfigMap,
+  model: { readonly modelId: string; readonly namespace: string },
+): AnalyzerPipeline | undefined {
+  return pickModelEntry(config.overrides, model)?.pipeline ?? config.pipeline;
 }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { DEFAULT_SATURATION_CONFIG } from "../../analyze/saturation_config.ts";
-import { parseSaturationConfigMap, saturationConfigFor } from "./saturation.ts";
+import { parseSaturationConfigMap, pipelineFor, saturationConfigFor } from "./saturation.ts";
 
 const PROD = { modelId: "meta/llama-3.1-8b", namespace: "prod" };
 const DEV = { modelId: "meta/llama-3.1-8b", namespace: "dev" };
@@ -103,21 +103,38 @@ Deno.test("parseSaturationConfigMap() reads WVA-format entries (issue 12 case 8)
       9,
     );
   });
-  await t.step("model_id names the model; analyzers and analyzerName are kept as written", () => {
+  await t.step("model_id names the model; analyzers and analyzerName select the pipeline", () => {
     const r = parseSaturationConfigMap({
-      default: "analyzers:\n  - name: saturation\n    score: 1.0\nkvCacheThreshold: 0.9",
+      default: "analyzers:\n  - name: saturation\n    score: 1.0\n  - name: throughput\n" +
+        "kvCacheThreshold: 0.9",
       "m-prod": "model_id: m\nnamespace: prod\nanalyzerName: saturation\nqueueLengthThreshold: 10",
     });
     assert.deepEqual(r.problems, []);
-    assert.deepEqual(r.config.analyzerSelection, { analyzers: [{ name: "saturation", score: 1 }] });
+    assert.deepEqual(r.config.pipeline?.analyzers.map((a) => a.type), ["saturation", "throughput"]);
     const o = r.config.overrides["m-prod"]!;
-    assert.deepEqual([o.modelID, o.namespace, o.analyzerSelection], [
-      "m",
-      "prod",
-      { analyzerName: "saturation" },
-    ]);
+    assert.deepEqual([o.modelID, o.namespace, o.pipeline?.source], ["m", "prod", "analyzerName"]);
     const c = saturationConfigFor(r.config, { modelId: "m", namespace: "prod" });
     assert.deepEqual([c.kvCacheThreshold, c.queueLengthThreshold], [0.9, 10]);
+    const prod = pipelineFor(r.config, { modelId: "m", namespace: "prod" });
+    assert.deepEqual(prod?.analyzers.map((a) => a.type), ["saturation"]);
+    const other = pipelineFor(r.config, { modelId: "x", namespace: "prod" });
+    assert.deepEqual(other?.analyzers.map((a) => a.type), ["saturation", "throughput"]);
+  });
+  await t.step("a bad selection makes the entry invalid (its last good value stays)", () => {
+    const first = parseSaturationConfigMap({ default: "analyzers: [{name: throughput}]" });
+    const r = parseSaturationConfigMap(
+      { default: "analyzers: [{name: magic}]\nkvCacheThreshold: 0.5" },
+      first.config,
+    );
+    assert.deepEqual(r.problems.map((p) => [p.field, p.value, p.fallback]), [
+      ["analyzers[0].name", "magic", "last-good"],
+    ]);
+    assert.equal(r.config.default.kvCacheThreshold, first.config.default.kvCacheThreshold);
+    assert.deepEqual(r.config.pipeline?.analyzers.map((a) => a.name), ["throughput"]);
+  });
+  await t.step("no selection: no pipeline", () => {
+    const r = parseSaturationConfigMap({ default: "kvCacheThreshold: 0.9" });
+    assert.equal(pipelineFor(r.config, { modelId: "m", namespace: "n" }), undefined);
   });
   await t.step("modelID wins over model_id", () => {
     const r = parseSaturationConfigMap({ o: "model_id: x\nmodelID: m\nkvSpareTrigger: 0.2" });

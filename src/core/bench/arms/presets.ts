@@ -14,7 +14,8 @@
  * | `keda-saturation` | §5 #5 | max pool saturation 0.7, Σ running 16 | as keda-queue |
  * | `keda-queue-guard` | §5 #6 | formula max(queue/1, running/16) − pending, floored at replicas; target 1 | up window 0, down 300 s, 100 %/15 s; fallback 1 after 3 |
  * | `static-peak` / `static-mean` | — | none | sized for the peak / mean rate |
- * | `wva-v1`, `wva-v2`, `wva-queueing` | wva's control cycle with each analyzer | `saturation-v1`, … (wva/cycle_decider.ts) | direct actuation every 30 s (`actuation: {mode: keda}` for the sample ScaledObject) |
+ * | `wva-v1`, `wva-v2`, `wva-queueing`, `wva-throughput` | wva's control cycle with each analyzer | `saturation-v1`, … (wva/cycle_decider.ts) | direct actuation every 30 s (`actuation: {mode: keda}` for the sample ScaledObject) |
+ * | `wva-combined` | wva's multi-analyzer pipeline | saturation V2 + throughput (`settings.analyzers`): up on any, down on all | as above |
  *
  * The KEDA arms read the gateway's (EPP) series, which the cluster model exports; `max 10`
  * follows §7's common cap (llm-d ships 8 for the queue overlays).
@@ -142,6 +143,13 @@ export const ARM_PRESETS: Readonly<Record<string, Readonly<Record<string, unknow
   "wva-v1": { type: "wva", label: "wva (saturation V1)", decide: "saturation-v1" },
   "wva-v2": { type: "wva", label: "wva (saturation V2)", decide: "saturation-v2" },
   "wva-queueing": { type: "wva", label: "wva (queueing model)", decide: "queueing-model" },
+  "wva-throughput": { type: "wva", label: "wva (throughput)", decide: "throughput" },
+  "wva-combined": {
+    type: "wva",
+    label: "wva (saturation V2 + throughput)",
+    decide: "saturation-v2",
+    settings: { analyzers: [{ name: "saturation" }, { name: "throughput" }] },
+  },
 };
 
 /** The baseline presets in report order (wva's are separate: they need a decision function). */

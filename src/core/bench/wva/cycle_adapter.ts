@@ -70,6 +70,8 @@ function modelMetrics(m: ObservedModel): ModelMetrics {
       runningRequests: r.runningRequests,
       numGpuBlocks: r.numGpuBlocks,
       blockSize: r.blockSize,
+      itlMs: r.itlMs,
+      kvUsageInstant01: r.kvUsageInstant01,
       sampleMs: r.sampleMs,
     }))
   );

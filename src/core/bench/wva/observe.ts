@@ -2,7 +2,8 @@
  * Builds the {@linkcode BenchObservation} of a wva cycle from the simulated Prometheus, with the
  * queries of wva's Prometheus source (src/adapters/prometheus/queries.ts): per pod
  * `max_over_time(…[W])` of KV usage, waiting and running, the newest sample time, the cache
- * config; per model `rate(vllm:request_success_total[W])` and the token and latency ratios
+ * config, the instant KV usage and the mean ITL (`rate(…_sum[W]) / rate(…_count[W])`, the
+ * throughput analyzer's samples); per model `rate(vllm:request_success_total[W])` and the token and latency ratios
  * (tokens over 5 W); per model the gateway's flow-control queue (size and bytes). Counts come from
  * the Deployments and pods as the controller's watch cache has them, with its warm-up.
  *
@@ -59,6 +60,16 @@ function replicaOf(
   const blocks = get("vllm:num_gpu_blocks"), size = get("vllm:block_size");
   put("numGpuBlocks", blocks ? instant(w.prom, blocks, atMs) : undefined);
   put("blockSize", size ? instant(w.prom, size, atMs) : undefined);
+  put("kvUsageInstant01", kv ? instant(w.prom, kv, atMs) : undefined);
+  const rate = (m: string) => {
+    const s = get(m);
+    return s ? overTime("rate", s, atMs, windowMs) : undefined;
+  };
+  const itl = ratio(
+    rate("vllm:inter_token_latency_seconds_sum"),
+    rate("vllm:inter_token_latency_seconds_count"),
+  );
+  put("itlMs", itl !== undefined && itl > 0 ? itl * 1000 : undefined);
   if (newest !== undefined && kv!.endMs > atMs) put("sampleMs", newest);
   return out as unknown as ObservedReplica;
 }
@@ -87,6 +98,8 @@ function variantOf(w: World, v: VariantRt, atMs: number, o: ObserveOptions): Obs
       "vllm:num_requests_running",
       "vllm:num_gpu_blocks",
       "vllm:block_size",
+      "vllm:inter_token_latency_seconds_sum",
+      "vllm:inter_token_latency_seconds_count",
     ]
   ) {
     for (const s of w.prom.select(metric, { model: v.model.name, variant: v.name })) {

@@ -23,6 +23,14 @@ export interface ObservedReplica {
   readonly runningRequests?: number;
   readonly numGpuBlocks?: number;
   readonly blockSize?: number;
+  /** The newest KV usage sample (not the window's maximum). */
+  readonly kvUsageInstant01?: number;
+  /**
+   * The pod's mean inter-token latency over the window, ms
+   * (`rate(vllm:inter_token_latency_seconds_sum[W]) / rate(…_count[W])`): the throughput
+   * analyzer's samples. Absent when the pod decoded nothing in the window.
+   */
+  readonly itlMs?: number;
   /** Time of the newest sample (ms, virtual clock). */
   readonly sampleMs?: number;
 }
