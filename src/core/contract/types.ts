@@ -116,10 +116,12 @@ export const ModelLoadSchema = z.object({
   /** Requests per second arriving for the model. */
   arrivalRatePerSec: nonNegative,
   /**
-   * Where the rate comes from: the inference gateway's arrival counter (`gateway`) or the servers'
-   * completed requests (`completions`, which understates load under overload). @default completions
+   * Where the rate comes from: requests arriving at the inference gateway
+   * (`gateway`), the gateway's dispatches (`dispatches`, arrivals only while nothing waits in its
+   * flow control) or the servers' completed requests (`completions`); the last two understate
+   * load under overload. @default completions
    */
-  arrivalSource: z.enum(["gateway", "completions"]).optional(),
+  arrivalSource: z.enum(["gateway", "dispatches", "completions"]).optional(),
   avgInputTokens: nonNegative,
   avgOutputTokens: nonNegative,
 }).readonly();

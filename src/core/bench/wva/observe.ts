@@ -3,14 +3,21 @@
  * queries of wva's Prometheus source (src/adapters/prometheus/queries.ts): per pod
  * `max_over_time(…[W])` of KV usage, waiting and running, the newest sample time, the cache
  * config; per model `rate(vllm:request_success_total[W])` and the token and latency ratios
- * (tokens over 5 W); per model the gateway's flow-control queue (size and bytes). Counts come from
- * the Deployments and pods as the controller's watch cache has them, with its warm-up.
+ * (tokens over 5 W); per model the gateway's flow-control queue (size and bytes), its arrivals
+ * (requests that left flow control, any outcome, plus the queue's growth: gateway_queries.ts'
+ * `gateway_arrival_rate`) and its dispatches. Counts come from the Deployments and pods as the
+ * controller's watch cache has them, with its warm-up.
  *
  * @module
  */
 import type { Labels, Series } from "../sim/prom_store.ts";
 import { instant, overTime } from "../sim/prom_store.ts";
-import { EPP_QUEUE_BYTES, EPP_QUEUE_SIZE } from "../sim/scrape.ts";
+import {
+  EPP_DISPATCHES,
+  EPP_FLOW_DEPARTURES,
+  EPP_QUEUE_BYTES,
+  EPP_QUEUE_SIZE,
+} from "../sim/scrape.ts";
 import { DRAINING, GONE, READY, type VariantRt, type World } from "../sim/types.ts";
 import type { BenchObservation, ObservedModel, ObservedReplica, ObservedVariant } from "./seam.ts";
 
@@ -61,6 +68,23 @@ function replicaOf(
   put("blockSize", size ? instant(w.prom, size, atMs) : undefined);
   if (newest !== undefined && kv!.endMs > atMs) put("sampleMs", newest);
   return out as unknown as ObservedReplica;
+}
+
+/**
+ * Requests arriving at the gateway per second over the window: those that left flow control
+ * (any outcome) plus the queue's growth — `rate(departures[W]) + delta(queue[W]) / W` (the
+ * store's `rate` of a gauge is its change over the window per second). Undefined without flow
+ * control (no departures series).
+ */
+function gatewayArrivals(
+  w: World,
+  scope: Labels,
+  atMs: number,
+  windowMs: number,
+): number | undefined {
+  const departures = sumOver(w, EPP_FLOW_DEPARTURES, scope, "rate", atMs, windowMs);
+  const growth = sumOver(w, EPP_QUEUE_SIZE, scope, "rate", atMs, windowMs);
+  return departures === undefined ? undefined : Math.max(0, departures + (growth ?? 0));
 }
 
 /** How the controller reads the cluster: its query window, warm-up and request window. */
@@ -132,7 +156,8 @@ export function observe(w: World, o: ObserveOptions): BenchObservation {
     };
     const put = (k: string, v: number | undefined) => v !== undefined && (out[k] = v);
     put("arrivalRatePerSec", r("vllm:request_success_total"));
-    put("gatewayArrivalRatePerSec", r("llm_d_epp_request_total"));
+    put("gatewayArrivalRatePerSec", gatewayArrivals(w, scope, atMs, windowMs));
+    put("gatewayDispatchRatePerSec", r(EPP_DISPATCHES));
     put(
       "avgInputTokens",
       ratio(
