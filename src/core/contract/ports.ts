@@ -102,6 +102,12 @@ export interface VariantSnapshot extends VariantRef {
    * `readyReplicas` reports are taken as the ready ones.
    */
   readonly readyReplicaIds?: readonly string[] | undefined;
+  /**
+   * The ids of the replicas that are Ready but still within the warm-up (counted in
+   * `pendingReplicas`), when the backend knows them: one that reports fresh metrics showing it
+   * serving no longer holds saturation V1's scale-up (src/core/cycle/warm.ts).
+   */
+  readonly warmingReplicaIds?: readonly string[] | undefined;
   /** Per-variant analyzer choice; absent = the global one. */
   readonly analyzer?: AnalyzerName | undefined;
   /** Service class name (SLOs and priority); absent = the default class. */

@@ -79,8 +79,13 @@ export const VariantObservationSchema = z.object({
   /** Replicas the scale target asks for now (spec), ready or not. */
   currentReplicas: count,
   readyReplicas: count,
-  /** Replicas created but not yet ready. */
+  /** Replicas created but not yet ready, or ready but still warming up. */
   pendingReplicas: count.default(0),
+  /**
+   * Of `pendingReplicas`, those still warming up that already report fresh metrics showing them
+   * serving: they no longer hold saturation V1's scale-up (src/core/cycle/warm.ts).
+   */
+  warmedReplicas: count.optional(),
   /** What the previous cycle asked for, when known (transition detection). */
   previousDesiredReplicas: count.optional(),
   minReplicas: count.default(0),

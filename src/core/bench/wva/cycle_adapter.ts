@@ -47,6 +47,7 @@ function variantSnapshot(m: ObservedModel, v: ObservedVariant): VariantSnapshot 
     readyReplicas: v.readyReplicas,
     pendingReplicas: v.pendingReplicas,
     replicaIds: v.podNames,
+    ...(v.warmingPodNames ? { warmingReplicaIds: v.warmingPodNames } : {}),
     perf: {
       alphaMs: e.alphaMs,
       betaMs: e.betaMs,

@@ -103,6 +103,7 @@ function variantOf(w: World, v: VariantRt, atMs: number, o: ObserveOptions): Obs
   // Initial pods (Ready at 0) were loaded before the run: they are warm.
   const warm = (readyMs: number) => readyMs === 0 || w.nowMs - readyMs >= o.warmupMs;
   const ready = live.filter((p) => p.state === READY && warm(p.readyMs)).length;
+  const warming = live.filter((p) => p.state === READY && !warm(p.readyMs)).map((p) => p.name);
   const byPod = new Map<string, Map<string, Series>>();
   for (
     const metric of [
@@ -133,6 +134,7 @@ function variantOf(w: World, v: VariantRt, atMs: number, o: ObserveOptions): Obs
     readyReplicas: ready,
     pendingReplicas: live.length - ready,
     podNames: live.map((p) => p.name),
+    ...(warming.length > 0 ? { warmingPodNames: warming } : {}),
     engine: s.engine,
     replicas,
   };

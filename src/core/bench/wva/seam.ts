@@ -43,6 +43,8 @@ export interface ObservedVariant {
   readonly pendingReplicas: number;
   /** Pod names of the Deployment (not terminating). */
   readonly podNames: readonly string[];
+  /** Pods Ready for less than the warm-up (counted in `pendingReplicas`). */
+  readonly warmingPodNames?: readonly string[];
   /** The emulated engine's parameters (what a VariantAutoscaling's perf spec would say). */
   readonly engine: EngineParams;
   readonly replicas: readonly ObservedReplica[];
