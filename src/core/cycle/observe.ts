@@ -201,6 +201,7 @@ export function buildObservation(
 ): Observed {
   const { byVariant, unmatched } = matchSamples(group, metrics?.replicas ?? []);
   const health = new Map<string, VariantMetricsStatus>();
+  const modelHasWarm = group.variants.some((v) => v.readyReplicas > 0);
   const variants: VariantObservation[] = group.variants.map((v) => {
     const replicas: ReplicaMetrics[] = [];
     let stale = 0;
@@ -212,7 +213,7 @@ export function buildObservation(
       else stale++;
     }
     const h = healthOf(v, replicas, stale, metrics?.error);
-    const warmed = warmedReplicas(v, replicas);
+    const warmed = warmedReplicas(v, replicas, modelHasWarm);
     health.set(v.name, h);
     const previous = options.previousDesired?.(v) ?? v.previousDesiredReplicas;
     return {

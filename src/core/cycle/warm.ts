@@ -14,6 +14,10 @@
  * may still show the load from before; V1 averages spare over non-saturated replicas only, so a
  * busy old replica does not make the new one look full.
  *
+ * Not while the model has no warm replica at all (it has just come from zero): its first pods
+ * drain everything that queued at the gateway while nothing served, so they look saturated
+ * whatever the steady load is; there the whole warm-up still holds.
+ *
  * @module
  */
 import type { VariantSnapshot } from "../contract/ports.ts";
@@ -27,11 +31,16 @@ function serving(m: ReplicaMetrics): boolean {
 /**
  * How many of the variant's replicas still within the warm-up (the backend's
  * `warmingReplicaIds`, counted in `pendingReplicas`) report fresh metrics that show them serving.
- * 0 when the backend does not name its warming replicas.
+ * 0 when the backend does not name its warming replicas, or when no variant of the model has a
+ * warm replica (`modelHasWarm` false: it has just come from zero).
  */
-export function warmedReplicas(v: VariantSnapshot, fresh: readonly ReplicaMetrics[]): number {
+export function warmedReplicas(
+  v: VariantSnapshot,
+  fresh: readonly ReplicaMetrics[],
+  modelHasWarm: boolean,
+): number {
   const warming = new Set(v.warmingReplicaIds ?? []);
-  if (warming.size === 0) return 0;
+  if (warming.size === 0 || !modelHasWarm) return 0;
   const warmed = new Set(
     fresh.filter((m) => warming.has(m.replicaId) && serving(m))
       .map((m) => m.replicaId),

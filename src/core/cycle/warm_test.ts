@@ -95,6 +95,17 @@ Deno.test("V1 and a replica still warming up", async (t) => {
       want: [2, "in-transition"],
     },
     {
+      name: "the model has just come from zero (no warm replica): hold for the warm-up",
+      v: variant({
+        readyReplicas: 0,
+        pendingReplicas: 2,
+        readyReplicaIds: [],
+        warmingReplicaIds: ["a-0", "a-1"],
+      }),
+      warming: sample("a-1", 0.85, 6, 40),
+      want: [2, "in-transition"],
+    },
+    {
       name: "another replica still loading (not Ready): hold",
       v: variant({ currentReplicas: 3, pendingReplicas: 2, replicaIds: ["a-0", "a-1", "a-2"] }),
       warming: sample("a-1", 0.85, 6, 40),
@@ -142,12 +153,13 @@ Deno.test("warmedReplicas() counts warming replicas that report serving", async 
       warmingReplicaIds: ["a-1", "a-2", "a-3", "a-4"],
     });
     const fresh = [m("a-1", 0, 0, 1), m("a-2", 0, 1, 0), m("a-3", 0.01, 0, 0), m("a-4", 0, 0, 0)];
-    assert.equal(warmedReplicas(v, fresh), 3);
+    assert.equal(warmedReplicas(v, fresh, true), 3);
+    assert.equal(warmedReplicas(v, fresh, false), 0, "the model has no warm replica");
   });
   await t.step("a warm replica's report or unnamed warming replicas count for nothing", () => {
-    assert.equal(warmedReplicas(variant(), [m("a-0", 0.5, 0, 3)]), 0);
+    assert.equal(warmedReplicas(variant(), [m("a-0", 0.5, 0, 3)], true), 0);
     assert.equal(
-      warmedReplicas(variant({ warmingReplicaIds: undefined }), [m("a-1", 0.5, 0, 3)]),
+      warmedReplicas(variant({ warmingReplicaIds: undefined }), [m("a-1", 0.5, 0, 3)], true),
       0,
     );
   });
