@@ -14,15 +14,20 @@ import { TEST_EMULATOR } from "./helpers/emulated_pods.ts";
 
 /**
  * A stand-in for the inference gateway's `/metrics`: the flow-control queue of `m1` (3 requests,
- * 1200 bytes) under both metric families, a legacy series naming only `model_name`, and a
- * dispatch counter growing about 10 per second.
+ * 1200 bytes) under both metric families, a legacy series naming only `model_name`, a dispatch
+ * counter growing about 10 per second and flow-control departures of m1 growing 10 per second
+ * dispatched plus 5 rejected (15 arriving); `m2` has nothing leaving and a queue growing 4 per
+ * second (4 arriving).
  */
 function startFakeGateway(): { port: number; stop(): Promise<void> } {
   const t0 = Date.now();
   const flow = 'fairness_id="default-flow",priority="0",inference_pool="m1"';
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, () => {
-    const count = Math.floor((Date.now() - t0) / 100);
+    const ms = Date.now() - t0;
+    const count = Math.floor(ms / 100);
     const m1 = `${flow},model_name="m1",target_model_name="m1"`;
+    const m2 = `${flow},model_name="m2",target_model_name="m2"`;
+    const left = "llm_d_epp_flow_control_request_queue_duration_seconds_count";
     const text = [
       `inference_extension_flow_control_queue_size{${m1}} 3`,
       `inference_extension_flow_control_queue_bytes{${m1}} 1200`,
@@ -30,6 +35,10 @@ function startFakeGateway(): { port: number; stop(): Promise<void> } {
       `llm_d_epp_flow_control_queue_bytes{${m1}} 1200`,
       `inference_extension_flow_control_queue_size{${flow},model_name="legacy",target_model_name=""} 2`,
       `inference_extension_scheduler_attempts_total{status="success",target_model_name="m1",pod_name="m1-pod-0",namespace="ns",port="8000"} ${count}`,
+      `${left}{${m1},outcome="Dispatched"} ${count}`,
+      `${left}{${m1},outcome="RejectedCapacity"} ${Math.floor(ms / 200)}`,
+      `llm_d_epp_flow_control_queue_size{${m2}} ${Math.floor(ms / 250)}`,
+      `${left}{${m2},outcome="Dispatched"} 0`,
       "",
     ].join("\n");
     return new Response(text, { headers: { "content-type": "text/plain; version=0.0.4" } });
@@ -112,24 +121,34 @@ Deno.test("Prometheus source on a real Prometheus", async (t) => {
         const gw = startFakeGateway();
         try {
           await prom.setTargets([group(0), group(1), { targets: [`127.0.0.1:${gw.port}`] }]);
-          const [m, legacy] = await waitFor("gateway series", async () => {
+          const [m, legacy, m2] = await waitFor("gateway series", async () => {
             const r = await source.collect({
               nowMs: Date.now(),
               models: [
                 { modelId: "m1", namespace: "ns", variants: [] },
                 { modelId: "legacy", namespace: "ns", variants: [] },
+                { modelId: "m2", namespace: "ns", variants: [] },
               ],
             });
+            // rate() over a window not yet full of samples reads low: wait for a full window.
             return r[0]!.schedulerQueue && r[1]!.schedulerQueue &&
-                r[0]!.arrivalSource === "gateway"
+                r[0]!.arrivalSource === "gateway" && (r[0]!.arrivalRatePerSec ?? 0) > 12 &&
+                (r[2]!.arrivalRatePerSec ?? 0) > 2.5
               ? r
               : undefined;
           }, { timeoutMs: 20_000, intervalMs: 300 });
           // Both metric families are exported: counted once (GIE's first).
           assert.deepEqual(m!.schedulerQueue, { requests: 3, bytes: 1200 });
+          // 10 dispatched + 5 rejected per second arrive; the 10 dispatches alone understate.
           assert.ok(
-            m!.arrivalRatePerSec! > 2 && m!.arrivalRatePerSec! < 30,
+            m!.arrivalRatePerSec! > 12 && m!.arrivalRatePerSec! < 19,
             `${m!.arrivalRatePerSec}`,
+          );
+          // Nothing leaves m2's queue; it grows by 4 per second: 4 arrive (delta() extrapolates).
+          assert.equal(m2!.arrivalSource, "gateway");
+          assert.ok(
+            m2!.arrivalRatePerSec! > 2.5 && m2!.arrivalRatePerSec! < 7,
+            `${m2!.arrivalRatePerSec}`,
           );
           assert.deepEqual(legacy!.schedulerQueue, { requests: 2 }, "model_name fallback");
         } finally {

@@ -2,10 +2,12 @@
  * A real Prometheus (Debian's binary) scraping the gateway answers the queries WVA and llm-d's
  * KEDA setups run (controller.md §3.4, baselines.md §5): while requests for a model at 0 wait,
  * the queue size and bytes per target model; once an endpoint appears and serves them, a queue
- * of 0 and a positive arrival rate. This is the signal scale-from-zero reads.
+ * of 0 and a positive arrival rate (WVA's dispatch-based one and wva's arrivals). This is the
+ * signal scale-from-zero reads.
  */
 import assert from "node:assert/strict";
 import { startGateway } from "../../src/adapters/gateway/router.ts";
+import { gatewayQueries } from "../../src/adapters/prometheus/gateway_queries.ts";
 import { startPrometheus } from "../helpers/prometheus.ts";
 import { toolGate } from "../helpers/tools.ts";
 import { chat, chatBody, emulators, endpointsOf, testEndpoints, until } from "./helpers.ts";
@@ -62,6 +64,9 @@ Deno.test({ name: gate.name, ignore: gate.ignore }, async () => {
       await new Promise((r) => setTimeout(r, 700));
     }
     await eventually(WVA.arrivalRate, (v) => v > 0, "WVA's arrival rate");
+    // wva's arrivals: what left flow control (the queue-duration histogram) + the queue's growth.
+    const wva = gatewayQueries({ namespace: "ns", models: ["m"] }, 60);
+    await eventually(wva.gateway_arrival_rate, (v) => v > 0, "wva's gateway arrival rate");
   } finally {
     await prom.stop();
     await gateway.stop();

@@ -1,13 +1,23 @@
 /**
  * The PromQL for the inference gateway's metrics (the endpoint picker, EPP), per target model:
- * what waits in its flow-control queue and the rate it schedules requests. Names and labels are
- * the gateway's (controller.md §3.4, WVA's collector; docs/gateway.md):
+ * what waits in its flow-control queue, the rate requests arrive and the rate it dispatches
+ * them. Names and labels are the gateway's (controller.md §3.4, WVA's collector; docs/gateway.md):
  *
  * | name | expression | result |
  * |---|---|---|
  * | `scheduler_queue_size` | `sum by (target_model_name) (inference_extension_flow_control_queue_size{target_model_name=…})`, or with `model_name=…,target_model_name=""`, or `llm_d_epp_flow_control_queue_size` | requests waiting |
  * | `scheduler_queue_bytes` | the same with `…_queue_bytes` | their body bytes |
- * | `gateway_arrival_rate` | `sum by (target_model_name) (rate(inference_extension_scheduler_attempts_total{status="success",namespace,target_model_name}[W]))`, or `llm_d_epp_scheduler_attempts_total` | req/s |
+ * | `gateway_arrival_rate` | `rate(…_flow_control_request_queue_duration_seconds_count[W])` summed over outcomes, plus `delta(…_flow_control_queue_size[W]) / W` | requests arriving, req/s |
+ * | `gateway_dispatch_rate` | `sum by (target_model_name) (rate(inference_extension_scheduler_attempts_total{status="success",namespace,target_model_name}[W]))`, or `llm_d_epp_scheduler_attempts_total` | requests dispatched, req/s |
+ *
+ * **Arrivals.** With flow control every request passes through the gateway's queue and leaves it
+ * once, dispatched, rejected (queue full) or evicted (TTL, client gone); the queue-duration
+ * histogram counts each departure. Departures per second plus the queue's growth per second are
+ * the requests arriving. The EPP's dispatch counter (what WVA reads as its arrival rate) and its
+ * request counter (`llm_d_epp_request_total`, counted after admission) both count only what flow
+ * control let through: under overload they are the servers' pace, not the demand. Without flow
+ * control (no histogram) nothing waits, so dispatches are the arrivals; the source falls back to
+ * them.
  *
  * Each is one query for every model of a namespace, one series per model (`target_model_name`).
  * The alternatives are joined with `or`, so a model answers from the first family that has it:
@@ -24,6 +34,7 @@ export const GATEWAY_QUERY_NAMES = [
   "scheduler_queue_size",
   "scheduler_queue_bytes",
   "gateway_arrival_rate",
+  "gateway_dispatch_rate",
 ] as const;
 
 /** A gateway query name. */
@@ -39,16 +50,39 @@ function modelMatcher(label: string, models: readonly string[]): string {
   return `${label}=~"${escapeLabelValue(`^(?:${list.map(escapeRegex).join("|")})$`)}"`;
 }
 
-function queueQuery(suffix: "size" | "bytes", models: readonly string[]): string {
+/**
+ * `fn` over a flow-control series, per target model: GIE's family, its `model_name` fallback
+ * (series with an empty `target_model_name`), then llm-d's, joined with `or`.
+ */
+function flowControlPerModel(
+  suffix: string,
+  models: readonly string[],
+  fn: (selector: string) => string = (sel) => sel,
+): string {
   const target = modelMatcher(GATEWAY_MODEL_LABEL, models);
   const byName = modelMatcher("model_name", models);
-  const gie = `inference_extension_flow_control_queue_${suffix}`;
+  const gie = `inference_extension_flow_control_${suffix}`;
   return [
-    `sum by (${GATEWAY_MODEL_LABEL}) (${gie}{${target}})`,
-    `label_replace(sum by (model_name) (${gie}{${byName},${GATEWAY_MODEL_LABEL}=""}), ` +
+    `sum by (${GATEWAY_MODEL_LABEL}) (${fn(`${gie}{${target}}`)})`,
+    `label_replace(sum by (model_name) (${fn(`${gie}{${byName},${GATEWAY_MODEL_LABEL}=""}`)}), ` +
     `"${GATEWAY_MODEL_LABEL}", "$1", "model_name", "(.*)")`,
-    `sum by (${GATEWAY_MODEL_LABEL}) (llm_d_epp_flow_control_queue_${suffix}{${target}})`,
+    `sum by (${GATEWAY_MODEL_LABEL}) (${fn(`llm_d_epp_flow_control_${suffix}{${target}}`)})`,
   ].join(" or ");
+}
+
+/**
+ * Requests arriving per second: departures from flow control (every outcome) plus the queue's
+ * growth over the window; departures alone when the queue series is missing.
+ */
+function arrivalQuery(models: readonly string[], windowSec: number): string {
+  const w = promDuration(windowSec);
+  const departures = flowControlPerModel(
+    "request_queue_duration_seconds_count",
+    models,
+    (sel) => `rate(${sel}[${w}])`,
+  );
+  const growth = flowControlPerModel("queue_size", models, (sel) => `delta(${sel}[${w}])`);
+  return `((${departures}) + (${growth}) / ${windowSec}) or (${departures})`;
 }
 
 /** The gateway queries of one namespace's models; `windowSec` is the rate window. */
@@ -63,9 +97,10 @@ export function gatewayQueries(
   const attempts = (metric: string) =>
     `sum by (${GATEWAY_MODEL_LABEL}) (rate(${metric}{${sel}}[${w}]))`;
   return {
-    scheduler_queue_size: queueQuery("size", scope.models),
-    scheduler_queue_bytes: queueQuery("bytes", scope.models),
-    gateway_arrival_rate: `${attempts("inference_extension_scheduler_attempts_total")} or ${
+    scheduler_queue_size: flowControlPerModel("queue_size", scope.models),
+    scheduler_queue_bytes: flowControlPerModel("queue_bytes", scope.models),
+    gateway_arrival_rate: arrivalQuery(scope.models, windowSec),
+    gateway_dispatch_rate: `${attempts("inference_extension_scheduler_attempts_total")} or ${
       attempts("llm_d_epp_scheduler_attempts_total")
     }`,
   };

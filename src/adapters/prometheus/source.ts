@@ -7,10 +7,11 @@
  *
  * - Missing series are tolerated: a field without data stays undefined. In particular a request
  *   count without series is unknown (not 0), so scale-to-zero never fires on it.
- * - The inference gateway's flow-control queue (requests and bytes) and its arrival counter are
- *   read per target model (gateway_queries.ts): the queue becomes `schedulerQueue` (demand V2
- *   adds, the scale-from-zero signal), the arrival counter the arrival rate (`arrivalSource:
- *   gateway`); without a gateway series the rate is the servers' completions.
+ * - The inference gateway's flow-control queue (requests and bytes), its arrivals and its
+ *   dispatches are read per target model (gateway_queries.ts): the queue becomes
+ *   `schedulerQueue` (demand V2 adds, the scale-from-zero signal); the arrival rate is the
+ *   gateway's arrivals (`arrivalSource: gateway`), else its dispatches (`dispatches`: no flow
+ *   control), else the servers' completions (`completions`).
  * - Sample age comes from `timestamp(...)` relative to Prometheus' own evaluation time, so clock
  *   skew between Prometheus and the controller does not make metrics look fresh or stale.
  * - A failing query fails its namespace: every model there gets `error` (the cycle then holds
@@ -127,11 +128,16 @@ function gatewayOf(g: GatewayResults, modelId: string): Partial<ModelMetrics> {
   const requests = value(g.scheduler_queue_size);
   const bytes = value(g.scheduler_queue_bytes);
   const arrival = value(g.gateway_arrival_rate);
+  const dispatch = value(g.gateway_dispatch_rate);
   return {
     ...(requests !== undefined
       ? { schedulerQueue: { requests, ...(bytes !== undefined ? { bytes } : {}) } }
       : {}),
-    ...(arrival !== undefined ? { arrivalRatePerSec: arrival, arrivalSource: "gateway" } : {}),
+    ...(arrival !== undefined
+      ? { arrivalRatePerSec: Math.max(0, arrival), arrivalSource: "gateway" }
+      : dispatch !== undefined
+      ? { arrivalRatePerSec: dispatch, arrivalSource: "dispatches" }
+      : {}),
   };
 }
 

@@ -98,9 +98,9 @@ Deno.test("createPrometheusSource() assembles samples and load", async (t) => {
     assert.equal(m!.schedulerQueue, undefined, "no gateway series: not read");
   });
   await t.step("one set of queries per namespace, the gateway's, plus the request count", () => {
-    assert.equal(prom.exprs.length, 16);
+    assert.equal(prom.exprs.length, 17);
     const perModel = prom.exprs.filter((e) => e.includes("flow_control_queue"));
-    assert.equal(perModel.length, 2, "the gateway queue is per target model");
+    assert.equal(perModel.length, 3, "the gateway queue and arrivals are per target model");
     assert.ok(
       prom.exprs.filter((e) => !perModel.includes(e)).every((e) => e.includes('namespace="ns"')),
     );
@@ -110,6 +110,8 @@ Deno.test("createPrometheusSource() assembles samples and load", async (t) => {
 Deno.test("createPrometheusSource() reads the inference gateway per target model", async (t) => {
   const gw = (model: string, value: number) => sample({ target_model_name: model }, value);
   const prom = cannedProm({
+    // No flow-control departures (the arrival query also names the queue size).
+    "request_queue_duration_seconds_count": [],
     "inference_extension_flow_control_queue_size": [gw("m", 3), gw("other", 9)],
     "inference_extension_flow_control_queue_bytes": [gw("m", 900)],
     "rate(inference_extension_scheduler_attempts_total": [gw("m", 7)],
@@ -127,8 +129,8 @@ Deno.test("createPrometheusSource() reads the inference gateway per target model
     assert.deepEqual(m!.schedulerQueue, { requests: 3, bytes: 900 });
     assert.equal(idle!.schedulerQueue, undefined);
   });
-  await t.step("the gateway's arrival counter is the arrival rate when present", () => {
-    assert.deepEqual([m!.arrivalRatePerSec, m!.arrivalSource], [7, "gateway"]);
+  await t.step("without flow-control departures, the gateway's dispatches", () => {
+    assert.deepEqual([m!.arrivalRatePerSec, m!.arrivalSource], [7, "dispatches"]);
   });
   await t.step("a request count series at 0 is 0", () => assert.equal(m!.requestsInWindow, 0));
   await t.step("the queries: GIE's names first, model_name fallback, then llm-d's", () => {
@@ -140,11 +142,50 @@ Deno.test("createPrometheusSource() reads the inference gateway per target model
     assert.match(size, /model_name=~"\^\(\?:idle\|m\)\$",target_model_name=""/);
     assert.match(size, / or sum by \(target_model_name\) \(llm_d_epp_flow_control_queue_size\{/);
     const rate = prom.exprs.find((e) => e.includes("scheduler_attempts"))!;
+    assert.doesNotMatch(rate, /flow_control/, "dispatches only");
     assert.match(rate, /status="success",namespace="ns"/);
     assert.match(
       rate,
       / or sum by \(target_model_name\) \(rate\(llm_d_epp_scheduler_attempts_total/,
     );
+  });
+});
+
+Deno.test("createPrometheusSource() takes the gateway's arrivals over its dispatches", async (t) => {
+  const gw = (model: string, value: number) => sample({ target_model_name: model }, value);
+  const prom = cannedProm({
+    // First: the arrival query also names the queue size (its growth).
+    "request_queue_duration_seconds_count": [gw("m", 50), gw("draining", -2)],
+    "rate(inference_extension_scheduler_attempts_total": [gw("m", 17), gw("draining", 5)],
+    "rate(vllm:request_success_total": [sample({ model_name: "m" }, 16)],
+  });
+  const [m, draining] = await createPrometheusSource(prom, {
+    windows: { windowSec: 30, tokenWindowSec: 300 },
+  }).collect({
+    nowMs: 0,
+    models: [
+      { modelId: "m", namespace: "ns", variants: [] },
+      { modelId: "draining", namespace: "ns", variants: [] },
+    ],
+  });
+  await t.step("arrivals, not the 17 dispatched or the 16 completed", () => {
+    assert.deepEqual([m!.arrivalRatePerSec, m!.arrivalSource], [50, "gateway"]);
+  });
+  await t.step("a queue emptying faster than anything leaves is 0 arriving, not less", () => {
+    assert.deepEqual([draining!.arrivalRatePerSec, draining!.arrivalSource], [0, "gateway"]);
+  });
+  await t.step("the query: departures of every outcome plus the queue's growth", () => {
+    const q = prom.exprs.find((e) => e.includes("request_queue_duration_seconds_count"))!;
+    const departures = "sum by (target_model_name) (rate(" +
+      'inference_extension_flow_control_request_queue_duration_seconds_count{target_model_name=~"^(?:draining|m)$"}[30s]))';
+    assert.ok(q.startsWith(`((${departures} or label_replace(`), q);
+    assert.match(q, /llm_d_epp_flow_control_request_queue_duration_seconds_count\{/);
+    assert.match(
+      q,
+      /\) \+ \(sum by \(target_model_name\) \(delta\(inference_extension_flow_control_queue_size\{[^}]*\}\[30s\]\)\)/,
+    );
+    assert.match(q, /delta\(llm_d_epp_flow_control_queue_size\{[^}]*\}\[30s\]\)\)\) \/ 30\) or \(/);
+    assert.doesNotMatch(q, /outcome/, "every outcome counts");
   });
 });
 

@@ -13,7 +13,9 @@
  *
  * With `gateways`, the inference gateways' `/metrics` are scraped too (source_gateway.ts): per
  * model, the flow-control queue (the scheduler queue saturation V2 adds and scale-from-zero reads)
- * and the dispatch rate, which then is the model's arrival rate (`arrivalSource: gateway`).
+ * and the requests arriving there (what left flow control plus the queue's growth), which then
+ * are the model's arrival rate (`arrivalSource: gateway`; without flow control, the dispatches:
+ * `dispatches`).
  *
  * @module
  */

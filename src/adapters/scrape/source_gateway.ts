@@ -1,17 +1,22 @@
 /**
  * The inference gateway's metrics for the direct-scrape source (pure): one scrape of a gateway's
- * `/metrics` → per target model, the flow-control queue (requests, bytes) and the dispatch
- * counter; successive scrapes → the queue now and the arrival rate over a window. The same
- * reading as the Prometheus queries (src/adapters/prometheus/gateway_queries.ts):
+ * `/metrics` → per target model, the flow-control queue (requests, bytes), the requests that left
+ * flow control and the dispatch counter; successive scrapes → the queue now and the arrival rate
+ * over a window. The same reading as the Prometheus queries
+ * (src/adapters/prometheus/gateway_queries.ts):
  *
  * - queue: `inference_extension_flow_control_queue_size` / `_bytes` summed per
  *   `target_model_name` (a series with an empty `target_model_name` counts for its
  *   `model_name`), else llm-d's `llm_d_epp_flow_control_queue_size` / `_bytes`;
- * - arrivals: `inference_extension_scheduler_attempts_total{status="success"}` per
- *   `target_model_name`, else `llm_d_epp_scheduler_attempts_total`; the rate is the counter
- *   increase over the window ÷ the time it spans (a counter that went down counts from zero).
+ * - arrivals (`arrivalSource: gateway`): requests that left flow control, whatever the outcome
+ *   (`…_flow_control_request_queue_duration_seconds_count` summed over its series), plus the
+ *   queue's growth, over the window ÷ the time it spans;
+ * - without that histogram (no flow control, so nothing waits), dispatches
+ *   (`arrivalSource: dispatches`): `inference_extension_scheduler_attempts_total{status="success"}`,
+ *   else `llm_d_epp_scheduler_attempts_total`.
  *
- * A model the gateway does not report stays unknown (undefined), never 0.
+ * A counter that went down counts from zero. A model the gateway does not report stays unknown
+ * (undefined), never 0.
  *
  * @module
  */
@@ -24,6 +29,8 @@ export interface GatewayModelReading {
   readonly queueBytes?: number | undefined;
   /** Dispatches so far (`status="success"`), a counter. */
   readonly dispatched?: number | undefined;
+  /** Requests that left flow control so far, every outcome (a counter; flow control only). */
+  readonly departed?: number | undefined;
 }
 
 /** One scrape of one gateway. */
@@ -57,30 +64,59 @@ export function readGatewayPoint(samples: readonly PromTextSample[], atMs: numbe
   const bytes = FAMILIES.map((f) => perModel(samples, `${f}_flow_control_queue_bytes`));
   const ok = samples.filter((s) => s.labels.status === "success");
   const attempts = FAMILIES.map((f) => perModel(ok, `${f}_scheduler_attempts_total`));
-  const names = new Set([...queue, ...bytes, ...attempts].flatMap((t) => [...t.keys()]));
+  const departed = FAMILIES.map((f) =>
+    perModel(samples, `${f}_flow_control_request_queue_duration_seconds_count`)
+  );
+  const tables = [...queue, ...bytes, ...attempts, ...departed];
+  const names = new Set(tables.flatMap((t) => [...t.keys()]));
   const models = new Map<string, GatewayModelReading>();
   for (const m of names) {
     models.set(m, {
       queueRequests: firstFamily(queue, m),
       queueBytes: firstFamily(bytes, m),
       dispatched: firstFamily(attempts, m),
+      departed: firstFamily(departed, m),
     });
   }
   return { atMs, models };
 }
 
-/** Dispatches per second over the window ending at the newest point (undefined: unknown). */
-function arrivalRate(points: readonly GatewayPoint[], model: string, windowMs: number) {
-  const withCount = points.filter((p) => p.models.get(model)?.dispatched !== undefined);
-  const newest = withCount.at(-1);
-  if (!newest || withCount.length < 2) return undefined;
-  let base = withCount[0]!;
-  for (const p of withCount) if (p.atMs <= newest.atMs - windowMs) base = p;
-  const span = newest.atMs - base.atMs;
-  if (span <= 0) return undefined;
-  const a = base.models.get(model)!.dispatched!;
-  const b = newest.models.get(model)!.dispatched!;
-  return (b >= a ? b - a : b) / (span / 1000);
+/** The oldest point at least a window before the newest (else the oldest) and the newest. */
+function windowEnds(points: readonly GatewayPoint[], windowMs: number) {
+  const newest = points.at(-1);
+  if (!newest || points.length < 2) return undefined;
+  let base = points[0]!;
+  for (const p of points) if (p.atMs <= newest.atMs - windowMs) base = p;
+  const spanSec = (newest.atMs - base.atMs) / 1000;
+  return spanSec > 0 ? { base, newest, spanSec } : undefined;
+}
+
+/** A counter's increase between two readings (one that went down counts from zero). */
+function increase(a: number, b: number): number {
+  return b >= a ? b - a : b;
+}
+
+/**
+ * Requests per second over the window ending at the newest point: arrivals (departures from flow
+ * control plus the queue's growth) when the gateway counts departures, else dispatches.
+ */
+function arrivalRate(
+  points: readonly GatewayPoint[],
+  model: string,
+  windowMs: number,
+): Pick<ModelMetrics, "arrivalRatePerSec" | "arrivalSource"> {
+  const at = (p: GatewayPoint) => p.models.get(model);
+  const left = windowEnds(points.filter((p) => at(p)?.departed !== undefined), windowMs);
+  if (left) {
+    const [a, b] = [at(left.base)!, at(left.newest)!];
+    const growth = (b.queueRequests ?? 0) - (a.queueRequests ?? 0);
+    const rate = (increase(a.departed!, b.departed!) + growth) / left.spanSec;
+    return { arrivalRatePerSec: Math.max(0, rate), arrivalSource: "gateway" };
+  }
+  const sent = windowEnds(points.filter((p) => at(p)?.dispatched !== undefined), windowMs);
+  if (!sent) return {};
+  const rate = increase(at(sent.base)!.dispatched!, at(sent.newest)!.dispatched!) / sent.spanSec;
+  return { arrivalRatePerSec: rate, arrivalSource: "dispatches" };
 }
 
 /**
@@ -95,7 +131,6 @@ export function gatewayMetrics(
 ): Pick<ModelMetrics, "schedulerQueue" | "arrivalRatePerSec" | "arrivalSource"> {
   const recent = points.filter((p) => p.atMs <= nowMs && p.atMs > nowMs - windowMs);
   const newest = recent.at(-1)?.models.get(model);
-  const rate = arrivalRate(recent, model, windowMs);
   const q = newest?.queueRequests;
   return {
     ...(q !== undefined
@@ -106,18 +141,21 @@ export function gatewayMetrics(
         },
       }
       : {}),
-    ...(rate !== undefined ? { arrivalRatePerSec: rate, arrivalSource: "gateway" as const } : {}),
+    ...arrivalRate(recent, model, windowMs),
   };
 }
 
-/** Sums what several gateways say about one model (queues and rates add up). */
+/**
+ * Sums what several gateways say about one model (queues and rates add up); the rate counts as
+ * arrivals only when every gateway that gave one counted arrivals.
+ */
 export function combineGateways(
   parts: readonly ReturnType<typeof gatewayMetrics>[],
 ): ReturnType<typeof gatewayMetrics> {
   const queues = parts.flatMap((p) => (p.schedulerQueue ? [p.schedulerQueue] : []));
-  const rates = parts.flatMap((
-    p,
-  ) => (p.arrivalRatePerSec !== undefined ? [p.arrivalRatePerSec] : []));
+  const rated = parts.filter((p) => p.arrivalRatePerSec !== undefined);
+  const rates = rated.map((p) => p.arrivalRatePerSec!);
+  const source = rated.every((p) => p.arrivalSource === "gateway") ? "gateway" : "dispatches";
   const bytes = queues.flatMap((q) => (q.bytes !== undefined ? [q.bytes] : []));
   return {
     ...(queues.length > 0
@@ -129,7 +167,7 @@ export function combineGateways(
       }
       : {}),
     ...(rates.length > 0
-      ? { arrivalRatePerSec: rates.reduce((a, b) => a + b, 0), arrivalSource: "gateway" as const }
+      ? { arrivalRatePerSec: rates.reduce((a, b) => a + b, 0), arrivalSource: source }
       : {}),
   };
 }

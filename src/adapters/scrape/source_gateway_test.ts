@@ -5,10 +5,18 @@ import { combineGateways, gatewayMetrics, readGatewayPoint } from "./source_gate
 
 const FLOW = 'fairness_id="default-flow",priority="0",inference_pool="p"';
 
-/** A gateway exposition: both metric families for `m`, a legacy model_name-only series. */
-function exposition(dispatched: number, queue = 3): string {
+/**
+ * A gateway exposition: both metric families for `m`, a legacy model_name-only series; with
+ * `departed`, flow-control departures of `m` split over two outcomes.
+ */
+function exposition(dispatched: number, queue = 3, departed?: number): string {
   const m = `${FLOW},model_name="m",target_model_name="m"`;
+  const left = "llm_d_epp_flow_control_request_queue_duration_seconds_count";
   return [
+    ...(departed === undefined ? [] : [
+      `${left}{${m},outcome="Dispatched"} ${departed - 7}`,
+      `${left}{${m},outcome="RejectedCapacity"} 7`,
+    ]),
     `inference_extension_flow_control_queue_size{${m}} ${queue}`,
     `inference_extension_flow_control_queue_bytes{${m}} 1200`,
     `llm_d_epp_flow_control_queue_size{${m}} ${queue}`,
@@ -25,16 +33,23 @@ const point = (text: string, atMs: number) => readGatewayPoint(parsePromText(tex
 
 Deno.test("readGatewayPoint() reads the queue and dispatches per target model", () => {
   const p = point(exposition(10), 0);
-  assert.deepEqual(p.models.get("m"), { queueRequests: 3, queueBytes: 1200, dispatched: 20 });
+  assert.deepEqual(p.models.get("m"), {
+    queueRequests: 3,
+    queueBytes: 1200,
+    dispatched: 20,
+    departed: undefined,
+  });
   assert.deepEqual(p.models.get("legacy"), {
     queueRequests: 2,
     queueBytes: undefined,
     dispatched: undefined,
+    departed: undefined,
   });
+  assert.equal(point(exposition(10, 3, 50), 0).models.get("m")!.departed, 50, "every outcome");
   assert.equal(p.models.get("new")!.queueRequests, 4, "llm-d's family when GIE's has no series");
 });
 
-Deno.test("gatewayMetrics() gives the newest queue and the dispatch rate over the window", async (t) => {
+Deno.test("gatewayMetrics() without flow-control departures: the dispatch rate", async (t) => {
   const points = [
     point(exposition(0), 0),
     point(exposition(50, 5), 5_000),
@@ -44,7 +59,7 @@ Deno.test("gatewayMetrics() gives the newest queue and the dispatch rate over th
     assert.deepEqual(gatewayMetrics(points, "m", 10_000, 10_000), {
       schedulerQueue: { requests: 6, bytes: 1200 },
       arrivalRatePerSec: 20,
-      arrivalSource: "gateway",
+      arrivalSource: "dispatches",
     });
   });
   await t.step("a model the gateway does not report: nothing (unknown, not 0)", () => {
@@ -62,8 +77,34 @@ Deno.test("gatewayMetrics() gives the newest queue and the dispatch rate over th
     assert.deepEqual(combineGateways([one, one, {}]), {
       schedulerQueue: { requests: 12, bytes: 2400 },
       arrivalRatePerSec: 40,
-      arrivalSource: "gateway",
+      arrivalSource: "dispatches",
     });
+  });
+});
+
+Deno.test("gatewayMetrics() with flow control: departures plus queue growth", async (t) => {
+  // 10 s: 30 dispatched; 80 left flow control (50 of them rejected or evicted); queue 3 → 43.
+  const points = [point(exposition(0, 3, 20), 0), point(exposition(15, 43, 100), 10_000)];
+  await t.step("arrivals = (80 departed + 40 queued more) ÷ 10 s, not the 3 dispatched/s", () => {
+    assert.deepEqual(gatewayMetrics(points, "m", 10_000, 15_000).arrivalRatePerSec, 12);
+    assert.equal(gatewayMetrics(points, "m", 10_000, 15_000).arrivalSource, "gateway");
+  });
+  await t.step("a queue draining faster than requests leave is 0 arriving, not less", () => {
+    const drain = [point(exposition(0, 43, 100), 0), point(exposition(0, 3, 110), 10_000)];
+    assert.equal(gatewayMetrics(drain, "m", 10_000, 15_000).arrivalRatePerSec, 0);
+  });
+  await t.step("a gateway without flow control makes the sum dispatches", () => {
+    const arrivals = gatewayMetrics(points, "m", 10_000, 15_000);
+    const plain = gatewayMetrics(
+      [point(exposition(0), 0), point(exposition(10), 10_000)],
+      "m",
+      10_000,
+      15_000,
+    );
+    assert.equal(plain.arrivalSource, "dispatches");
+    assert.deepEqual(combineGateways([arrivals, plain]).arrivalSource, "dispatches");
+    assert.deepEqual(combineGateways([arrivals, arrivals]).arrivalRatePerSec, 24);
+    assert.deepEqual(combineGateways([arrivals, arrivals]).arrivalSource, "gateway");
   });
 });
 
@@ -87,5 +128,5 @@ Deno.test("createScrapeSource() scrapes the gateways it is given", async () => {
   now = 3_000;
   const [m] = await source.collect(request);
   assert.deepEqual(m!.schedulerQueue, { requests: 3, bytes: 1200 });
-  assert.deepEqual([m!.arrivalRatePerSec, m!.arrivalSource], [20, "gateway"]);
+  assert.deepEqual([m!.arrivalRatePerSec, m!.arrivalSource], [20, "dispatches"]);
 });

@@ -4,10 +4,11 @@
  *
  * For every variant with `perf` parameters the Gen2 model (default) or the Gen1 model gives the
  * largest per-replica request rate that meets the SLOs; that is the variant's per-replica
- * capacity PRC (req/s). Demand is the model's arrival rate: the inference gateway's arrival
- * counter when the source read it (requests the gateway scheduled, even those a saturated server
- * has not finished), else the servers' completion rate, which understates load under overload; the
- * `qm.demand` step says which. The signals then follow the same rule
+ * capacity PRC (req/s). Demand is the model's arrival rate: requests arriving at the inference
+ * gateway when the source can tell (those that left its flow control, whatever the outcome, plus
+ * the growth of its queue), else the gateway's dispatches, else the servers' completions — the
+ * last two count what is served, not what arrives, once the model is saturated; the `qm.demand`
+ * step says which. The signals then follow the same rule
  * as saturation V2 with scale-up threshold 1 (the SLO rate already holds the headroom) and a
  * scale-down boundary (default 0.9) so that a replica is removed only when the rest would run at
  * ≤ 90 % of their SLO rate.
@@ -30,8 +31,10 @@ import { step } from "../contract/steps.ts";
 
 /** How the `qm.demand` step names where the arrival rate came from. */
 const ARRIVAL_WORDS = {
-  gateway: "from the gateway (inference_extension_scheduler_attempts_total)",
-  completions: "from completions (vllm:request_success_total)",
+  gateway: "from the gateway: requests arriving there (flow-control departures + queue growth)",
+  dispatches: "from the gateway's dispatches (inference_extension_scheduler_attempts_total: " +
+    "arrivals only while nothing waits in its flow control)",
+  completions: "from completions (vllm:request_success_total: understates load under overload)",
 } as const;
 
 /** Configuration of the queueing-model analyzer. */

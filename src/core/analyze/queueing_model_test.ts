@@ -82,3 +82,24 @@ Deno.test("variantSloRate() reports an infeasible SLO", () => {
   const r = variantSloRate(o, o.variants[0]!, QueueingModelConfigSchema.parse({}));
   assert.equal(r.ok, false);
 });
+
+Deno.test("the qm.demand step names where the arrival rate came from", async (t) => {
+  const cases = [
+    ["gateway", /from the gateway: requests arriving there/],
+    ["dispatches", /from the gateway's dispatches .*arrivals only while nothing waits/],
+    ["completions", /from completions .*understates load under overload/],
+    [undefined, /from completions/],
+  ] as const;
+  for (const [source, want] of cases) {
+    await t.step(String(source), () => {
+      const base = obs(2);
+      const o = parseModelObservation({
+        ...base,
+        load: { ...base.load!, ...(source ? { arrivalSource: source } : {}) },
+      });
+      const demand = analyzeQueueingModel(o).steps.find((s) => s.rule === "qm.demand")!;
+      assert.match(demand.message, want);
+      assert.equal(demand.values?.arrivalSource, source ?? "completions");
+    });
+  }
+});

@@ -131,6 +131,12 @@ export interface VariantSnapshot extends VariantRef {
    * `readyReplicas` reports are taken as the ready ones.
    */
   readonly readyReplicaIds?: readonly string[] | undefined;
+  /**
+   * The ids of the replicas that are Ready but still within the warm-up (counted in
+   * `pendingReplicas`), when the backend knows them: one that reports fresh metrics showing it
+   * serving no longer holds saturation V1's scale-up (src/core/cycle/warm.ts).
+   */
+  readonly warmingReplicaIds?: readonly string[] | undefined;
   /** Per-variant analyzer choice; absent = the global one. */
   readonly analyzer?: AnalyzerName | undefined;
   /** Service class name (SLOs and priority); absent = the default class. */
@@ -227,11 +233,14 @@ export interface ModelMetrics {
   /** Requests per second arriving (absent = no data; 0 = really no traffic). */
   readonly arrivalRatePerSec?: number | undefined;
   /**
-   * `gateway`: the rate is the inference gateway's arrival counter
-   * (`inference_extension_scheduler_attempts_total{status="success"}`); `completions` (default):
-   * the servers' completed requests.
+   * Where the rate comes from. `gateway`: requests arriving at the inference gateway — those that
+   * left its flow control (any outcome: dispatched, rejected, evicted) plus the growth of its
+   * queue; `dispatches`: the gateway's dispatches
+   * (`inference_extension_scheduler_attempts_total{status="success"}`), which are the arrivals
+   * only while nothing waits in flow control; `completions` (default): the servers' completed
+   * requests. Under overload the last two count what is served, not what arrives.
    */
-  readonly arrivalSource?: "gateway" | "completions" | undefined;
+  readonly arrivalSource?: "gateway" | "dispatches" | "completions" | undefined;
   readonly avgInputTokens?: number | undefined;
   readonly avgOutputTokens?: number | undefined;
   /** Mean time to first token (ms) and inter-token latency (ms), for logs and status. */

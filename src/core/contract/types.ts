@@ -90,8 +90,13 @@ export const VariantObservationSchema = z.object({
   /** Replicas the scale target asks for now (spec), ready or not. */
   currentReplicas: count,
   readyReplicas: count,
-  /** Replicas created but not yet ready. */
+  /** Replicas created but not yet ready, or ready but still warming up. */
   pendingReplicas: count.default(0),
+  /**
+   * Of `pendingReplicas`, those still warming up that already report fresh metrics showing them
+   * serving: they no longer hold saturation V1's scale-up (src/core/cycle/warm.ts).
+   */
+  warmedReplicas: count.optional(),
   /** What the previous cycle asked for, when known (transition detection). */
   previousDesiredReplicas: count.optional(),
   minReplicas: count.default(0),
@@ -127,10 +132,12 @@ export const ModelLoadSchema = z.object({
   /** Requests per second arriving for the model. */
   arrivalRatePerSec: nonNegative,
   /**
-   * Where the rate comes from: the inference gateway's arrival counter (`gateway`) or the servers'
-   * completed requests (`completions`, which understates load under overload). @default completions
+   * Where the rate comes from: requests arriving at the inference gateway
+   * (`gateway`), the gateway's dispatches (`dispatches`, arrivals only while nothing waits in its
+   * flow control) or the servers' completed requests (`completions`); the last two understate
+   * load under overload. @default completions
    */
-  arrivalSource: z.enum(["gateway", "completions"]).optional(),
+  arrivalSource: z.enum(["gateway", "dispatches", "completions"]).optional(),
   avgInputTokens: nonNegative,
   avgOutputTokens: nonNegative,
 }).readonly();

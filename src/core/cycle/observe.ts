@@ -7,6 +7,8 @@
  * - A sample older than `staleAfterMs` (or without a timestamp) is dropped: stale numbers never
  *   reach the analyzers. A sample without KV usage and without queue length is dropped too; a
  *   missing one of the two counts as 0 (as the reference does).
+ * - A replica still warming up that reports fresh metrics showing load is counted as
+ *   `warmedReplicas` (warm.ts; it stays in `pendingReplicas`).
  * - A variant is `available` when at least one replica has fresh metrics, or when it has no
  *   replica at all (nothing to report); otherwise the reason says why (missing, stale, source
  *   error). Available with fewer ready replicas reporting than are ready is `MetricsPartial`
@@ -25,6 +27,7 @@ import type {
 } from "../contract/ports.ts";
 import type { ServiceClassInfo } from "../contract/settings.ts";
 import type { ModelObservation, ReplicaMetrics, VariantObservation } from "../contract/types.ts";
+import { warmedReplicas } from "./warm.ts";
 
 /** The served variants of one model, sorted by name. */
 export interface ModelGroup {
@@ -202,6 +205,7 @@ export function buildObservation(
 ): Observed {
   const { byVariant, unmatched } = matchSamples(group, metrics?.replicas ?? []);
   const health = new Map<string, VariantMetricsStatus>();
+  const modelHasWarm = group.variants.some((v) => v.readyReplicas > 0);
   const variants: VariantObservation[] = group.variants.map((v) => {
     const replicas: ReplicaMetrics[] = [];
     let stale = 0;
@@ -213,6 +217,7 @@ export function buildObservation(
       else stale++;
     }
     const h = healthOf(v, replicas, stale, metrics?.error);
+    const warmed = warmedReplicas(v, replicas, modelHasWarm);
     health.set(v.name, h);
     const previous = options.previousDesired?.(v) ?? v.previousDesiredReplicas;
     return {
@@ -223,6 +228,7 @@ export function buildObservation(
       currentReplicas: v.currentReplicas,
       readyReplicas: v.readyReplicas,
       pendingReplicas: v.pendingReplicas,
+      ...(warmed > 0 ? { warmedReplicas: warmed } : {}),
       minReplicas: v.minReplicas,
       maxReplicas: v.maxReplicas,
       replicas,

@@ -1,14 +1,15 @@
 /**
  * Saturation V1 targets (model.md §10 step 5): at most one replica per model per cycle.
  *
- * - Any variant in transition (pods on their way: pending or warming up) → hold every variant at
- *   its current replicas, until the new pods show in the metrics. A published target the scale
- *   target has not reached is not a transition (see `inTransition`).
- * - Scale-up → the cheapest variant (ties: name ascending) without pending pods and with room
+ * - Any variant in transition (pods on their way: pending, or warming up and not yet reporting
+ *   load) → hold every variant at its current replicas, until the new pods show in the metrics.
+ *   A published target the scale target has not reached is not a transition (see
+ *   `inTransition`).
+ * - Scale-up → the cheapest variant (ties: name ascending) without pods on their way and with room
  *   (below maxReplicas and within the GPU budget) gets +1. The reference skipped only pending
  *   variants and clamped afterwards, so a cheapest variant at its maximum blocked scale-up; we move
  *   on to the next cheapest instead.
- * - Scale-down safe (and not blocked) → the most expensive variant (ties: name descending) whose
+ * - Scale-down safe (and not blocked, nor any pod still warming up) → the most expensive variant (ties: name descending) whose
  *   target is above its minReplicas gets −1, as long as the model keeps at least one replica (V1
  *   never takes a model to zero; a `minReplicas: 0` variant may go to zero while another serves).
  *
@@ -22,6 +23,8 @@ import {
   headroom,
   inTransition,
   note,
+  onTheirWay,
+  warming,
   type WorkingVariant,
 } from "./working.ts";
 
@@ -47,7 +50,7 @@ export function applyV1Targets(
     return;
   }
   if (analysis.scaleUp) {
-    const pick = ws.filter((w) => w.obs.pendingReplicas === 0 && headroom(w, options.budget) >= 1)
+    const pick = ws.filter((w) => onTheirWay(w.obs) === 0 && headroom(w, options.budget) >= 1)
       .sort(cheapestFirst)[0];
     if (!pick) {
       for (const w of ws) {
@@ -72,8 +75,11 @@ export function applyV1Targets(
     return;
   }
   if (analysis.scaleDownSafe) {
-    if (options.blockScaleDown) {
-      for (const w of ws) note(w, "v1.scale-down-blocked", options.blockScaleDown);
+    const warm = ws.filter((w) => warming(w.obs) > 0).map((w) => w.obs.name);
+    const blocked = options.blockScaleDown ??
+      (warm.length > 0 ? `${warm.join(", ")} has pods still warming up` : undefined);
+    if (blocked) {
+      for (const w of ws) note(w, "v1.scale-down-blocked", blocked);
       return;
     }
     const total = ws.reduce((a, w) => a + w.target, 0);

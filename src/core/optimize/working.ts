@@ -42,13 +42,27 @@ export function note(
 
 /**
  * True while pods of the variant are on their way: created but not Ready, or Ready but still
- * warming up (the backend counts both as pending). A published desired count the target has not
+ * warming up and not yet reporting load (the backend counts both as pending; see
+ * {@linkcode onTheirWay}). A published desired count the target has not
  * reached is **not** a transition: a target that does not follow (HPA maxReplicas below ours, no
  * HPA, a stale desired count in the status at restart) would otherwise hold the model forever;
  * the cycle reports it as `TargetFollowing=False` instead.
  */
 export function inTransition(v: VariantObservation): boolean {
-  return v.pendingReplicas > 0;
+  return onTheirWay(v) > 0;
+}
+
+/**
+ * Pods of the variant still on their way: pending minus those warming up that already report
+ * load (`warmedReplicas`: their numbers are in the metrics).
+ */
+export function onTheirWay(v: VariantObservation): number {
+  return Math.max(0, v.pendingReplicas - (v.warmedReplicas ?? 0));
+}
+
+/** Replicas still within the warm-up that already report load (they block V1's scale-down). */
+export function warming(v: VariantObservation): number {
+  return v.warmedReplicas ?? 0;
 }
 
 /**

@@ -174,28 +174,35 @@ function unknownAccelerator(
  * The target's pods and how many are ready. Readiness comes from the pod cache (the
  * Deployment's readyReplicas may be ahead of it). A replica that just became Ready has not
  * shown its effect on the metrics yet (scrape delay, max_over_time window): it counts as pending
- * until the warm-up has passed.
+ * until the warm-up has passed (named in `warmingReplicaIds`: once it reports load it no longer
+ * holds saturation V1's scale-up, the cycle's warm.ts).
  */
 function countReplicas(
   namespace: string,
   workload: WorkloadInfo | undefined,
   lookups: VariantLookups,
-): { current: number; ready: number; replicaIds: string[]; readyReplicaIds: string[] } {
+): {
+  current: number;
+  ready: number;
+  replicaIds: string[];
+  readyReplicaIds: string[];
+  warmingReplicaIds: string[];
+} {
   const current = workload?.specReplicas ?? 0;
   const pods = workload
     ? lookups.pods(namespace).filter((p) =>
       !p.deleting && matchesSelector(workload.selector, p.labels)
     )
     : [];
-  const warmed = pods.filter((p) =>
-    p.ready &&
-    (p.readySinceMs === undefined || lookups.nowMs - p.readySinceMs >= lookups.warmupMs)
-  );
+  const isWarm = (p: (typeof pods)[number]) =>
+    p.readySinceMs === undefined || lookups.nowMs - p.readySinceMs >= lookups.warmupMs;
+  const warmed = pods.filter((p) => p.ready && isWarm(p));
   return {
     current,
     ready: Math.min(warmed.length, current),
     replicaIds: pods.map((p) => p.name).sort(),
     readyReplicaIds: warmed.map((p) => p.name).sort(),
+    warmingReplicaIds: pods.filter((p) => p.ready && !isWarm(p)).map((p) => p.name).sort(),
   };
 }
 
@@ -256,6 +263,7 @@ export function variantFromVa(va: VariantAutoscaling, lookups: VariantLookups): 
     previousDesiredReplicas: va.status?.desiredOptimizedAlloc?.numReplicas,
     replicaIds: replicas.replicaIds,
     readyReplicaIds: replicas.readyReplicaIds,
+    warmingReplicaIds: replicas.warmingReplicaIds,
     analyzer: spec.analyzer,
     serviceClass: spec.serviceClass,
     ...(perf

@@ -71,6 +71,8 @@ Deno.test("variantFromObject() builds the snapshot from the VA, target and pods"
     );
     assert.deepEqual([s.currentReplicas, s.readyReplicas, s.pendingReplicas], [3, 1, 2]);
     assert.deepEqual(s.replicaIds, ["d-0", "d-1", "d-2"]);
+    assert.deepEqual(s.readyReplicaIds, ["d-0"]);
+    assert.deepEqual(s.warmingReplicaIds, ["d-1"], "Ready, within the warm-up: named");
     assert.equal(s.previousDesiredReplicas, 3);
     assert.equal(s.generation, 3);
     assert.deepEqual(s.problems, []);

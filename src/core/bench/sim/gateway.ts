@@ -62,6 +62,7 @@ export function pickPod(model: ModelRt): Pod {
 /** Sends `req` to `pod`'s engine; a full engine queue is a 429, a prompt too large an error. */
 export function dispatch(w: World, pod: Pod, req: number): void {
   const plan = w.plan;
+  pod.variant.model.dispatched++;
   const r = pod.engine!.submit({
     id: req,
     promptTokens: plan.promptTokens[req]!,

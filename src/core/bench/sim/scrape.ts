@@ -4,7 +4,7 @@
  * | target | series (labels) |
  * |---|---|
  * | each vLLM pod, from Ready until gone (loading pods serve no `/metrics`) | `vllm:num_requests_waiting`, `vllm:num_requests_running`, `vllm:kv_cache_usage_perc`, `vllm:request_success_total`, `vllm:request_{prompt,generation}_tokens_{sum,count}`, `vllm:time_to_first_token_seconds_{sum,count}`, `vllm:inter_token_latency_seconds_{sum,count}`, `vllm:num_gpu_blocks`, `vllm:block_size` (model, variant, pod) |
- * | the gateway (EPP) | `llm_d_epp_flow_control_queue_size` (also as `inference_extension_flow_control_queue_size`, with `…_queue_bytes`), `llm_d_epp_request_running`, `llm_d_epp_flow_control_pool_saturation`, `llm_d_epp_request_total` (model) |
+ * | the gateway (EPP) | `llm_d_epp_flow_control_queue_size` (also as `inference_extension_flow_control_queue_size`, with `…_queue_bytes`), `llm_d_epp_request_running`, `llm_d_epp_flow_control_pool_saturation`, `llm_d_epp_request_total`, `inference_extension_scheduler_attempts_total` (dispatches), with flow control `llm_d_epp_flow_control_request_queue_duration_seconds_count` (requests that left flow control, every outcome) (model) |
  * | kube-state-metrics | `kube_deployment_spec_replicas`, `kube_deployment_status_replicas`, `kube_deployment_status_replicas_ready`, `kube_deployment_status_replicas_unavailable` (model, variant) |
  * | wva's exporter (when an arm sets it) | `wva_desired_replicas` (model, variant) |
  *
@@ -25,6 +25,15 @@ import { at, every, nextOnGrid } from "./world.ts";
 export const EPP_QUEUE_SIZE = "inference_extension_flow_control_queue_size";
 /** Bytes of the prompts waiting in the EPP's flow-control queue. */
 export const EPP_QUEUE_BYTES = "inference_extension_flow_control_queue_bytes";
+/**
+ * Requests that left the EPP's flow control, whatever the outcome (dispatched, rejected,
+ * evicted): the `_count` of its queue-duration histogram summed over outcomes. Only with flow
+ * control on; every request passes through it then, so this plus the queue's growth is the
+ * arrivals.
+ */
+export const EPP_FLOW_DEPARTURES = "llm_d_epp_flow_control_request_queue_duration_seconds_count";
+/** Requests the EPP sent to a pod (`…_scheduler_attempts_total{status="success"}`). */
+export const EPP_DISPATCHES = "inference_extension_scheduler_attempts_total";
 
 const POD_SERIES = [
   "vllm:num_requests_waiting",
@@ -103,6 +112,10 @@ function scrapeGateway(w: World): void {
       poolSaturation(w, m),
     );
     w.prom.write(w.prom.series("llm_d_epp_request_total", labels), w.nowMs, m.arrivals);
+    w.prom.write(w.prom.series(EPP_DISPATCHES, labels), w.nowMs, m.dispatched);
+    if (w.scenario.gateway.flowControl) {
+      w.prom.write(w.prom.series(EPP_FLOW_DEPARTURES, labels), w.nowMs, m.arrivals - m.queued);
+    }
   }
 }
 

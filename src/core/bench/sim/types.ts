@@ -97,7 +97,10 @@ export interface ModelRt {
   /** Bytes of the queued prompts (4 per prompt token), as the EPP's `queue_bytes`. */
   queuedBytes: number;
   cursor: number;
+  /** Requests that reached the gateway (every one, whatever became of it). */
   arrivals: number;
+  /** Requests the gateway sent to a pod (the EPP's successful scheduling attempts). */
+  dispatched: number;
   ttlArmed: boolean;
 }
 

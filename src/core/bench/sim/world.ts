@@ -70,6 +70,7 @@ export function createWorld(
       queuedBytes: 0,
       cursor: 0,
       arrivals: 0,
+      dispatched: 0,
       ttlArmed: false,
     };
     for (const spec of m.variants) {

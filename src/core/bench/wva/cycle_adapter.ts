@@ -3,7 +3,7 @@
  * becomes the port records the cycle reads (`ClusterSnapshot` from the cluster reader,
  * `ModelMetrics` from the metrics source), exactly as the Kubernetes backend and the Prometheus
  * source would hand them over, in namespace `bench`; the gateway's flow-control queue becomes the
- * model's `schedulerQueue`. cycle_decider.ts wires the real cycle (`decideCycle` with its
+ * model's `schedulerQueue`, its arrivals the model's arrival rate. cycle_decider.ts wires the real cycle (`decideCycle` with its
  * settings and state) through it; tests plug a simple rule.
  *
  * @module
@@ -47,6 +47,7 @@ function variantSnapshot(m: ObservedModel, v: ObservedVariant): VariantSnapshot 
     readyReplicas: v.readyReplicas,
     pendingReplicas: v.pendingReplicas,
     replicaIds: v.podNames,
+    ...(v.warmingPodNames ? { warmingReplicaIds: v.warmingPodNames } : {}),
     perf: {
       alphaMs: e.alphaMs,
       betaMs: e.betaMs,
@@ -58,6 +59,24 @@ function variantSnapshot(m: ObservedModel, v: ObservedVariant): VariantSnapshot 
     kvCapacityTokens: e.kvCacheBlocks * e.blockSize,
     problems: [],
   };
+}
+
+/**
+ * The model's arrival rate as the Prometheus source picks it: arrivals at the gateway, else its
+ * dispatches, else the servers' completions (each with its `arrivalSource`).
+ */
+export function arrivalOf(
+  m: ObservedModel,
+): Pick<ModelMetrics, "arrivalRatePerSec" | "arrivalSource"> {
+  if (m.gatewayArrivalRatePerSec !== undefined) {
+    return { arrivalRatePerSec: m.gatewayArrivalRatePerSec, arrivalSource: "gateway" };
+  }
+  if (m.gatewayDispatchRatePerSec !== undefined) {
+    return { arrivalRatePerSec: m.gatewayDispatchRatePerSec, arrivalSource: "dispatches" };
+  }
+  return m.arrivalRatePerSec !== undefined
+    ? { arrivalRatePerSec: m.arrivalRatePerSec, arrivalSource: "completions" }
+    : {};
 }
 
 function modelMetrics(m: ObservedModel): ModelMetrics {
@@ -79,7 +98,7 @@ function modelMetrics(m: ObservedModel): ModelMetrics {
     modelId: m.name,
     namespace: BENCH_NAMESPACE,
     replicas,
-    arrivalRatePerSec: m.arrivalRatePerSec,
+    ...arrivalOf(m),
     avgInputTokens: m.avgInputTokens,
     avgOutputTokens: m.avgOutputTokens,
     ttftMs: m.ttftMs,

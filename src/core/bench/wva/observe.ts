@@ -3,15 +3,22 @@
  * queries of wva's Prometheus source (src/adapters/prometheus/queries.ts): per pod
  * `max_over_time(…[W])` of KV usage, waiting and running, the newest sample time, the cache
  * config, the instant KV usage and the mean ITL (`rate(…_sum[W]) / rate(…_count[W])`, the
- * throughput analyzer's samples); per model `rate(vllm:request_success_total[W])` and the token and latency ratios
- * (tokens over 5 W); per model the gateway's flow-control queue (size and bytes). Counts come from
- * the Deployments and pods as the controller's watch cache has them, with its warm-up.
+ * throughput analyzer's samples); per model `rate(vllm:request_success_total[W])` and the token
+ * and latency ratios (tokens over 5 W); per model the gateway's flow-control queue (size and
+ * bytes), its arrivals (requests that left flow control, any outcome, plus the queue's growth:
+ * gateway_queries.ts' `gateway_arrival_rate`) and its dispatches. Counts come from the
+ * Deployments and pods as the controller's watch cache has them, with its warm-up.
  *
  * @module
  */
 import type { Labels, Series } from "../sim/prom_store.ts";
 import { instant, overTime } from "../sim/prom_store.ts";
-import { EPP_QUEUE_BYTES, EPP_QUEUE_SIZE } from "../sim/scrape.ts";
+import {
+  EPP_DISPATCHES,
+  EPP_FLOW_DEPARTURES,
+  EPP_QUEUE_BYTES,
+  EPP_QUEUE_SIZE,
+} from "../sim/scrape.ts";
 import { DRAINING, GONE, READY, type VariantRt, type World } from "../sim/types.ts";
 import type { BenchObservation, ObservedModel, ObservedReplica, ObservedVariant } from "./seam.ts";
 
@@ -74,6 +81,23 @@ function replicaOf(
   return out as unknown as ObservedReplica;
 }
 
+/**
+ * Requests arriving at the gateway per second over the window: those that left flow control
+ * (any outcome) plus the queue's growth — `rate(departures[W]) + delta(queue[W]) / W` (the
+ * store's `rate` of a gauge is its change over the window per second). Undefined without flow
+ * control (no departures series).
+ */
+function gatewayArrivals(
+  w: World,
+  scope: Labels,
+  atMs: number,
+  windowMs: number,
+): number | undefined {
+  const departures = sumOver(w, EPP_FLOW_DEPARTURES, scope, "rate", atMs, windowMs);
+  const growth = sumOver(w, EPP_QUEUE_SIZE, scope, "rate", atMs, windowMs);
+  return departures === undefined ? undefined : Math.max(0, departures + (growth ?? 0));
+}
+
 /** How the controller reads the cluster: its query window, warm-up and request window. */
 export interface ObserveOptions {
   /** Window of `max_over_time` and `rate` (the controller's `metricsWindowMs`). */
@@ -90,6 +114,7 @@ function variantOf(w: World, v: VariantRt, atMs: number, o: ObserveOptions): Obs
   // Initial pods (Ready at 0) were loaded before the run: they are warm.
   const warm = (readyMs: number) => readyMs === 0 || w.nowMs - readyMs >= o.warmupMs;
   const ready = live.filter((p) => p.state === READY && warm(p.readyMs)).length;
+  const warming = live.filter((p) => p.state === READY && !warm(p.readyMs)).map((p) => p.name);
   const byPod = new Map<string, Map<string, Series>>();
   for (
     const metric of [
@@ -122,6 +147,7 @@ function variantOf(w: World, v: VariantRt, atMs: number, o: ObserveOptions): Obs
     readyReplicas: ready,
     pendingReplicas: live.length - ready,
     podNames: live.map((p) => p.name),
+    ...(warming.length > 0 ? { warmingPodNames: warming } : {}),
     engine: s.engine,
     replicas,
   };
@@ -145,7 +171,8 @@ export function observe(w: World, o: ObserveOptions): BenchObservation {
     };
     const put = (k: string, v: number | undefined) => v !== undefined && (out[k] = v);
     put("arrivalRatePerSec", r("vllm:request_success_total"));
-    put("gatewayArrivalRatePerSec", r("llm_d_epp_request_total"));
+    put("gatewayArrivalRatePerSec", gatewayArrivals(w, scope, atMs, windowMs));
+    put("gatewayDispatchRatePerSec", r(EPP_DISPATCHES));
     put(
       "avgInputTokens",
       ratio(

@@ -51,6 +51,8 @@ export interface ObservedVariant {
   readonly pendingReplicas: number;
   /** Pod names of the Deployment (not terminating). */
   readonly podNames: readonly string[];
+  /** Pods Ready for less than the warm-up (counted in `pendingReplicas`). */
+  readonly warmingPodNames?: readonly string[];
   /** The emulated engine's parameters (what a VariantAutoscaling's perf spec would say). */
   readonly engine: EngineParams;
   readonly replicas: readonly ObservedReplica[];
@@ -62,8 +64,14 @@ export interface ObservedModel {
   readonly slo: Slo;
   /** `sum(rate(vllm:request_success_total[W]))` (what wva's Prometheus source reads), req/s. */
   readonly arrivalRatePerSec?: number;
-  /** Arrivals at the gateway, `rate(llm_d_epp_request_total[W])`, req/s. */
+  /**
+   * Requests arriving at the gateway, req/s: those that left its flow control (any outcome) plus
+   * the growth of its queue over the window (what the Prometheus source's `gateway_arrival_rate`
+   * reads); absent without flow control.
+   */
   readonly gatewayArrivalRatePerSec?: number;
+  /** The gateway's dispatches, `rate(inference_extension_scheduler_attempts_total[W])`, req/s. */
+  readonly gatewayDispatchRatePerSec?: number;
   readonly avgInputTokens?: number;
   readonly avgOutputTokens?: number;
   readonly ttftMs?: number;
