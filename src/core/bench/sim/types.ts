@@ -126,6 +126,8 @@ export interface Timer {
 /** Settings of a run derived from the scenario (ms). */
 export interface WorldSettings {
   readonly loadingDelayMs: number;
+  /** Period of the readiness probe (0: Ready as soon as loaded). */
+  readonly readinessProbeMs: number;
   readonly drainGraceMs: number;
   readonly scrapeIntervalMs: number;
   readonly lookbackMs: number;

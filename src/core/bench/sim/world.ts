@@ -27,6 +27,7 @@ function settingsOf(scenario: Scenario, plan: RequestPlan): WorldSettings {
   const lastArrival = plan.count > 0 ? plan.atMs[plan.count - 1]! : 0;
   return {
     loadingDelayMs: scenario.cluster.loadingDelaySec * 1000,
+    readinessProbeMs: scenario.cluster.readinessProbeSec * 1000,
     drainGraceMs: scenario.cluster.drainGraceSec * 1000,
     scrapeIntervalMs: scenario.cluster.scrapeIntervalSec * 1000,
     lookbackMs: scenario.cluster.lookbackSec * 1000,
