@@ -190,16 +190,41 @@ function table(report: DemoReport, f: ArmFigures, out: readonly Row[], wallSec: 
   ].join("\n");
 }
 
+/**
+ * A real run measures the system only while its one process keeps real time. On a crowded host
+ * it does not get the CPU it needs (at the spike it relays some 2 000 streamed tokens a second
+ * through the emulators, the gateway and the load generator): sends go out late, tokens arrive in
+ * bursts and latencies grow by hundreds of ms that the emulated GPUs never caused. The load
+ * generator's schedule lag shows it: p90 under 10 ms on a quiet machine, over 100 ms when
+ * starved. Completed requests, failures and GPU cost do not depend on it; goodput does (a TTFT
+ * bound of 500 ms). So a run whose p90 lag exceeds this is run again, and if every attempt fell
+ * behind, goodput is reported but not compared.
+ */
+const MAX_LAG_P90_MS = 50;
+const ATTEMPTS = 2;
+
+const lagP90 = (r: DemoReport) => r.loadgen.summary.scheduleLagMs.p90;
+
 Deno.test("wva demo --quick in real time and wva bench agree within 10 %", async () => {
   const started = performance.now();
-  const report = await runDemo();
+  let report = await runDemo();
+  for (let i = 1; i < ATTEMPTS && !(lagP90(report) <= MAX_LAG_P90_MS); i++) {
+    console.log(`wva demo fell behind real time (schedule lag p90 ${lagP90(report)} ms): again`);
+    report = await runDemo();
+  }
   const wallSec = (performance.now() - started) / 1000;
   const scenario = demoAsScenario(report.config, report.schedule.spec);
   const run = runScenario(scenario)[0]!.runs[0]!;
   const f = armFigures(run);
-  const out = rows(report, f);
+  const kept = lagP90(report) <= MAX_LAG_P90_MS;
+  const out = rows(report, f).filter((r) => kept || r.figure !== "goodput/s");
   const bench = run.scaleEvents.map((e) => `${e.variant} ${e.from}→${e.to} @${e.atMs / 1000}s`);
-  console.log(`${table(report, f, out, wallSec)}\n  bench scaling: ${bench.join(", ")}`);
+  const lag = report.loadgen.summary.scheduleLagMs;
+  console.log(
+    `${table(report, f, rows(report, f), wallSec)}\n  bench scaling: ${bench.join(", ")}\n` +
+      `  demo schedule lag p50/p90/p99 ${lag.p50}/${lag.p90}/${lag.p99} ms` +
+      (kept ? "" : ` — fell behind real time: goodput not compared`),
+  );
   assert.equal(f.requests, report.summary.requests, "the same requests");
   for (const r of out) {
     assert.ok(

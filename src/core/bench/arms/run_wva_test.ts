@@ -4,7 +4,10 @@ import { parseScenario } from "../scenario/scenario.ts";
 import type { BenchObservation, WvaRegistry } from "../wva/seam.ts";
 
 /** Runs one wva arm (with `arm` merged in) and returns what its decision function saw. */
-function observations(arm: Record<string, unknown>): BenchObservation[] {
+function observations(
+  arm: Record<string, unknown>,
+  cluster: Record<string, unknown> = {},
+): BenchObservation[] {
   const seen: BenchObservation[] = [];
   const registry: WvaRegistry = {
     watch: () => (obs) => {
@@ -13,7 +16,7 @@ function observations(arm: Record<string, unknown>): BenchObservation[] {
     },
   };
   const s = parseScenario({
-    cluster: { scrapeIntervalSec: 1 },
+    cluster: { scrapeIntervalSec: 1, ...cluster },
     models: [{ name: "m", variants: [{ name: "v" }], load: { stages: "20s@2rps" } }],
     arms: [{ name: "w", type: "wva", decide: "watch", intervalSec: 4, ...arm }],
   });
@@ -37,6 +40,10 @@ Deno.test("a wva arm's phase and metrics source", async (t) => {
     const obs = observations({ phaseSec: 4 }).slice(1);
     assert.ok(obs.some((o) => newestSample(o) < o.nowMs));
     for (const o of obs) assert.ok(o.nowMs - newestSample(o) < 1000);
+  });
+  await t.step("scrapeOffsetSec: every target is scraped at that offset into the interval", () => {
+    const obs = observations({ phaseSec: 4 }, { scrapeOffsetSec: 0.25 }).slice(1);
+    for (const o of obs) assert.equal(newestSample(o), o.nowMs - 750);
   });
   await t.step("scrape: every cycle first scrapes the pods, as the direct-scrape source", () => {
     const obs = observations({ phaseSec: 4, metricsSource: "scrape" });

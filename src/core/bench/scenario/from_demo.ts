@@ -68,6 +68,13 @@ export const DEMO_RUNTIME = {
   readinessProbeSec: 0.25,
   /** The live view scrapes every replica once a second (modes/demo/run_demo.ts `TICK_MS`). */
   scrapeIntervalSec: 1,
+  /**
+   * All replicas at once, on the control cycle's grid (both loops start with the load) and a
+   * little after it: each view tick starts after the previous one ended, so the view drifts
+   * behind the cycle (measured 0.03–0.5 s into each second), and a cycle's window starts with a
+   * sample taken just after the window opened.
+   */
+  scrapeOffsetSec: 0.1,
   /** Scale-to-zero on, retention 60 s (modes/demo/parts.ts). */
   retentionSec: 60,
   /** Stale limit: max(10 s, 3 intervals) (modes/demo/parts.ts). */
@@ -183,6 +190,7 @@ export function demoScenario(
       readinessProbeSec: DEMO_RUNTIME.readinessProbeSec,
       drainGraceSec: DEMO_RUNTIME.drainGraceSec,
       scrapeIntervalSec: DEMO_RUNTIME.scrapeIntervalSec,
+      scrapeOffsetSec: DEMO_RUNTIME.scrapeOffsetSec,
       timelineStepSec: 1,
     },
     gateway: {

@@ -65,8 +65,13 @@ Deno.test("demoScenario() writes the demo's setup as a scenario", () => {
   assert.equal(s.seed, 7);
   assert.deepEqual(s.inventory, { A100: 2, H100: 6 });
   assert.deepEqual(
-    [s.cluster.loadingDelaySec, s.cluster.readinessProbeSec, s.cluster.scrapeIntervalSec],
-    [4, 0.25, 1],
+    [
+      s.cluster.loadingDelaySec,
+      s.cluster.readinessProbeSec,
+      s.cluster.scrapeIntervalSec,
+      s.cluster.scrapeOffsetSec,
+    ],
+    [4, 0.25, 1, 0.1],
   );
   assert.deepEqual(
     [s.gateway.flowControl, s.gateway.queueCapacity, s.gateway.queueTtlSec, s.client.timeoutSec],

@@ -40,6 +40,11 @@ export const ClusterSchema = z.strictObject({
   /** A pod being removed finishes its requests for at most this long, then is killed. */
   drainGraceSec: z.number().min(0).default(30),
   scrapeIntervalSec: z.number().positive().default(15),
+  /**
+   * Scrape every target at this offset into each interval, all at once (`wva demo`'s live view).
+   * Absent: a random offset per target, as Prometheus spreads its targets.
+   */
+  scrapeOffsetSec: z.number().min(0).optional(),
   /** Prometheus lookback for instant queries. */
   lookbackSec: z.number().positive().default(300),
   /** Resolution of the replicas/queue timelines in the results. */

@@ -1,5 +1,6 @@
 /**
- * Prometheus scrapes on the virtual clock, every scrape interval at a fixed per-target offset:
+ * Prometheus scrapes on the virtual clock, every scrape interval at a fixed per-target offset
+ * (random, or the scenario's `scrapeOffsetSec` for every target):
  *
  * | target | series (labels) |
  * |---|---|
@@ -65,6 +66,11 @@ function podValues(pod: Pod): number[] {
   ];
 }
 
+/** A target's scrape offset: the scenario's, else a random one within the interval. */
+function offsetOf(w: World): number {
+  return w.settings.scrapeOffsetMs ?? w.rng.uniform(0, w.settings.scrapeIntervalMs);
+}
+
 function podSeries(w: World, pod: Pod) {
   const labels: Labels = {
     model: pod.variant.model.name,
@@ -83,7 +89,7 @@ function writePod(w: World, pod: Pod, series: readonly Series[]): void {
 export function startPodScrapes(w: World, pod: Pod): void {
   if (pod.scrapeLost) return;
   const period = w.settings.scrapeIntervalMs;
-  const offset = w.rng.uniform(0, period);
+  const offset = offsetOf(w);
   const series = podSeries(w, pod);
   const tick = () => {
     if (pod.state === GONE) {
@@ -144,8 +150,8 @@ function scrapeKubeState(w: World): void {
 /** Starts the gateway and kube-state-metrics scrapes (each at its own offset). */
 export function startClusterScrapes(w: World): void {
   const period = w.settings.scrapeIntervalMs;
-  every(w, w.rng.uniform(0, period), period, () => scrapeGateway(w));
-  every(w, w.rng.uniform(0, period), period, () => scrapeKubeState(w));
+  every(w, offsetOf(w), period, () => scrapeGateway(w));
+  every(w, offsetOf(w), period, () => scrapeKubeState(w));
 }
 
 /** Starts scraping a gauge per variant that an arm keeps (wva's `wva_desired_replicas`). */
@@ -155,7 +161,7 @@ export function startGaugeScrapes(
   value: (variant: number) => number | undefined,
 ): void {
   const period = w.settings.scrapeIntervalMs;
-  every(w, w.rng.uniform(0, period), period, () => {
+  every(w, offsetOf(w), period, () => {
     for (const v of w.variants) {
       const x = value(v.index);
       if (x !== undefined) {

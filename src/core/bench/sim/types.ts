@@ -130,6 +130,8 @@ export interface WorldSettings {
   readonly readinessProbeMs: number;
   readonly drainGraceMs: number;
   readonly scrapeIntervalMs: number;
+  /** One scrape offset for every target; undefined: a random one per target. */
+  readonly scrapeOffsetMs: number | undefined;
   readonly lookbackMs: number;
   readonly timeoutMs: number;
   readonly queueTtlMs: number;
