@@ -44,6 +44,7 @@ const files = [...Deno.readDirSync(EXAMPLES)].map((e) => e.name).filter((n) => n
 
 Deno.test("every shipped scenario runs shortened, with sane and repeatable figures", async (t) => {
   assert.deepEqual(files, [
+    "demo-quick.yaml",
     "fleet.yaml",
     "paper.yaml",
     "scale-from-zero.yaml",

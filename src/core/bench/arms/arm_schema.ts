@@ -80,8 +80,15 @@ export const WvaArmSchema = z.strictObject({
   decide: z.string().min(1),
   /** The controller's interval. @default 30 */
   intervalSec: z.number().positive().default(30),
+  /** When the first cycle runs (`wva demo`: one interval in). @default a random phase in [0, interval) */
+  phaseSec: z.number().min(0).optional(),
   /** Window of the per-pod `max_over_time` and rate queries (`metricsWindowMs`). @default 60 */
   windowSec: z.number().positive().default(60),
+  /**
+   * Where the cycle reads metrics: `prometheus` (the scrapes, every scrape interval) or `scrape`
+   * (the direct-scrape source of `wva demo`: each cycle first scrapes every Ready or draining pod).
+   */
+  metricsSource: z.enum(["prometheus", "scrape"]).default("prometheus"),
   /** A pod Ready for less than this counts as pending (the controller's `warmupMs`). @default 90 */
   warmupSec: z.number().min(0).default(90),
   actuation: z.discriminatedUnion("mode", [

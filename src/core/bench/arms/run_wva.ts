@@ -10,7 +10,7 @@
  * @module
  */
 import { setReplicas } from "../sim/pods.ts";
-import { startGaugeScrapes } from "../sim/scrape.ts";
+import { scrapePodsNow, startGaugeScrapes } from "../sim/scrape.ts";
 import type { World } from "../sim/types.ts";
 import { every } from "../sim/world.ts";
 import { CYCLE_REGISTRY } from "../wva/cycle_decider.ts";
@@ -69,7 +69,9 @@ export function startWvaArm(w: World, arm: WvaArm, registry: WvaRegistry, log: S
     warmupMs: arm.warmupSec * 1000,
     requestWindowMs: decide.requestWindowMs,
   };
-  every(w, w.rng.uniform(0, period), period, () => {
+  const first = arm.phaseSec !== undefined ? arm.phaseSec * 1000 : w.rng.uniform(0, period);
+  every(w, first, period, () => {
+    if (arm.metricsSource === "scrape") scrapePodsNow(w);
     const desired = decide(observe(w, options));
     for (const [name, n] of desired) {
       const v = byName.get(name);

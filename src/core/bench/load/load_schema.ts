@@ -9,8 +9,10 @@
  * - `trace: {path, format}` — replay of a file with a timestamp, input and output tokens per row
  *   (CSV with a header, or JSONL); the runner reads the file and hands its text to the plan.
  *
- * plus the arrival process, token-length distributions (`128`, `64..256`, `normal:128:32`) and
- * `scale`, a factor on every rate (for a trace: time is compressed by it).
+ * plus the arrival process, token-length distributions (`128`, `64..256`, `normal:128:32`),
+ * `scale`, a factor on every rate (for a trace: time is compressed by it), and `drawAs`: with
+ * `loadgen`, the requests are the very ones `wva loadgen --seed S` (and `wva demo --seed S`)
+ * sends on the same schedule, one for one (load/plan.ts).
  *
  * @module
  */
@@ -85,6 +87,11 @@ export const LoadSchema = z.strictObject({
   outputTokens: LengthSchema.default({ kind: "fixed", tokens: 128 }),
   /** Factor on every rate. */
   scale: z.number().positive().finite().default(1),
+  /**
+   * How the plan draws this load's arrivals and lengths from the seed: `bench` (its own streams
+   * per model) or `loadgen` (as `wva loadgen --seed <scenario seed>` does; `stages` or `rpm` only).
+   */
+  drawAs: z.enum(["bench", "loadgen"]).default("bench"),
 }).check((ctx) => {
   const given = (["rpm", "stages", "jobs", "trace"] as const).filter((k) =>
     ctx.value[k] !== undefined
@@ -97,6 +104,14 @@ export const LoadSchema = z.strictObject({
       message: `give exactly one of rpm, stages, jobs or trace (got ${
         given.length ? given.join(", ") : "none"
       })`,
+    });
+  }
+  if (ctx.value.drawAs === "loadgen" && (ctx.value.jobs || ctx.value.trace)) {
+    ctx.issues.push({
+      code: "custom",
+      input: ctx.value.drawAs,
+      path: ["drawAs"],
+      message: "loadgen draws one schedule: give stages or rpm",
     });
   }
 });

@@ -7,7 +7,7 @@
  */
 import { arrivals } from "../../load/arrivals.ts";
 import { sampleLength } from "../../load/lengths.ts";
-import { targetRateAt } from "../../load/schedule.ts";
+import { type Stage, targetRateAt } from "../../load/schedule.ts";
 import { createRng, type Rng } from "../../util/rng.ts";
 import { type Load, loadSchedules } from "./load_schema.ts";
 import { parseTrace, traceFormatOf } from "./trace.ts";
@@ -62,8 +62,10 @@ function breakpoints(schedules: ReturnType<typeof loadSchedules>): number[] {
   return [...out].sort((a, b) => a - b);
 }
 
-function scheduleRows(load: Load, rng: Rng): ModelRows {
-  const schedules = loadSchedules(load);
+type Draws = Pick<ModelRows, "at" | "prompt" | "output">;
+
+/** The bench's own draws: arrivals per schedule from forks of `rng`, then every length. */
+function benchDraws(load: Load, schedules: ReturnType<typeof loadSchedules>, rng: Rng): Draws {
   const at: number[] = [];
   for (const s of schedules) {
     for (const a of arrivals(s.stages, { process: load.arrival, cv: load.cv, rng: rng.fork() })) {
@@ -74,6 +76,31 @@ function scheduleRows(load: Load, rng: Rng): ModelRows {
   const lengths = rng.fork();
   const prompt = at.map(() => sampleLength(load.promptTokens, lengths));
   const output = at.map(() => sampleLength(load.outputTokens, lengths));
+  return { at, prompt, output };
+}
+
+/**
+ * The requests `wva loadgen --seed <seed>` sends on the one schedule (adapters/loadgen/runner.ts):
+ * arrivals from the seed's first fork, then per request its prompt and its output length from
+ * the second. tests/bench/realtime_agreement_test.ts checks this against the runner itself.
+ */
+function loadgenDraws(load: Load, stages: readonly Stage[], seed: number): Draws {
+  const root = createRng(seed);
+  const arrivalRng = root.fork(), lengthRng = root.fork();
+  const at: number[] = [], prompt: number[] = [], output: number[] = [];
+  for (const a of arrivals(stages, { process: load.arrival, cv: load.cv, rng: arrivalRng })) {
+    at.push(a.atMs);
+    prompt.push(sampleLength(load.promptTokens, lengthRng));
+    output.push(sampleLength(load.outputTokens, lengthRng));
+  }
+  return { at, prompt, output };
+}
+
+function scheduleRows(load: Load, rng: Rng, seed: number): ModelRows {
+  const schedules = loadSchedules(load);
+  const { at, prompt, output } = load.drawAs === "loadgen"
+    ? loadgenDraws(load, schedules[0]!.stages, seed)
+    : benchDraws(load, schedules, rng);
   const points = breakpoints(schedules);
   const endMs = points[points.length - 1] ?? 0;
   let peak = 0;
@@ -156,7 +183,7 @@ export function buildRequestPlan(
   const root = createRng(options.seed);
   const rows = loads.map((load) => {
     const rng = root.fork();
-    if (!load.trace) return scheduleRows(load, rng);
+    if (!load.trace) return scheduleRows(load, rng, options.seed);
     const text = options.traces?.get(load.trace.path);
     if (text === undefined) {
       throw new RangeError(`Cannot replay the trace: ${load.trace.path} was not read`);

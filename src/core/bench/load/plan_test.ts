@@ -116,3 +116,20 @@ Deno.test("LoadSchema names the field and value of each problem", async (t) => {
     });
   }
 });
+
+Deno.test("drawAs: loadgen draws the loadgen's requests from the seed, whatever the model", () => {
+  const load = (drawAs: string) =>
+    LoadSchema.parse({ stages: "30s@2..10rps", promptTokens: "96..160", drawAs });
+  const a = buildRequestPlan([load("loadgen"), load("loadgen")], { seed: 4 });
+  const first = a.atMs.filter((_, i) => a.model[i] === 0);
+  const second = a.atMs.filter((_, i) => a.model[i] === 1);
+  assert.deepEqual(first, second, "both models get the seed's one stream");
+  const one = buildRequestPlan([load("loadgen")], { seed: 4 });
+  assert.deepEqual(one.atMs, first);
+  const bench = buildRequestPlan([load("bench")], { seed: 4 });
+  assert.notDeepEqual(bench.atMs, one.atMs, "the bench's own streams are forks per model");
+  const bad = { jobs: PAPER.jobs, drawAs: "loadgen" };
+  const r = LoadSchema.safeParse(bad);
+  assert.ok(!r.success);
+  assert.match(describeZodError(r.error, bad).join("\n"), /drawAs: loadgen draws one schedule/);
+});

@@ -32,9 +32,19 @@ import { ModelSchema } from "./model.ts";
 export const ClusterSchema = z.strictObject({
   /** Model loading: a pod is not Ready and exposes no metrics for this long. */
   loadingDelaySec: z.number().min(0).default(60),
+  /**
+   * A loaded pod is seen Ready at the next readiness probe: probes every this many seconds, at a
+   * random phase per pod (0: Ready as soon as loaded).
+   */
+  readinessProbeSec: z.number().min(0).default(0),
   /** A pod being removed finishes its requests for at most this long, then is killed. */
   drainGraceSec: z.number().min(0).default(30),
   scrapeIntervalSec: z.number().positive().default(15),
+  /**
+   * Scrape every target at this offset into each interval, all at once (`wva demo`'s live view).
+   * Absent: a random offset per target, as Prometheus spreads its targets.
+   */
+  scrapeOffsetSec: z.number().min(0).optional(),
   /** Prometheus lookback for instant queries. */
   lookbackSec: z.number().positive().default(300),
   /** Resolution of the replicas/queue timelines in the results. */

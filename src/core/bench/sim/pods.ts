@@ -66,8 +66,14 @@ function tryBind(w: World, pod: Pod): boolean {
   if (pool) pool.free -= need;
   pod.boundMs = w.nowMs;
   pod.state = pod.neverStarts ? STUCK : LOADING;
-  if (!pod.neverStarts) at(w, w.nowMs + w.settings.loadingDelayMs, () => becomeReady(w, pod));
+  if (!pod.neverStarts) at(w, w.nowMs + startupMs(w), () => becomeReady(w, pod));
   return true;
+}
+
+/** Loading delay plus the wait for the next readiness probe (uniform over one period). */
+function startupMs(w: World): number {
+  const probe = w.settings.readinessProbeMs;
+  return w.settings.loadingDelayMs + (probe > 0 ? w.rng.uniform(0, probe) : 0);
 }
 
 /** Makes a loaded pod serve: its engine starts, the gateway may pick it, Prometheus scrapes it. */

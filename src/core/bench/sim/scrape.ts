@@ -1,5 +1,6 @@
 /**
- * Prometheus scrapes on the virtual clock, every scrape interval at a fixed per-target offset:
+ * Prometheus scrapes on the virtual clock, every scrape interval at a fixed per-target offset
+ * (random, or the scenario's `scrapeOffsetSec` for every target):
  *
  * | target | series (labels) |
  * |---|---|
@@ -14,8 +15,8 @@
  * @module
  */
 import { poolSaturation } from "./gateway.ts";
-import type { Labels } from "./prom_store.ts";
-import { GONE, type Pod, READY, type World } from "./types.ts";
+import type { Labels, Series } from "./prom_store.ts";
+import { DRAINING, GONE, type Pod, READY, type World } from "./types.ts";
 import { at, every, nextOnGrid } from "./world.ts";
 
 /**
@@ -74,27 +75,51 @@ function podValues(pod: Pod): number[] {
   ];
 }
 
-/** Scrapes a pod from its first scrape after it became Ready until it is gone. */
-export function startPodScrapes(w: World, pod: Pod): void {
-  if (pod.scrapeLost) return;
-  const period = w.settings.scrapeIntervalMs;
-  const offset = w.rng.uniform(0, period);
+/** A target's scrape offset: the scenario's, else a random one within the interval. */
+function offsetOf(w: World): number {
+  return w.settings.scrapeOffsetMs ?? w.rng.uniform(0, w.settings.scrapeIntervalMs);
+}
+
+function podSeries(w: World, pod: Pod) {
   const labels: Labels = {
     model: pod.variant.model.name,
     variant: pod.variant.name,
     pod: pod.name,
   };
-  const series = POD_SERIES.map((m) => w.prom.series(m, labels));
+  return POD_SERIES.map((m) => w.prom.series(m, labels));
+}
+
+function writePod(w: World, pod: Pod, series: readonly Series[]): void {
+  const values = podValues(pod);
+  series.forEach((s, i) => w.prom.write(s, w.nowMs, values[i]!));
+}
+
+/** Scrapes a pod from its first scrape after it became Ready until it is gone. */
+export function startPodScrapes(w: World, pod: Pod): void {
+  if (pod.scrapeLost) return;
+  const period = w.settings.scrapeIntervalMs;
+  const offset = offsetOf(w);
+  const series = podSeries(w, pod);
   const tick = () => {
     if (pod.state === GONE) {
       for (const s of series) s.endMs = Math.min(s.endMs, w.nowMs);
       return;
     }
-    const values = podValues(pod);
-    series.forEach((s, i) => w.prom.write(s, w.nowMs, values[i]!));
+    writePod(w, pod, series);
     at(w, w.nowMs + period, tick);
   };
   at(w, nextOnGrid(w.nowMs, period, offset), tick);
+}
+
+/**
+ * Scrapes every Ready or draining pod now, as a controller's direct-scrape source does when a
+ * cycle collects (adapters/scrape: `wva demo` without Prometheus).
+ */
+export function scrapePodsNow(w: World): void {
+  for (const pod of w.pods) {
+    if (pod.scrapeLost || (pod.state !== READY && pod.state !== DRAINING)) continue;
+    writePod(w, pod, podSeries(w, pod));
+  }
 }
 
 function scrapeGateway(w: World): void {
@@ -138,8 +163,8 @@ function scrapeKubeState(w: World): void {
 /** Starts the gateway and kube-state-metrics scrapes (each at its own offset). */
 export function startClusterScrapes(w: World): void {
   const period = w.settings.scrapeIntervalMs;
-  every(w, w.rng.uniform(0, period), period, () => scrapeGateway(w));
-  every(w, w.rng.uniform(0, period), period, () => scrapeKubeState(w));
+  every(w, offsetOf(w), period, () => scrapeGateway(w));
+  every(w, offsetOf(w), period, () => scrapeKubeState(w));
 }
 
 /** Starts scraping a gauge per variant that an arm keeps (wva's `wva_desired_replicas`). */
@@ -149,7 +174,7 @@ export function startGaugeScrapes(
   value: (variant: number) => number | undefined,
 ): void {
   const period = w.settings.scrapeIntervalMs;
-  every(w, w.rng.uniform(0, period), period, () => {
+  every(w, offsetOf(w), period, () => {
     for (const v of w.variants) {
       const x = value(v.index);
       if (x !== undefined) {

@@ -129,8 +129,12 @@ export interface Timer {
 /** Settings of a run derived from the scenario (ms). */
 export interface WorldSettings {
   readonly loadingDelayMs: number;
+  /** Period of the readiness probe (0: Ready as soon as loaded). */
+  readonly readinessProbeMs: number;
   readonly drainGraceMs: number;
   readonly scrapeIntervalMs: number;
+  /** One scrape offset for every target; undefined: a random one per target. */
+  readonly scrapeOffsetMs: number | undefined;
   readonly lookbackMs: number;
   readonly timeoutMs: number;
   readonly queueTtlMs: number;

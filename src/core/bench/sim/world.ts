@@ -27,8 +27,12 @@ function settingsOf(scenario: Scenario, plan: RequestPlan): WorldSettings {
   const lastArrival = plan.count > 0 ? plan.atMs[plan.count - 1]! : 0;
   return {
     loadingDelayMs: scenario.cluster.loadingDelaySec * 1000,
+    readinessProbeMs: scenario.cluster.readinessProbeSec * 1000,
     drainGraceMs: scenario.cluster.drainGraceSec * 1000,
     scrapeIntervalMs: scenario.cluster.scrapeIntervalSec * 1000,
+    scrapeOffsetMs: scenario.cluster.scrapeOffsetSec === undefined
+      ? undefined
+      : scenario.cluster.scrapeOffsetSec * 1000,
     lookbackMs: scenario.cluster.lookbackSec * 1000,
     timeoutMs,
     queueTtlMs: (scenario.gateway.queueTtlSec ?? scenario.client.timeoutSec) * 1000,
