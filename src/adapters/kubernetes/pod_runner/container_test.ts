@@ -37,7 +37,7 @@ Deno.test("emulatorArgs() translates container args into emulator flags", async 
       ],
     },
     {
-      name: "vllm serve MODEL with known, renamed and unknown flags",
+      name: "vllm serve MODEL with known (a switch the emulator models too), renamed and unknown flags",
       command: ["vllm", "serve"],
       args: [
         "meta/llama-8b",
@@ -54,6 +54,7 @@ Deno.test("emulatorArgs() translates container args into emulator flags", async 
       ],
       argv: [
         "--max-num-seqs=32",
+        "--enable-prefix-caching",
         "--kv-cache-blocks=500",
         "--model=meta/llama-8b",
         "--host=127.0.0.1",
@@ -62,7 +63,6 @@ Deno.test("emulatorArgs() translates container args into emulator flags", async 
       ignored: [
         "--tensor-parallel-size 2",
         "--gpu-memory-utilization=0.9",
-        "--enable-prefix-caching",
       ],
     },
     {
