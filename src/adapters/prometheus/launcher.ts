@@ -3,11 +3,13 @@
  * cluster demo and the cluster tests: a generated configuration (global scrape interval, the
  * caller's `scrape_configs` — e.g. the pod runner's file-SD job from `podScrapeConfig`, the
  * controller's and the gateway's `/metrics`), a data directory, `/-/ready` awaited. It can be
- * paused and resumed on the same port and data (a Prometheus outage in a test).
+ * paused and resumed on the same port and data (a Prometheus outage in a test). It is started
+ * through `setpriv --pdeathsig TERM` when available, so it never outlives its parent.
  *
  * @module
  */
 import { stringify } from "yaml";
+import { withParentDeathSignal } from "../../runtime/child.ts";
 
 /** Options of {@linkcode startPrometheusServer}. */
 export interface PrometheusServerOptions {
@@ -118,8 +120,10 @@ export async function startPrometheusServer(
   async function launch(): Promise<void> {
     const log = await Deno.open(logFile, { create: true, append: true });
     exited = false;
-    child = new Deno.Command(binary, {
+    const [program, ...lead] = withParentDeathSignal([binary]);
+    child = new Deno.Command(program!, {
       args: [
+        ...lead,
         `--config.file=${configFile}`,
         `--storage.tsdb.path=${options.dir}/data`,
         `--web.listen-address=127.0.0.1:${port}`,

@@ -8,6 +8,7 @@
  * @module
  */
 import { defaultWvaCommand } from "../../../adapters/kubernetes/pod_runner/mod.ts";
+import { withParentDeathSignal } from "../../../runtime/child.ts";
 import { forEachLine } from "./scripts.ts";
 
 /** Options of {@linkcode controllerProcess}. */
@@ -40,15 +41,6 @@ export interface ControllerProc {
   running(): boolean;
 }
 
-const SETPRIV = "/usr/bin/setpriv";
-
-function withPdeathsig(cmd: readonly string[]): string[] {
-  try {
-    if (Deno.statSync(SETPRIV).isFile) return [SETPRIV, "--pdeathsig", "TERM", ...cmd];
-  } catch { /* not installed */ }
-  return [...cmd];
-}
-
 async function waitReady(url: string, exited: () => boolean, timeoutMs = 90_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -77,7 +69,7 @@ export function controllerProcess(options: ControllerProcOptions): ControllerPro
     } catch { /* not JSON */ }
   };
   async function start(): Promise<void> {
-    const [program, ...lead] = withPdeathsig(options.command ?? defaultWvaCommand());
+    const [program, ...lead] = withParentDeathSignal(options.command ?? defaultWvaCommand());
     const log = options.logFile
       ? await Deno.open(options.logFile, { create: true, append: true })
       : undefined;
