@@ -59,7 +59,8 @@ Deno.test({
       } s (cluster ${
         Math.round(r.startup.clusterMs / 1000)
       } s); ups ${r.summary.scaleUps} downs ${r.summary.scaleDowns}; ` +
-        `p50 → HPA ${s.hpa.p50Ms} ms, → Deployment ${s.deployment.p50Ms} ms, → ready ${s.ready.p50Ms} ms (ups ${s.readyUp.p50Ms} ms)`,
+        `up p50 → HPA ${s.up.hpa.p50Ms} ms, → Deployment ${s.up.deployment.p50Ms} ms, → ready ${s.up.ready.p50Ms} ms; ` +
+        `down p50 → Deployment ${s.down.deployment.p50Ms} ms, → ready ${s.down.ready.p50Ms} ms`,
     );
   } finally {
     await Deno.remove(out, { recursive: true }).catch(() => {});

@@ -13,7 +13,7 @@ import {
   type ReportSection,
   type TableSpec,
 } from "../../core/report/mod.ts";
-import type { HopStat } from "./cluster/hops.ts";
+import type { HopStat, HopStats } from "./cluster/hops.ts";
 import type { TimelineVariant } from "./recorder.ts";
 import type { DemoReport } from "./report.ts";
 
@@ -60,17 +60,18 @@ function chainCharts(r: DemoReport): string[] {
 
 function summaryTable(r: DemoReport): TableSpec {
   const s = r.hops!.summary;
+  const rows = (dir: string, x: HopStats) => [
+    [`${dir}: → HPA desired`, ...stat(x.hpa)],
+    [`${dir}: → Deployment replicas`, ...stat(x.deployment)],
+    [`${dir}: → pods ready`, ...stat(x.ready)],
+  ];
   return {
     caption:
       `Time from wva's decision to each hop, over the ${s.completed} of ${s.decisions} decisions ` +
-      "that reached ready (0 ↔ 1 has no HPA hop: KEDA's operator scales it)",
+      "that reached ready (0 ↔ 1 has no HPA hop: KEDA's operator scales it; scale-ups include the " +
+      "model loading, scale-downs the HPA's scale-down window or KEDA's cooldown)",
     columns: ["hop", "decisions", "p50", "max"],
-    rows: [
-      ["→ HPA desired", ...stat(s.hpa)],
-      ["→ Deployment replicas", ...stat(s.deployment)],
-      ["→ pods ready", ...stat(s.ready)],
-      ["→ pods ready (scale-ups: includes model loading)", ...stat(s.readyUp)],
-    ],
+    rows: [...rows("up", s.up), ...rows("down", s.down)],
   };
 }
 

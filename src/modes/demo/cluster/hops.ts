@@ -100,15 +100,22 @@ export interface HopStat {
   readonly maxMs: number | null;
 }
 
-/** Per hop over the decisions that reached ready: wva → HPA, → Deployment, → pods Ready. */
+/** The three hops of one direction. */
+export interface HopStats {
+  /** wva's decision → the HPA's desired count (none for 0 ↔ 1). */
+  readonly hpa: HopStat;
+  /** → the Deployment's replicas. */
+  readonly deployment: HopStat;
+  /** → its ready replicas (scale-ups: includes the model loading). */
+  readonly ready: HopStat;
+}
+
+/** Per direction, over the decisions that reached ready. */
 export interface HopSummary {
   readonly decisions: number;
   readonly completed: number;
-  readonly hpa: HopStat;
-  readonly deployment: HopStat;
-  readonly ready: HopStat;
-  /** Scale-ups only: → pods Ready includes the model-loading time. */
-  readonly readyUp: HopStat;
+  readonly up: HopStats;
+  readonly down: HopStats;
 }
 
 function stat(values: readonly (number | null)[]): HopStat {
@@ -120,15 +127,21 @@ function stat(values: readonly (number | null)[]): HopStat {
   };
 }
 
+function stats(list: readonly HopLatency[]): HopStats {
+  return {
+    hpa: stat(list.map((h) => h.hpaMs)),
+    deployment: stat(list.map((h) => h.deploymentMs)),
+    ready: stat(list.map((h) => h.readyMs)),
+  };
+}
+
 /** Summarizes {@linkcode pairHops}. */
 export function summarizeHops(list: readonly HopLatency[]): HopSummary {
   const done = list.filter((h) => h.readyMs !== null);
   return {
     decisions: list.length,
     completed: done.length,
-    hpa: stat(done.map((h) => h.hpaMs)),
-    deployment: stat(done.map((h) => h.deploymentMs)),
-    ready: stat(done.map((h) => h.readyMs)),
-    readyUp: stat(done.filter((h) => h.to > h.from).map((h) => h.readyMs)),
+    up: stats(done.filter((h) => h.to > h.from)),
+    down: stats(done.filter((h) => h.to < h.from)),
   };
 }

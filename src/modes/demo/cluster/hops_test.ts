@@ -83,7 +83,7 @@ Deno.test("pairHops follows each wva decision down the chain", async (t) => {
   }
 });
 
-Deno.test("summarizeHops: medians and maxima over completed decisions; scale-ups apart", () => {
+Deno.test("summarizeHops: medians and maxima per direction over completed decisions", () => {
   const s = summarizeHops([
     {
       tMs: 0,
@@ -96,13 +96,23 @@ Deno.test("summarizeHops: medians and maxima over completed decisions; scale-ups
       superseded: false,
     },
     {
+      tMs: 5,
+      variant: "b",
+      from: 1,
+      to: 3,
+      hpaMs: 4000,
+      deploymentMs: 4100,
+      readyMs: 9000,
+      superseded: false,
+    },
+    {
       tMs: 9,
       variant: "a",
       from: 2,
       to: 1,
-      hpaMs: 4000,
-      deploymentMs: 4100,
-      readyMs: 4200,
+      hpaMs: 10000,
+      deploymentMs: 10100,
+      readyMs: 10200,
       superseded: false,
     },
     {
@@ -116,8 +126,9 @@ Deno.test("summarizeHops: medians and maxima over completed decisions; scale-ups
       superseded: true,
     },
   ]);
-  assert.equal(s.decisions, 3);
-  assert.equal(s.completed, 2);
-  assert.deepEqual(s.hpa, { count: 2, p50Ms: 3000, maxMs: 4000 });
-  assert.deepEqual(s.readyUp, { count: 1, p50Ms: 6000, maxMs: 6000 });
+  assert.equal(s.decisions, 4);
+  assert.equal(s.completed, 3);
+  assert.deepEqual(s.up.hpa, { count: 2, p50Ms: 3000, maxMs: 4000 });
+  assert.deepEqual(s.up.ready, { count: 2, p50Ms: 7500, maxMs: 9000 });
+  assert.deepEqual(s.down.deployment, { count: 1, p50Ms: 10100, maxMs: 10100 });
 });
