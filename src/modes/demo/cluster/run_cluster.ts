@@ -25,7 +25,7 @@ import { startLoop } from "../../../runtime/loop.ts";
 import { createLiveView, type LiveView, type LiveViewOptions } from "../../../runtime/tty.ts";
 import type { DemoConfig } from "../config.ts";
 import { DemoRecorder } from "../recorder.ts";
-import type { DemoReport, DemoSettings } from "../report.ts";
+import type { DemoReport, DemoSettings, DemoStartup } from "../report.ts";
 import type { ResolvedSchedule } from "../schedules.ts";
 import { summarizeDemo } from "../summary.ts";
 import { eventLine, renderPlainLine, renderViewLines } from "../view.ts";
@@ -129,6 +129,9 @@ export async function runClusterDemo(o: ClusterDemoOptions): Promise<DemoReport>
     onControllerLog: (r) => onControllerLine(run, r),
     onRoute: (r) => run.rec?.route(r, run.clock.nowMs()),
     logger: createLogger({ level: "warn", sink: (l) => o.logSink?.(l), base: { mode: "demo" } }),
+  }).catch((err) => {
+    run.view.close();
+    throw err;
   });
   const watch = watchCluster(stack.kube, o.config.namespace);
   const prom = createPromClient({ url: stack.prometheus.url });
@@ -201,7 +204,7 @@ async function loadPhase(
   stack: ClusterStack,
   watch: ClusterWatch,
   prom: PromQuery,
-  startup: DemoReport["startup"] & object,
+  startup: DemoStartup,
 ): Promise<DemoReport> {
   const { config, schedule } = run.o;
   const runOptions = await prepareRun({
@@ -298,7 +301,7 @@ function clusterReport(
   watch: ClusterWatch,
   runOptions: RunOptions,
   result: RunResult,
-  startup: DemoReport["startup"] & object,
+  startup: DemoStartup,
 ): DemoReport {
   const { config, schedule } = run.o;
   const rec = run.rec!;
