@@ -1,5 +1,5 @@
 /**
- * The contract of the gateway's {@linkcode EndpointSource} port (src/adapters/gateway/endpoints.ts),
+ * The contract of the gateway's {@linkcode EndpointSource} port (src/core/contract/endpoints.ts),
  * as a suite any implementation runs: the local one (gateway_endpoints_test.ts) and a Kubernetes
  * one over EndpointSlices (its test passes a harness that creates and patches real slices).
  *
@@ -34,6 +34,12 @@ export interface EndpointHarness {
 export interface ContractOptions {
   /** Longest time from a change to the source showing it and notifying (ms). @default 2000 */
   readonly settleMs?: number;
+  /** Deno.test options of every case (a cluster gate's `ignore`, sanitizers). @default none */
+  readonly test?: {
+    readonly ignore?: boolean;
+    readonly sanitizeOps?: boolean;
+    readonly sanitizeResources?: boolean;
+  };
 }
 
 /** Polls `check` every 20 ms until it is true; throws after `timeoutMs`. */
@@ -55,13 +61,17 @@ export function endpointSourceContract(
 ): void {
   const settleMs = options.settleMs ?? 2000;
   const test = (what: string, fn: (h: EndpointHarness) => Promise<void>) =>
-    Deno.test(`EndpointSource contract (${name}): ${what}`, async () => {
-      const h = await make();
-      try {
-        await fn(h);
-      } finally {
-        await h.close();
-      }
+    Deno.test({
+      name: `EndpointSource contract (${name}): ${what}`,
+      ...options.test,
+      fn: async () => {
+        const h = await make();
+        try {
+          await fn(h);
+        } finally {
+          await h.close();
+        }
+      },
     });
 
   test("models are listed with no endpoint; ready() is [] for them and for unknown ones", (h) => {

@@ -9,6 +9,7 @@
  * | `scheduler_queue_bytes` | the same with `…_queue_bytes` | their body bytes |
  * | `gateway_arrival_rate` | `rate(…_flow_control_request_queue_duration_seconds_count[W])` summed over outcomes, plus `delta(…_flow_control_queue_size[W]) / W` | requests arriving, req/s |
  * | `gateway_dispatch_rate` | `sum by (target_model_name) (rate(inference_extension_scheduler_attempts_total{status="success",namespace,target_model_name}[W]))`, or `llm_d_epp_scheduler_attempts_total` | requests dispatched, req/s |
+ * | `gateway_request_count` | `sum by (target_model_name) (increase(llm_d_epp_request_total{target_model_name=…}[R]))` | arrivals in the scale-to-zero retention (see {@linkcode gatewayRequestCountQuery}) |
  *
  * **Arrivals.** With flow control every request passes through the gateway's queue and leaves it
  * once, dispatched, rejected (queue full) or evicted (TTL, client gone); the queue-duration
@@ -104,4 +105,18 @@ export function gatewayQueries(
       attempts("llm_d_epp_scheduler_attempts_total")
     }`,
   };
+}
+
+/**
+ * Requests that arrived at the gateway for one model over a window: the scale-to-zero idleness
+ * check's second witness next to the servers' completions. The gateway's arrivals counter of a
+ * served model exists from its first scrape at 0, so `increase()` sees every arrival — unlike a
+ * server scaled from zero, whose completions counter is first scraped after it has already
+ * served the requests that waited for it (born at that count, `increase()` reads 0, and the
+ * model would look idle right after serving them).
+ */
+export function gatewayRequestCountQuery(modelId: string, windowSec: number): string {
+  return `sum by (${GATEWAY_MODEL_LABEL}) (increase(llm_d_epp_request_total{${
+    modelMatcher(GATEWAY_MODEL_LABEL, [modelId])
+  }}[${promDuration(windowSec)}]))`;
 }

@@ -32,6 +32,7 @@ import {
   GATEWAY_QUERY_NAMES,
   gatewayQueries,
   type GatewayQueryName,
+  gatewayRequestCountQuery,
 } from "./gateway_queries.ts";
 import type { InferenceEngine } from "../../core/api/engine.ts";
 import {
@@ -185,16 +186,22 @@ async function runAll<N extends string>(
 }
 
 /**
- * Requests one model served in its window. No series at all is **unknown**, not 0: the counter
- * of a model without replicas is gone, and an unknown count must never make it idle.
+ * Requests of one model in its window: the most of what its servers completed and what arrived
+ * for it at the gateway (gateway_queries.ts, `gatewayRequestCountQuery`: a server scaled from
+ * zero is first scraped after serving what waited for it, so its counter alone reads 0). No
+ * series at all is **unknown**, not 0: the counter of a model without replicas is gone, and an
+ * unknown count must never make it idle.
  */
 async function requestCount(timed: Timed, ns: string, m: ModelQuery): Promise<number | undefined> {
   if (m.requestWindowMs === undefined) return undefined;
-  const r = await timed(
-    "request_count",
-    requestCountQuery(ns, m.modelId, m.requestWindowMs / 1000, m.engine ?? "vllm"),
-  );
-  return r.length === 0 ? undefined : finiteOrUndefined(r[0]!.value);
+  const windowSec = m.requestWindowMs / 1000;
+  const [served, arrived] = await Promise.all([
+    timed("request_count", requestCountQuery(ns, m.modelId, windowSec, m.engine ?? "vllm")),
+    timed("gateway_request_count", gatewayRequestCountQuery(m.modelId, windowSec)),
+  ]);
+  const counts = [...served, ...arrived].map((s) => finiteOrUndefined(s.value))
+    .filter((x): x is number => x !== undefined);
+  return counts.length === 0 ? undefined : Math.max(...counts);
 }
 
 /** Creates the source over a Prometheus client. */

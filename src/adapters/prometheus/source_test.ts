@@ -97,10 +97,16 @@ Deno.test("createPrometheusSource() assembles samples and load", async (t) => {
     assert.equal(m!.requestsInWindow, undefined);
     assert.equal(m!.schedulerQueue, undefined, "no gateway series: not read");
   });
-  await t.step("one set of queries per namespace, the gateway's, plus the request count", () => {
-    assert.equal(prom.exprs.length, 17);
-    const perModel = prom.exprs.filter((e) => e.includes("flow_control_queue"));
-    assert.equal(perModel.length, 3, "the gateway queue and arrivals are per target model");
+  await t.step("one set of queries per namespace, the gateway's, plus the request counts", () => {
+    assert.equal(prom.exprs.length, 18);
+    const perModel = prom.exprs.filter((e) =>
+      e.includes("flow_control_queue") || e.includes("llm_d_epp_request_total")
+    );
+    assert.equal(
+      perModel.length,
+      4,
+      "the gateway queue, its arrival rate and request count are per target model",
+    );
     assert.ok(
       prom.exprs.filter((e) => !perModel.includes(e)).every((e) => e.includes('namespace="ns"')),
     );
@@ -187,6 +193,53 @@ Deno.test("createPrometheusSource() takes the gateway's arrivals over its dispat
     assert.match(q, /delta\(llm_d_epp_flow_control_queue_size\{[^}]*\}\[30s\]\)\)\) \/ 30\) or \(/);
     assert.doesNotMatch(q, /outcome/, "every outcome counts");
   });
+});
+
+Deno.test("createPrometheusSource(): the request count is the most of completions and gateway arrivals", async (t) => {
+  const count = async (answers: Record<string, PromSample[]>) => {
+    const [m] = await createPrometheusSource(cannedProm(answers)).collect({
+      nowMs: 0,
+      models: [{ modelId: "m", namespace: "ns", variants: [], requestWindowMs: 20_000 }],
+    });
+    return m!.requestsInWindow;
+  };
+  const served = (v: number) => [sample({ model_name: "m" }, v)];
+  const arrived = (v: number) => [sample({ target_model_name: "m" }, v)];
+  const cases: [string, Record<string, PromSample[]>, number | undefined][] = [
+    [
+      "a server scaled from zero, first scraped after serving the queued requests: the gateway counts them",
+      {
+        "increase(vllm:request_success_total": served(0),
+        "increase(llm_d_epp_request_total": arrived(3),
+      },
+      3,
+    ],
+    ["no gateway: the servers' count", { "increase(vllm:request_success_total": served(5) }, 5],
+    ["no replica, no requests at the gateway: 0", {
+      "increase(llm_d_epp_request_total": arrived(0),
+    }, 0],
+    ["neither series: unknown (never idle)", {}, undefined],
+  ];
+  for (const [name, answers, want] of cases) {
+    await t.step(name, async () => assert.equal(await count(answers), want));
+  }
+  await t.step(
+    "the gateway query: llm-d's arrivals counter of the target model over the window",
+    () => {
+      const prom = cannedProm({});
+      return createPrometheusSource(prom).collect({
+        nowMs: 0,
+        models: [{ modelId: "m", namespace: "ns", variants: [], requestWindowMs: 20_000 }],
+      }).then(() => {
+        assert.ok(
+          prom.exprs.includes(
+            'sum by (target_model_name) (increase(llm_d_epp_request_total{target_model_name="m"}[20s]))',
+          ),
+          prom.exprs.join("\n"),
+        );
+      });
+    },
+  );
 });
 
 Deno.test("createPrometheusSource() fails a namespace, not the others", async () => {

@@ -148,10 +148,8 @@ export function scaledObjectForVariant(
       maxReplicaCount: maxReplicas,
       pollingInterval: 5,
       cooldownPeriod: 30,
-      fallback: {
-        failureThreshold: 3,
-        replicas: Math.min(maxReplicas, Math.max(2, minReplicas)),
-      },
+      // Hold the current replicas while the query fails; `replicas` is required and unused.
+      fallback: { failureThreshold: 3, behavior: "currentReplicas", replicas: 1 },
       advanced: { horizontalPodAutoscalerConfig: { behavior: behavior(5) } },
       triggers: [{
         type: "prometheus",
@@ -162,6 +160,8 @@ export function scaledObjectForVariant(
           query: desiredReplicasQuery(va.metadata.name, va.metadata.namespace),
           threshold: "1",
           activationThreshold: "0",
+          // An empty result is an error (held by the fallback), never 0 replicas.
+          ignoreNullValues: "false",
         },
       }],
     },

@@ -104,10 +104,9 @@ Deno.test("VA → annotated scaler → VA gives the same spec", async (t) => {
   }
 });
 
-Deno.test("the ScaledObject's fallback replicas stay within the bounds", async (t) => {
-  const cases: [number, number, number][] = [[1, 4, 2], [0, 1, 1], [3, 8, 3]];
-  for (const [min, max, want] of cases) {
-    await t.step(`min ${min} max ${max} → ${want}`, () => {
+Deno.test("the ScaledObject holds the current replicas while its query fails, for any bounds", async (t) => {
+  for (const [min, max] of [[1, 4], [0, 1], [3, 8]]) {
+    await t.step(`min ${min} max ${max}`, () => {
       const va = parsedVa({
         apiVersion: "llmd.ai/v1alpha1",
         kind: "VariantAutoscaling",
@@ -119,8 +118,13 @@ Deno.test("the ScaledObject's fallback replicas stay within the bounds", async (
           maxReplicas: max,
         },
       });
-      const spec = scaledObjectForVariant(va).spec as { fallback: { replicas: number } };
-      assert.equal(spec.fallback.replicas, want);
+      const spec = scaledObjectForVariant(va).spec as {
+        fallback: { behavior: string; replicas: number };
+        triggers: { metadata: Record<string, string> }[];
+      };
+      assert.equal(spec.fallback.behavior, "currentReplicas");
+      assert.ok(spec.fallback.replicas > 0, "0 would make KEDA skip the fallback");
+      assert.equal(spec.triggers[0]!.metadata.ignoreNullValues, "false", "empty is not 0");
     });
   }
 });

@@ -1,7 +1,7 @@
 /**
  * The flags of `wva demo` and the config path each sets in {@linkcode DemoConfigSchema} (the
- * schema keeps the defaults and the checks); `--prometheus`, `--out` and `--plain` are read by
- * the mode itself. `loadConfig` (src/runtime/config) layers the flags over the `--config` file.
+ * schema keeps the defaults and the checks); `--prometheus`, `--out`, `--plain` and `--cluster`
+ * are read by the mode itself. `loadConfig` (src/runtime/config) layers the flags over the `--config` file.
  *
  * @module
  */
@@ -58,6 +58,11 @@ export const DEMO_FLAGS: readonly FlagRow[] = [
     defaultText: "out/demo",
   }),
   switchFlag("plain", undefined, "Plain status lines instead of the redrawn view"),
+  switchFlag(
+    "cluster",
+    undefined,
+    "On a local Kubernetes control plane: KEDA → HPA → Deployment actuate, pods are emulators on fake GPUs (needs root; the first run builds Kubernetes and KEDA)",
+  ),
 ];
 
 /** How `wva demo` resolves its configuration. */

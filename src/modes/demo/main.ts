@@ -10,6 +10,8 @@ import { parseCommandLine } from "../../runtime/config/table.ts";
 import { DEMO_CONFIG, DEMO_FLAGS } from "./flags.ts";
 import { writeDemoOutputs } from "./outputs.ts";
 import { runDemo } from "./run_demo.ts";
+import { runClusterDemo } from "./cluster/run_cluster.ts";
+import { InputError } from "../../core/util/validate.ts";
 import { resolveSchedule } from "./schedules.ts";
 import { renderSummaryText } from "./summary_text.ts";
 import { stringFlag, writeErr, writeOut } from "../../runtime/cli/flags.ts";
@@ -20,7 +22,8 @@ const HELP = {
     "Runs the whole system on this machine, no Kubernetes: emulated A100 and H100 replicas\n" +
     "behind a router, the controller's cycle scaling them within a GPU inventory, a load\n" +
     "schedule that ramps up, holds, spikes and falls back, a live view and a report.",
-  footer: "Example: wva demo --quick --out out/demo   (then open out/demo/report.html)",
+  footer: "Example: wva demo --quick --out out/demo   (then open out/demo/report.html)\n" +
+    "         sudo ./scripts/wva.sh demo --cluster --quick   (the same through KEDA on a local cluster)",
 };
 
 /** Writes JSON through a temporary file and a rename, so Prometheus never reads half a file. */
@@ -53,15 +56,23 @@ export async function main(argv: readonly string[]): Promise<number> {
   };
   Deno.addSignalListener("SIGINT", onSigint);
   try {
-    const report = await runDemo({
+    const common = {
       config,
       schedule,
-      prometheusUrl,
-      ...(prometheusUrl ? { publishTargets: (g) => writeAtomically(targetsFile, g) } : {}),
       signal: abort.signal,
       ...(v.plain === true ? { view: { isTty: false } } : {}),
-      logSink: (line) => void log.writeSync(encoder.encode(line + "\n")),
-    });
+      logSink: (line: string) => void log.writeSync(encoder.encode(line + "\n")),
+    };
+    if (v.cluster === true && prometheusUrl) {
+      throw new InputError("--prometheus: not with --cluster (the cluster demo runs its own)");
+    }
+    const report = v.cluster === true
+      ? await runClusterDemo({ ...common, dir: `${outDir}/cluster` })
+      : await runDemo({
+        ...common,
+        prometheusUrl,
+        ...(prometheusUrl ? { publishTargets: (g) => writeAtomically(targetsFile, g) } : {}),
+      });
     const files = await writeDemoOutputs(outDir, report, {
       command: ["wva demo", ...argv].join(" "),
     });

@@ -27,6 +27,10 @@ export interface TimelineVariant {
   readonly kvUsage01: number | null;
   /** Cost per hour of the replicas holding GPUs. */
   readonly costPerHour: number;
+  /** `--cluster`: the HPA's desired count (null before KEDA made the HPA). */
+  readonly hpaDesired?: number | null;
+  /** `--cluster`: the Deployment's `spec.replicas`. */
+  readonly replicas?: number | null;
 }
 
 /** One timeline point. */
@@ -87,7 +91,10 @@ function find(steps: readonly DecisionStep[], rules: readonly string[]): Decisio
 }
 
 /** Explains a variant's change from its own steps and the model's signal step. */
-export function explain(v: VariantOutcome, modelSteps: readonly DecisionStep[]): string {
+export function explain(
+  v: Pick<VariantOutcome, "reason" | "steps">,
+  modelSteps: readonly DecisionStep[],
+): string {
   const own = [...v.steps].reverse().find((s) =>
     s.rule !== "limiter.gpu" || v.reason === "limited"
   );
@@ -182,6 +189,16 @@ export class DemoRecorder {
       out.push(ev);
     }
     return out;
+  }
+
+  /**
+   * Records decisions made elsewhere (the controller process of `wva demo --cluster`): scale
+   * events and the latest word on the model.
+   */
+  decided(events: readonly ScaleEvent[], atMs: number, message: string): void {
+    this.cycles++;
+    this.events.push(...events);
+    this.lastNote = { tMs: this.t(atMs), cycle: this.cycles, message };
   }
 
   /** Records one request as the router saw it. */

@@ -20,6 +20,7 @@ import {
   type TableSpec,
 } from "../../core/report/mod.ts";
 import type { DemoReport } from "./report.ts";
+import { hopsSections } from "./report_hops.ts";
 
 const sec = (tMs: number) => tMs / 1000;
 
@@ -183,6 +184,12 @@ function settingsTable(r: DemoReport): TableSpec {
       ["analyzer", c.controller.analyzer],
       ["interval", formatMs(c.controller.intervalMs)],
       ["metrics", r.metricsSource],
+      [
+        "actuation",
+        r.settings.actuation === "keda"
+          ? "KEDA → HPA → Deployment (wva demo --cluster)"
+          : "the demo resizes its local pool",
+      ],
       ["GPU limiter", String(c.controller.limiter)],
       ["model-loading delay", formatMs(c.loadingDelayMs)],
       ["inventory", c.inventory.map((n) => `${n.node}: ${n.gpus}× ${n.accelerator}`).join(", ")],
@@ -239,6 +246,7 @@ export function renderDemoReport(r: DemoReport, options: { command?: string } = 
       },
       { title: "Over time", charts: charts(r) },
       { title: "Scale events", tables: [eventsTable(r)] },
+      ...hopsSections(r),
       { title: "Settings", tables: [settingsTable(r)] },
     ],
     footer: `started ${r.startedAt} · metrics: ${r.metricsSource}`,

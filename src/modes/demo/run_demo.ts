@@ -267,6 +267,7 @@ function demoReport(run: DemoRun, runOptions: RunOptions, result: RunResult): De
     }),
     loadgen: { summary: analyzed.summary, timeline: analyzed.timeline },
     routerFailures: rec.routeFailures,
+    settings: { actuation: "pool" },
   };
 }
 

@@ -31,6 +31,8 @@ export interface ViewVariant {
   readonly kvUsage01: number | null;
   readonly p50TtftMs: number;
   readonly p50ItlMs: number;
+  /** `--cluster`: the actuation chain now (HPA's desired count, the Deployment's replicas). */
+  readonly chain?: { readonly hpa: number | null; readonly deployment: number | null };
 }
 
 /** Everything the view shows. */
@@ -120,6 +122,11 @@ export function renderViewLines(s: ViewState): string[] {
     ], widths)
   );
   const events = s.events.slice(-4).map((e) => "  " + eventLine(e));
+  const chains = s.variants.filter((v) => v.chain).map((v) =>
+    `${v.name}: wva ${v.desired} → HPA ${v.chain!.hpa ?? MISSING} → Deployment ${
+      v.chain!.deployment ?? MISSING
+    } → ready ${v.ready}`
+  );
   return [
     `wva demo · ${s.model} · ${s.analyzer} every ${
       formatNumber(s.intervalMs / 1000)
@@ -137,6 +144,7 @@ export function renderViewLines(s: ViewState): string[] {
     `  cost now ${formatNumber(s.costPerHour)}/h · so far ${
       s.costSoFar.toFixed(2)
     }   (● ready ◐ loading ○ draining · no free GPU)`,
+    ...(chains.length > 0 ? [`  via KEDA  ${chains.join(" · ")}`] : []),
     "",
     "decisions" +
     (s.note
@@ -149,7 +157,9 @@ export function renderViewLines(s: ViewState): string[] {
 /** One status line for logs (no redraw). */
 export function renderPlainLine(s: ViewState): string {
   const vs = s.variants.map((v) =>
-    `${v.name} ${v.ready}/${v.desired} q=${v.queue === null ? MISSING : formatNumber(v.queue)} kv=${
+    `${v.name} ${v.ready}/${v.desired}${
+      v.chain ? ` (hpa ${v.chain.hpa ?? MISSING} deploy ${v.chain.deployment ?? MISSING})` : ""
+    } q=${v.queue === null ? MISSING : formatNumber(v.queue)} kv=${
       v.kvUsage01 === null ? MISSING : `${Math.round(v.kvUsage01 * 100)}%`
     }`
   ).join(" | ");

@@ -1,0 +1,27 @@
+/**
+ * Child processes that do not outlive their parent: util-linux `setpriv --pdeathsig TERM` in
+ * front of the command, when it is installed, makes the kernel send SIGTERM to the child the
+ * moment the parent dies (even on SIGKILL), so a killed `wva demo --cluster` leaves no Prometheus
+ * or controller behind.
+ *
+ * @module
+ */
+
+const SETPRIV = "/usr/bin/setpriv";
+
+/**
+ * The command with `setpriv --pdeathsig TERM` in front when available, else as it is.
+ *
+ * @example
+ * ```ts
+ * import { withParentDeathSignal } from "./child.ts";
+ * const [program, ...args] = withParentDeathSignal(["/usr/bin/prometheus", "--version"]);
+ * // program: "/usr/bin/setpriv" (args start with "--pdeathsig", "TERM") or "/usr/bin/prometheus"
+ * ```
+ */
+export function withParentDeathSignal(command: readonly string[]): string[] {
+  try {
+    if (Deno.statSync(SETPRIV).isFile) return [SETPRIV, "--pdeathsig", "TERM", ...command];
+  } catch { /* not installed */ }
+  return [...command];
+}
