@@ -37,7 +37,8 @@ Deno.test("emulatorArgs() translates container args into emulator flags", async 
       ],
     },
     {
-      name: "vllm serve MODEL with known (a switch the emulator models too), renamed and unknown flags",
+      name:
+        "vllm serve MODEL with known (a switch the emulator models too), renamed and unknown flags",
       command: ["vllm", "serve"],
       args: [
         "meta/llama-8b",
