@@ -142,6 +142,15 @@ Deno.test({
           120_000,
         );
         mark("→ 0");
+        // The recorder polls on its own 250 ms beat: let it see the 0 the poll above saw.
+        await waitFor(
+          "the recorder saw 0",
+          () => Promise.resolve(rec.series.get(ZERO.name)!.at(-1)?.spec === 0 ? true : undefined),
+          {
+            timeoutMs: 5_000,
+            intervalMs: 100,
+          },
+        );
         assert.deepEqual(distinctRuns(rec.series.get(ZERO.name)!.map((x) => x.spec)), [0, 1, 0]);
       },
     );
