@@ -25,3 +25,22 @@ export function withParentDeathSignal(command: readonly string[]): string[] {
   } catch { /* not installed */ }
   return [...command];
 }
+
+/**
+ * Stops a child: SIGTERM, then SIGKILL if it has not exited after `killAfterMs` (the
+ * process may be draining). Resolves once it has exited; a child already gone is fine.
+ */
+export async function terminateChild(c: Deno.ChildProcess, killAfterMs = 10_000): Promise<void> {
+  const signal = (s: Deno.Signal) => {
+    try {
+      c.kill(s);
+    } catch { /* gone */ }
+  };
+  signal("SIGTERM");
+  const timer = setTimeout(() => signal("SIGKILL"), killAfterMs);
+  try {
+    await c.status;
+  } finally {
+    clearTimeout(timer);
+  }
+}

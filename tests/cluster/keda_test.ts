@@ -14,6 +14,7 @@ import { applyGpuNodes } from "../../scripts/gpu_nodes.ts";
 import { startGaugeEndpoint } from "../helpers/gauge_endpoint.ts";
 import { startPrometheus } from "../helpers/prometheus.ts";
 import { clusterTest, startTestCluster, waitFor } from "../helpers/testcluster.ts";
+import { fastHpaBehavior } from "../helpers/keda_behavior.ts";
 
 const NS = "keda-test";
 const NAME = "vllm-keda";
@@ -53,20 +54,7 @@ function scaledObject(prometheusUrl: string) {
       maxReplicaCount: 4,
       pollingInterval: 2,
       cooldownPeriod: COOLDOWN_SEC,
-      advanced: {
-        horizontalPodAutoscalerConfig: {
-          behavior: {
-            scaleUp: {
-              stabilizationWindowSeconds: 0,
-              policies: [{ type: "Pods", value: 4, periodSeconds: 15 }],
-            },
-            scaleDown: {
-              stabilizationWindowSeconds: 0,
-              policies: [{ type: "Percent", value: 100, periodSeconds: 15 }],
-            },
-          },
-        },
-      },
+      advanced: fastHpaBehavior(),
       triggers: [{
         type: "prometheus",
         name: "wva-desired-replicas",

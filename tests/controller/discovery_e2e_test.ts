@@ -17,6 +17,7 @@ import { type PrometheusHandle, startPrometheus } from "../helpers/prometheus.ts
 import { clusterTest, waitFor } from "../helpers/testcluster.ts";
 import { deploymentReplicas, type Env, gauge, PRODUCTS, startEnv } from "./helpers/env.ts";
 import { MODEL_LABEL, testEmulatorArgs } from "./helpers/emulated_pods.ts";
+import { fastHpaBehavior } from "../helpers/keda_behavior.ts";
 
 const LOG = Deno.env.get("WVA_TEST_LOG") === "1";
 const timeout = { timeoutMs: 90_000, intervalMs: 250 };
@@ -85,20 +86,7 @@ function scaledObject(
       minReplicaCount: 1,
       maxReplicaCount: 3,
       pollingInterval: 2,
-      advanced: {
-        horizontalPodAutoscalerConfig: {
-          behavior: {
-            scaleUp: {
-              stabilizationWindowSeconds: 0,
-              policies: [{ type: "Pods", value: 4, periodSeconds: 15 }],
-            },
-            scaleDown: {
-              stabilizationWindowSeconds: 0,
-              policies: [{ type: "Percent", value: 100, periodSeconds: 15 }],
-            },
-          },
-        },
-      },
+      advanced: fastHpaBehavior(),
       triggers: [{
         type: "prometheus",
         name: "wva-desired-replicas",

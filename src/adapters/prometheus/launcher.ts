@@ -9,7 +9,7 @@
  * @module
  */
 import { stringify } from "yaml";
-import { withParentDeathSignal } from "../../runtime/child.ts";
+import { terminateChild, withParentDeathSignal } from "../../runtime/child.ts";
 
 /** Options of {@linkcode startPrometheusServer}. */
 export interface PrometheusServerOptions {
@@ -146,10 +146,7 @@ export async function startPrometheusServer(
     const c = child;
     child = undefined;
     if (!c) return;
-    try {
-      c.kill("SIGTERM");
-    } catch { /* gone */ }
-    await c.status;
+    await terminateChild(c);
   }
   await launch();
   return { url, port, stop: halt, pause: halt, resume: launch };

@@ -17,7 +17,6 @@ import {
   analyzeRun,
   type LiveSnapshot,
   type LoadRun,
-  prepareRun,
   type RunOptions,
   type RunResult,
   startLoadRun,
@@ -35,7 +34,8 @@ import { type DemoParts, startParts, type TargetGroup } from "./parts.ts";
 import { DemoRecorder } from "./recorder.ts";
 import type { DemoReport } from "./report.ts";
 import type { ResolvedSchedule } from "./schedules.ts";
-import { integrateCost, summarizeDemo } from "./summary.ts";
+import { summarizeDemo } from "./summary.ts";
+import { demoLoadRun, demoViewState } from "./view_state.ts";
 import { timelinePoint } from "./timeline_point.ts";
 import { eventLine, renderPlainLine, renderViewLines, stamp, type ViewState } from "./view.ts";
 
@@ -81,16 +81,7 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoReport> {
   const { pool, router } = parts;
   try {
     await loadFirstReplicas(parts, config, view);
-    const runOptions = await prepareRun({
-      url: `${router.url}/v1`,
-      model: config.model,
-      stages: [...schedule.stages],
-      seed: config.load.seed,
-      promptTokens: config.load.promptTokens,
-      outputTokens: config.load.outputTokens,
-      slo: config.load.slo,
-      drainMs: config.load.drainMs,
-    });
+    const runOptions = await demoLoadRun(config, schedule, router.url);
     const rec = new DemoRecorder(clock.nowMs());
     recorder = rec;
     for (const e of early) rec.poolEvent(e);
@@ -280,48 +271,31 @@ function viewState(
   tMs: number,
   now: number,
 ): ViewState {
-  const client = rec.recentP50(null, now);
   const point = rec.timeline.at(-1);
-  return {
-    model: config.model,
-    analyzer: config.controller.analyzer,
-    intervalMs: config.controller.intervalMs,
+  const variants = parts.pool.variants().map((s) => {
+    const p = point?.variants[s.spec.name];
+    const lat = rec.recentP50(s.spec.name, now);
+    return {
+      name: s.spec.name,
+      accelerator: s.spec.accelerator,
+      costPerReplica: s.spec.costPerReplica,
+      ready: s.ready,
+      desired: s.desired,
+      loading: s.loading,
+      draining: s.draining,
+      unschedulable: s.unschedulable,
+      gpusHeld: s.gpusHeld,
+      gpusTotal: parts.pool.inventory?.[s.spec.accelerator],
+      queue: p?.queue ?? null,
+      kvUsage01: p?.kvUsage01 ?? null,
+      p50TtftMs: lat.ttftMs,
+      p50ItlMs: lat.itlMs,
+    };
+  });
+  return demoViewState(config, rec, snap, {
     schedule: `schedule ${schedule.name}`,
-    phase: snap.phase === "running" ? `stage ${snap.stage + 1}/${snap.stageCount}` : snap.phase,
-    elapsedMs: Math.max(0, tMs),
-    totalMs: snap.totalMs,
-    targetRatePerSec: snap.phase === "running" ? snap.targetRatePerSec : 0,
-    achievedRatePerSec: snap.achievedRatePerSec,
-    inFlight: snap.inFlight,
-    done: rec.clientCounts.done,
-    good: rec.clientCounts.good,
-    failed: snap.failed,
-    failedByScaleDown: rec.router.failedByScaleDown,
-    p50TtftMs: client.ttftMs,
-    p50ItlMs: client.itlMs,
-    variants: parts.pool.variants().map((s) => {
-      const p = point?.variants[s.spec.name];
-      const lat = rec.recentP50(s.spec.name, now);
-      return {
-        name: s.spec.name,
-        accelerator: s.spec.accelerator,
-        costPerReplica: s.spec.costPerReplica,
-        ready: s.ready,
-        desired: s.desired,
-        loading: s.loading,
-        draining: s.draining,
-        unschedulable: s.unschedulable,
-        gpusHeld: s.gpusHeld,
-        gpusTotal: parts.pool.inventory?.[s.spec.accelerator],
-        queue: p?.queue ?? null,
-        kvUsage01: p?.kvUsage01 ?? null,
-        p50TtftMs: lat.ttftMs,
-        p50ItlMs: lat.itlMs,
-      };
-    }),
-    costPerHour: point ? Object.values(point.variants).reduce((a, v) => a + v.costPerHour, 0) : 0,
-    costSoFar: integrateCost(rec.timeline).total,
-    events: rec.events,
-    note: rec.lastNote,
-  };
+    elapsedMs: tMs,
+    nowMs: now,
+    variants,
+  });
 }

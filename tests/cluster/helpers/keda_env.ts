@@ -16,6 +16,7 @@ import { desiredReplicasQuery } from "../../../src/core/api/scaler_manifests.ts"
 import { createLogger } from "../../../src/runtime/log.ts";
 import { waitFor } from "../../helpers/testcluster.ts";
 import { envSkipGate } from "../../helpers/tools.ts";
+import { fastHpaBehavior } from "../../helpers/keda_behavior.ts";
 
 export const NS = "llm";
 const LOG = Deno.env.get("WVA_TEST_LOG") === "1";
@@ -194,20 +195,7 @@ export async function modelObjects(env: KedaEnv, m: ModelSpec): Promise<Obj[]> {
     maxReplicaCount: m.maxReplicas,
     pollingInterval: 2,
     cooldownPeriod: 5,
-    advanced: {
-      horizontalPodAutoscalerConfig: {
-        behavior: {
-          scaleUp: {
-            stabilizationWindowSeconds: 0,
-            policies: [{ type: "Pods", value: 4, periodSeconds: 15 }],
-          },
-          scaleDown: {
-            stabilizationWindowSeconds: 5,
-            policies: [{ type: "Percent", value: 100, periodSeconds: 15 }],
-          },
-        },
-      },
-    },
+    advanced: fastHpaBehavior(5),
     triggers: [{
       ...so.spec.triggers[0],
       metadata: {

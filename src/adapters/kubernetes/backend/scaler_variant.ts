@@ -22,7 +22,6 @@ import {
   SCALED_OBJECT_API_VERSION,
   type ScalerRef,
 } from "../../../core/api/annotations.ts";
-import { ConditionType, Reason } from "../../../core/api/conditions.ts";
 import {
   chooseDiscoverySources,
   DISCOVERY_CONDITION,
@@ -30,7 +29,7 @@ import {
 } from "../../../core/api/discovery.ts";
 import { API_VERSION, KIND } from "../../../core/api/v1alpha1.ts";
 import { variantKey, type VariantSnapshot } from "../../../core/contract/ports.ts";
-import { variantFromVa, type VariantLookups } from "./variant.ts";
+import { excludedVariant, variantFromVa, type VariantLookups } from "./variant.ts";
 
 function definedBy(s: ScalerRef) {
   return {
@@ -60,25 +59,8 @@ export function invalidScaler(
   modelId: string | undefined,
 ): VariantSnapshot {
   return {
-    namespace: scaler.namespace,
-    name: scaler.name,
-    modelId: modelId || "(invalid)",
-    accelerator: "unresolved",
-    costPerReplica: 0,
-    gpusPerReplica: 0,
-    minReplicas: 0,
-    maxReplicas: 0,
-    currentReplicas: 0,
-    readyReplicas: 0,
-    pendingReplicas: 0,
-    replicaIds: [],
+    ...excludedVariant(scaler, modelId, problems.map(formatAnnotationProblem).join("; ")),
     definedBy: definedBy(scaler),
-    problems: [{
-      condition: ConditionType.ConfigValid,
-      reason: Reason.InvalidSpec,
-      message: problems.map(formatAnnotationProblem).join("; "),
-      blocking: true,
-    }],
   };
 }
 

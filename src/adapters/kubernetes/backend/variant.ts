@@ -64,16 +64,29 @@ function invalid(raw: unknown, problems: readonly string[]): VariantSnapshot {
   const o = (raw ?? {}) as Json;
   const meta = (o.metadata ?? {}) as Json;
   const spec = (o.spec ?? {}) as Json;
-  const problem: VariantProblem = {
-    condition: ConditionType.ConfigValid,
-    reason: Reason.InvalidSpec,
-    message: problems.slice(0, 5).join("; "),
-    blocking: true,
-  };
   return {
-    namespace: String(meta.namespace ?? ""),
-    name: String(meta.name ?? ""),
-    modelId: typeof spec.modelID === "string" && spec.modelID ? spec.modelID : "(invalid)",
+    ...excludedVariant(
+      { namespace: String(meta.namespace ?? ""), name: String(meta.name ?? "") },
+      typeof spec.modelID === "string" ? spec.modelID : undefined,
+      problems.slice(0, 5).join("; "),
+    ),
+    generation: typeof meta.generation === "number" ? meta.generation : undefined,
+  };
+}
+
+/**
+ * A variant the cycle must not size: no accelerator, no replicas, one blocking ConfigValid
+ * problem (InvalidSpec) carrying `message`. Shared by VAs and annotated scalers that fail to read.
+ */
+export function excludedVariant(
+  at: { namespace: string; name: string },
+  modelId: string | undefined,
+  message: string,
+): VariantSnapshot {
+  return {
+    namespace: at.namespace,
+    name: at.name,
+    modelId: modelId || "(invalid)",
     accelerator: "unresolved",
     costPerReplica: 0,
     gpusPerReplica: 0,
@@ -83,8 +96,12 @@ function invalid(raw: unknown, problems: readonly string[]): VariantSnapshot {
     readyReplicas: 0,
     pendingReplicas: 0,
     replicaIds: [],
-    generation: typeof meta.generation === "number" ? meta.generation : undefined,
-    problems: [problem],
+    problems: [{
+      condition: ConditionType.ConfigValid,
+      reason: Reason.InvalidSpec,
+      message,
+      blocking: true,
+    }],
   };
 }
 

@@ -10,7 +10,7 @@ import type { LiveSnapshot } from "../../../adapters/loadgen/mod.ts";
 import type { DemoConfig } from "../config.ts";
 import type { DemoRecorder, TimelinePoint, TimelineVariant } from "../recorder.ts";
 import type { ResolvedSchedule } from "../schedules.ts";
-import { integrateCost } from "../summary.ts";
+import { demoViewState } from "../view_state.ts";
 import type { ViewState } from "../view.ts";
 import type { VariantChainState } from "./watch_state.ts";
 
@@ -71,50 +71,33 @@ export function clusterViewState(
   nowMs: number,
 ): ViewState {
   const point = rec.timeline.at(-1);
-  const client = rec.recentP50(null, nowMs);
   const gpusOf = (acc: string) =>
     config.inventory.filter((n) => n.accelerator === acc).reduce((a, n) => a + n.gpus, 0);
-  return {
-    model: config.model,
-    analyzer: config.controller.analyzer,
-    intervalMs: config.controller.intervalMs,
+  const variants = config.variants.map((v) => {
+    const p = point?.variants[v.name];
+    const lat = rec.recentP50(v.name, nowMs);
+    return {
+      name: v.name,
+      accelerator: v.accelerator,
+      costPerReplica: v.cost,
+      ready: p?.ready ?? 0,
+      desired: p?.desired ?? 0,
+      loading: p?.loading ?? 0,
+      draining: p?.draining ?? 0,
+      unschedulable: p?.unschedulable ?? 0,
+      gpusHeld: p?.gpus ?? 0,
+      gpusTotal: gpusOf(v.accelerator),
+      queue: p?.queue ?? null,
+      kvUsage01: p?.kvUsage01 ?? null,
+      p50TtftMs: lat.ttftMs,
+      p50ItlMs: lat.itlMs,
+      chain: { hpa: p?.hpaDesired ?? null, deployment: p?.replicas ?? null },
+    };
+  });
+  return demoViewState(config, rec, snap, {
     schedule: `schedule ${schedule.name} · actuation KEDA`,
-    phase: snap.phase === "running" ? `stage ${snap.stage + 1}/${snap.stageCount}` : snap.phase,
-    elapsedMs: Math.max(0, point?.tMs ?? 0),
-    totalMs: snap.totalMs,
-    targetRatePerSec: snap.phase === "running" ? snap.targetRatePerSec : 0,
-    achievedRatePerSec: snap.achievedRatePerSec,
-    inFlight: snap.inFlight,
-    done: rec.clientCounts.done,
-    good: rec.clientCounts.good,
-    failed: snap.failed,
-    failedByScaleDown: rec.router.failedByScaleDown,
-    p50TtftMs: client.ttftMs,
-    p50ItlMs: client.itlMs,
-    variants: config.variants.map((v) => {
-      const p = point?.variants[v.name];
-      const lat = rec.recentP50(v.name, nowMs);
-      return {
-        name: v.name,
-        accelerator: v.accelerator,
-        costPerReplica: v.cost,
-        ready: p?.ready ?? 0,
-        desired: p?.desired ?? 0,
-        loading: p?.loading ?? 0,
-        draining: p?.draining ?? 0,
-        unschedulable: p?.unschedulable ?? 0,
-        gpusHeld: p?.gpus ?? 0,
-        gpusTotal: gpusOf(v.accelerator),
-        queue: p?.queue ?? null,
-        kvUsage01: p?.kvUsage01 ?? null,
-        p50TtftMs: lat.ttftMs,
-        p50ItlMs: lat.itlMs,
-        chain: { hpa: p?.hpaDesired ?? null, deployment: p?.replicas ?? null },
-      };
-    }),
-    costPerHour: point ? Object.values(point.variants).reduce((a, v) => a + v.costPerHour, 0) : 0,
-    costSoFar: integrateCost(rec.timeline).total,
-    events: rec.events,
-    note: rec.lastNote,
-  };
+    elapsedMs: point?.tMs ?? 0,
+    nowMs,
+    variants,
+  });
 }

@@ -8,7 +8,7 @@
  * @module
  */
 import { defaultWvaCommand } from "../../../adapters/kubernetes/pod_runner/mod.ts";
-import { withParentDeathSignal } from "../../../runtime/child.ts";
+import { terminateChild, withParentDeathSignal } from "../../../runtime/child.ts";
 import { forEachLine } from "./scripts.ts";
 
 /** Options of {@linkcode controllerProcess}. */
@@ -101,16 +101,7 @@ export function controllerProcess(options: ControllerProcOptions): ControllerPro
     const c = child;
     child = undefined;
     if (!c) return;
-    try {
-      c.kill("SIGTERM");
-    } catch { /* gone */ }
-    const timer = setTimeout(() => {
-      try {
-        c.kill("SIGKILL");
-      } catch { /* gone */ }
-    }, 10_000);
-    await c.status;
-    clearTimeout(timer);
+    await terminateChild(c);
     await output;
   }
   return {

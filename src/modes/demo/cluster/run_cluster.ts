@@ -11,7 +11,6 @@
 import {
   analyzeRun,
   type LoadRun,
-  prepareRun,
   type RunOptions,
   type RunResult,
   startLoadRun,
@@ -30,6 +29,7 @@ import type { ResolvedSchedule } from "../schedules.ts";
 import { summarizeDemo } from "../summary.ts";
 import { eventLine, renderPlainLine, renderViewLines } from "../view.ts";
 import { readSamples } from "./apply.ts";
+import { demoLoadRun } from "../view_state.ts";
 import { clusterPoint, clusterViewState, type VariantGauges } from "./cluster_view.ts";
 import { DesiredTracker, parseCycleLine } from "./decisions.ts";
 import { type HopEvent, pairHops, summarizeHops } from "./hops.ts";
@@ -207,16 +207,7 @@ async function loadPhase(
   startup: DemoStartup,
 ): Promise<DemoReport> {
   const { config, schedule } = run.o;
-  const runOptions = await prepareRun({
-    url: `${stack.gateway.url}/v1`,
-    model: config.model,
-    stages: [...schedule.stages],
-    seed: config.load.seed,
-    promptTokens: config.load.promptTokens,
-    outputTokens: config.load.outputTokens,
-    slo: config.load.slo,
-    drainMs: config.load.drainMs,
-  });
+  const runOptions = await demoLoadRun(config, schedule, stack.gateway.url);
   const rec = new DemoRecorder(run.clock.nowMs());
   run.rec = rec;
   for (const r of run.early.splice(0)) onControllerLine(run, r);
