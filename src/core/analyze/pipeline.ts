@@ -51,18 +51,22 @@ import {
 /** One analyzer of a model's pipeline (the ConfigMap's `analyzers[]` entry, parsed). */
 export interface PipelineMember {
   readonly type: "saturation" | "throughput" | "queueing-model";
-  /** Names the analyzer in steps and liveness. */
+  /** Names the analyzer in steps and liveness (default: the type). */
   readonly name: string;
   readonly enabled: boolean;
+  /** Belief weight in the combination (> 0). */
   readonly score: number;
   readonly scaleUpThreshold?: number | undefined;
   readonly scaleDownBoundary?: number | undefined;
+  /** Everything else of the entry's `parameters`, as written. */
   readonly parameters: Readonly<Record<string, unknown>>;
 }
 
 /** A model's pipeline: its members and whether saturation votes. */
 export interface PipelineSpec {
+  /** Empty: no selection (saturation alone, as configured elsewhere). */
   readonly analyzers: readonly PipelineMember[];
+  /** Saturation's result counts in the combination. */
   readonly saturationVotes: boolean;
 }
 

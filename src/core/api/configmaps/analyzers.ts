@@ -26,6 +26,7 @@
  * @module
  */
 import { z } from "zod";
+import type { PipelineMember, PipelineSpec } from "../../analyze/pipeline.ts";
 import { ThroughputConfigSchema } from "../../analyze/throughput/config.ts";
 import { formatPath } from "../../util/validate.ts";
 import type { EntryIssue, EntryResult } from "./entries.ts";
@@ -47,26 +48,11 @@ const ALIASES: Readonly<Record<string, PipelineAnalyzer>> = {
 /** The entry keys this parser owns (the rest of the entry is the saturation thresholds'). */
 export const ANALYZER_SELECTION_KEYS = ["analyzers", "analyzerName"] as const;
 
-/** One selected analyzer. */
-export interface AnalyzerSelection {
-  readonly type: PipelineAnalyzer;
-  /** Names the analyzer in steps (default: the type). */
-  readonly name: string;
-  readonly enabled: boolean;
-  /** Belief weight in the combination (> 0). */
-  readonly score: number;
-  readonly scaleUpThreshold?: number | undefined;
-  readonly scaleDownBoundary?: number | undefined;
-  /** Everything else of `parameters`, as written. */
-  readonly parameters: Readonly<Record<string, unknown>>;
-}
+/** One selected analyzer: the pipeline's member (core/analyze/pipeline.ts), read from an entry. */
+export type AnalyzerSelection = PipelineMember;
 
 /** The selection of one entry. */
-export interface AnalyzerPipeline {
-  /** Empty: no selection in this entry (saturation alone, as configured elsewhere). */
-  readonly analyzers: readonly AnalyzerSelection[];
-  /** Saturation's result counts in the combination. */
-  readonly saturationVotes: boolean;
+export interface AnalyzerPipeline extends PipelineSpec {
   /** Where the selection came from. */
   readonly source: "analyzers" | "analyzerName" | "none";
 }
