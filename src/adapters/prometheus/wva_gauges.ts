@@ -9,7 +9,7 @@
  * | `wva_desired_ratio` | same | desired / current (desired when current is 0) |
  *
  * plus scaling counters, cycle duration, models processed, GPU inventory, metrics-source health
- * and leadership. Series of variants that disappear (or change accelerator) are removed.
+ * and leadership; every series also carries `controller_instance` when the controller has one. Series of variants that disappear (or change accelerator) are removed.
  *
  * {@linkcode createGaugeSink} is the `DecisionSink` that publishes a cycle's report (the
  * variant gauges and the GPU inventory the report echoes); the controller mode runs it before
@@ -214,9 +214,18 @@ function publishInventory(state: MetricsState, entries: readonly GpuGaugeEntry[]
   entries.forEach((e, i) => gpus.set(state.gpuPublished[i]!, e.gpus));
 }
 
-/** Creates the registry and every metric. */
-export function createControllerMetrics(): ControllerMetrics {
+/**
+ * Creates the registry and every metric. With `controllerInstance` (env `CONTROLLER_INSTANCE`)
+ * every series carries `controller_instance="<name>"`, as WVA's do, so two controllers that
+ * each manage their own labelled scalers publish apart and a scaler's query can select its own.
+ */
+export function createControllerMetrics(
+  options: { controllerInstance?: string | undefined } = {},
+): ControllerMetrics {
   const registry = new Registry();
+  if (options.controllerInstance) {
+    registry.setDefaultLabels({ controller_instance: options.controllerInstance });
+  }
   const state: MetricsState = {
     gauges: variantGauges([registry]),
     own: ownMetrics([registry]),

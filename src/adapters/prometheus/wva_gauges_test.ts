@@ -32,6 +32,32 @@ function report(variants: VariantOutcome[]): CycleReport {
   return { nowMs: 0, models: [], variants };
 }
 
+Deno.test("createControllerMetrics() labels every series with the controller instance", async (t) => {
+  for (
+    const [name, instance, want] of [
+      [
+        "CONTROLLER_INSTANCE set: every series carries it",
+        "team-a",
+        'controller_instance="team-a"',
+      ],
+      ["unset: no such label", undefined, undefined],
+    ] as const
+  ) {
+    await t.step(name, async () => {
+      const m = createControllerMetrics({ controllerInstance: instance });
+      m.publish(report([variant("a", "A100", 2, 3)]));
+      m.setLeader(true);
+      m.countScaling({ name: "a", namespace: "ns" }, "up", "test");
+      const series = (await m.render()).body.split("\n").filter((l) => l && !l.startsWith("#"));
+      assert.ok(series.some((l) => l.startsWith("wva_desired_replicas{")), series.join("\n"));
+      for (const l of series) {
+        if (want) assert.ok(l.includes(want), l);
+        else assert.doesNotMatch(l, /controller_instance/);
+      }
+    });
+  }
+});
+
 Deno.test("createControllerMetrics() publishes the HPA gauges", async (t) => {
   const m = createControllerMetrics();
   await t.step("desired, current and ratio per variant; excluded variants get none", async () => {

@@ -94,7 +94,7 @@ function initialState(config: ControllerConfig, runtime: ControllerRuntime): Con
     namespace: config.namespace ?? kube.namespace,
     identity,
     ctrl: new AbortController(),
-    metrics: createControllerMetrics(),
+    metrics: createControllerMetrics({ controllerInstance: config.controllerInstance }),
     store: createConfigStore({
       analyzer: config.analyzer,
       limiter: config.limiter,
