@@ -23,13 +23,8 @@ export interface ScrapePoint {
   readonly snapshot: VllmSnapshot;
 }
 
-/** Gauges of one replica over a window. */
-export interface WindowGauges {
-  readonly kvUsage01?: number | undefined;
-  readonly queueLength?: number | undefined;
-  readonly runningRequests?: number | undefined;
-  readonly numGpuBlocks?: number | undefined;
-  readonly blockSize?: number | undefined;
+/** Gauges of one replica over a window: the snapshot's gauges (averaged), and more. */
+export interface WindowGauges extends Omit<VllmSnapshot, "counters" | "engine"> {
   /** KV usage of the newest scrape (the instant value the throughput analyzer pairs with ITL). */
   readonly kvUsageInstant01?: number | undefined;
   /** Mean inter-token latency over the window (ms/token), from the ITL histogram's increase. */

@@ -72,3 +72,25 @@ export function capacitySignals(input: {
     steps,
   };
 }
+
+/**
+ * A variant's capacity when the demand is the model's (the queueing model's req/s, the throughput
+ * analyzer's tokens/s): its own demand 0, supply = ready replicas × `perReplicaCapacity`, data
+ * only when that capacity is known (> 0).
+ */
+export function modelDemandCapacity(
+  v: { readonly name: string; readonly readyReplicas: number; readonly pendingReplicas: number },
+  perReplicaCapacity: number,
+  steps: readonly DecisionStep[],
+): VariantCapacity {
+  return {
+    variant: v.name,
+    perReplicaCapacity,
+    readyReplicas: v.readyReplicas,
+    pendingReplicas: v.pendingReplicas,
+    demand: 0,
+    supply: v.readyReplicas * perReplicaCapacity,
+    hasData: perReplicaCapacity > 0,
+    steps,
+  };
+}

@@ -26,7 +26,7 @@ import type {
   VariantCapacity,
   VariantObservation,
 } from "../contract/types.ts";
-import { capacitySignals } from "./capacity_signals.ts";
+import { capacitySignals, modelDemandCapacity } from "./capacity_signals.ts";
 import { step } from "../contract/steps.ts";
 
 /** How the `qm.demand` step names where the arrival rate came from. */
@@ -138,16 +138,7 @@ export function analyzeQueueingModel(
           reason: r.reason,
         }),
     ];
-    return {
-      variant: v.name,
-      perReplicaCapacity: prc,
-      readyReplicas: v.readyReplicas,
-      pendingReplicas: v.pendingReplicas,
-      demand: 0,
-      supply: v.readyReplicas * prc,
-      hasData: prc > 0,
-      steps,
-    };
+    return modelDemandCapacity(v, prc, steps);
   });
   const demand = obs.load?.arrivalRatePerSec ?? 0;
   const source = obs.load?.arrivalSource ?? "completions";

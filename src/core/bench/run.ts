@@ -86,15 +86,18 @@ export interface PreparedArm {
   readonly timeline: Timeline;
 }
 
+/** What one arm replays: the models, the shared request plan, the arm, and the seed. */
+export interface ArmInput {
+  readonly models: readonly RunModel[];
+  readonly plan: RequestPlan;
+  readonly arm: Arm;
+  readonly seed: number;
+}
+
 /** Builds the world of one arm and starts its scaler. */
 export function prepareArm(
   scenario: Scenario,
-  input: {
-    readonly models: readonly RunModel[];
-    readonly plan: RequestPlan;
-    readonly arm: Arm;
-    readonly seed: number;
-  },
+  input: ArmInput,
   registry: WvaRegistry = {},
 ): PreparedArm {
   const g = input.arm.gateway;
@@ -132,12 +135,7 @@ export function armResult(p: PreparedArm): ArmRun {
 /** Runs one arm over a plan. */
 export function runArm(
   scenario: Scenario,
-  input: {
-    readonly models: readonly RunModel[];
-    readonly plan: RequestPlan;
-    readonly arm: Arm;
-    readonly seed: number;
-  },
+  input: ArmInput,
   registry: WvaRegistry = {},
 ): ArmRun {
   const p = prepareArm(scenario, input, registry);

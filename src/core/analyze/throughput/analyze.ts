@@ -28,7 +28,7 @@ import type {
   VariantObservation,
 } from "../../contract/types.ts";
 import { step } from "../../contract/steps.ts";
-import { capacitySignals } from "../capacity_signals.ts";
+import { capacitySignals, modelDemandCapacity } from "../capacity_signals.ts";
 import { DEFAULT_THROUGHPUT_CONFIG, type ThroughputConfig } from "./config.ts";
 import { type ItlModel, resolveItlModel } from "./itl_fit.ts";
 import {
@@ -195,16 +195,7 @@ function analyzeVariant(
       perReplicaCapacity: prc,
     },
   ));
-  const capacity: VariantCapacity = {
-    variant: v.name,
-    perReplicaCapacity: prc,
-    readyReplicas: v.readyReplicas,
-    pendingReplicas: v.pendingReplicas,
-    demand: 0,
-    supply: v.readyReplicas * prc,
-    hasData: prc > 0,
-    steps,
-  };
+  const capacity = modelDemandCapacity(v, prc, steps);
   return { ...base, state, model: r.model, capacity };
 }
 
