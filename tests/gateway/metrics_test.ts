@@ -20,6 +20,7 @@ import {
   until,
   value,
 } from "./helpers.ts";
+import { promtool } from "../emulator/helpers.ts";
 
 const A = { target_model_name: "a" };
 const B = { target_model_name: "b" };
@@ -96,22 +97,6 @@ Deno.test("gateway metrics: the values match what was sent", async () => {
     await stop();
   }
 });
-
-/** `promtool check metrics` on `text`: its exit code and problem lines. */
-async function promtool(text: string): Promise<{ code: number; problems: string[] }> {
-  const child = new Deno.Command("promtool", {
-    args: ["check", "metrics"],
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const writer = child.stdin.getWriter();
-  await writer.write(new TextEncoder().encode(text));
-  await writer.close();
-  const out = await child.output();
-  const lines = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
-  return { code: out.code, problems: lines.split("\n").filter((l) => l.trim() !== "") };
-}
 
 /**
  * promtool's linter reads the `_d_` of llm-d's own `llm_d_epp_*` names as an abbreviated unit
