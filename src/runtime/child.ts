@@ -44,3 +44,40 @@ export async function terminateChild(c: Deno.ChildProcess, killAfterMs = 10_000)
     clearTimeout(timer);
   }
 }
+
+/**
+ * Polls `url` until it answers 2xx (each try bounded by 1 s), every `intervalMs`. Throws
+ * "`what` exited at start-up" as soon as `exited()` is true, and "`what` was not ready within
+ * `timeoutMs` ms (url)" at the deadline. For children that report readiness over HTTP
+ * (Prometheus' `/-/ready`, the controller's `/readyz`).
+ */
+export async function waitHttpReady(
+  url: string,
+  o: { what: string; exited: () => boolean; timeoutMs: number; intervalMs: number },
+): Promise<void> {
+  const deadline = Date.now() + o.timeoutMs;
+  while (Date.now() < deadline) {
+    if (o.exited()) throw new Error(`${o.what} exited at start-up`);
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(1000) });
+      await res.body?.cancel();
+      if (res.ok) return;
+    } catch { /* not yet */ }
+    await new Promise((r) => setTimeout(r, o.intervalMs));
+  }
+  throw new Error(`${o.what} was not ready within ${o.timeoutMs} ms (${url})`);
+}
+
+/** Calls `fn` for each line of a byte stream (a child's stdout or stderr), the last one too. */
+export async function forEachLine(
+  stream: ReadableStream<Uint8Array>,
+  fn: (line: string) => void,
+): Promise<void> {
+  let rest = "";
+  for await (const chunk of stream.pipeThrough(new TextDecoderStream())) {
+    const parts = (rest + chunk).split("\n");
+    rest = parts.pop() ?? "";
+    for (const p of parts) fn(p);
+  }
+  if (rest !== "") fn(rest);
+}

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { terminateChild } from "./child.ts";
+import { forEachLine, terminateChild, waitHttpReady } from "./child.ts";
 
 const spawn = (script: string) =>
   new Deno.Command("bash", { args: ["-c", script], stdout: "null", stderr: "null" }).spawn();
@@ -23,5 +23,42 @@ Deno.test("terminateChild() stops a child with SIGTERM, else SIGKILL after the g
     await c.status;
     await terminateChild(c, 100);
     assert.equal((await c.status).code, 0);
+  });
+});
+
+Deno.test("forEachLine splits a stream into lines, the last one without a newline too", async () => {
+  const lines: string[] = [];
+  const body = new Response("a\nb\n\nc").body!;
+  await forEachLine(body, (l) => lines.push(l));
+  assert.deepEqual(lines, ["a", "b", "", "c"]);
+});
+
+Deno.test("waitHttpReady() waits for 2xx, stops on exit, gives up at the deadline", async (t) => {
+  let calls = 0;
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+    () => new Response(null, { status: ++calls < 3 ? 503 : 200 }),
+  );
+  const url = `http://127.0.0.1:${server.addr.port}/ready`;
+  const o = { what: "thing", exited: () => false, timeoutMs: 5_000, intervalMs: 10 };
+  try {
+    await t.step("ready after two 503s", async () => {
+      await waitHttpReady(url, o);
+      assert.equal(calls, 3);
+    });
+    await t.step("the child exited: says so at once", async () => {
+      await assert.rejects(
+        waitHttpReady(url, { ...o, exited: () => true }),
+        /^Error: thing exited at start-up$/,
+      );
+    });
+  } finally {
+    await server.shutdown();
+  }
+  await t.step("nothing answers: not ready within the timeout, naming the URL", async () => {
+    await assert.rejects(
+      waitHttpReady(url, { ...o, timeoutMs: 100 }),
+      (e: Error) => e.message === `thing was not ready within 100 ms (${url})`,
+    );
   });
 });

@@ -9,7 +9,7 @@
  * @module
  */
 import { stringify } from "yaml";
-import { terminateChild, withParentDeathSignal } from "../../runtime/child.ts";
+import { terminateChild, waitHttpReady, withParentDeathSignal } from "../../runtime/child.ts";
 
 /** Options of {@linkcode startPrometheusServer}. */
 export interface PrometheusServerOptions {
@@ -78,20 +78,6 @@ export function prometheusConfig(
   });
 }
 
-async function waitReady(url: string, timeoutMs: number, exited: () => boolean): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (exited()) throw new Error("prometheus exited at start-up");
-    try {
-      const res = await fetch(`${url}/-/ready`, { signal: AbortSignal.timeout(1000) });
-      await res.body?.cancel();
-      if (res.ok) return;
-    } catch { /* not yet */ }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`prometheus at ${url} was not ready within ${timeoutMs} ms`);
-}
-
 /**
  * Starts Prometheus and waits until it is ready; on failure the error names its log file.
  *
@@ -136,7 +122,12 @@ export async function startPrometheusServer(
     void child.stderr.pipeTo(log.writable).catch(() => {});
     void child.status.then(() => (exited = true));
     try {
-      await waitReady(url, options.readyTimeoutMs ?? 30_000, () => exited);
+      await waitHttpReady(`${url}/-/ready`, {
+        what: "prometheus",
+        exited: () => exited,
+        timeoutMs: options.readyTimeoutMs ?? 30_000,
+        intervalMs: 100,
+      });
     } catch (err) {
       await halt();
       throw new Error(`${(err as Error).message} (see ${logFile})`);

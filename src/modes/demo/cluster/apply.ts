@@ -5,7 +5,8 @@
  * @module
  */
 import { parseAllDocuments, stringify } from "yaml";
-import { ClusterDemoError, forEachLine, repoRoot } from "./scripts.ts";
+import { forEachLine } from "../../../runtime/child.ts";
+import { ClusterDemoError, repoRoot } from "./scripts.ts";
 import type { Obj, Samples } from "./manifests.ts";
 
 /** Every document of a manifest file of this checkout (`manifests/...`). */

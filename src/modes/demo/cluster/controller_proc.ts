@@ -8,8 +8,12 @@
  * @module
  */
 import { defaultWvaCommand } from "../../../adapters/kubernetes/pod_runner/mod.ts";
-import { terminateChild, withParentDeathSignal } from "../../../runtime/child.ts";
-import { forEachLine } from "./scripts.ts";
+import {
+  forEachLine,
+  terminateChild,
+  waitHttpReady,
+  withParentDeathSignal,
+} from "../../../runtime/child.ts";
 
 /** Options of {@linkcode controllerProcess}. */
 export interface ControllerProcOptions {
@@ -39,20 +43,6 @@ export interface ControllerProc {
   restart(): Promise<void>;
   /** True while a process runs. */
   running(): boolean;
-}
-
-async function waitReady(url: string, exited: () => boolean, timeoutMs = 90_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (exited()) throw new Error("wva controller exited at start-up (see its log)");
-    try {
-      const res = await fetch(url, { signal: AbortSignal.timeout(1000) });
-      await res.body?.cancel();
-      if (res.ok) return;
-    } catch { /* not yet */ }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`wva controller was not ready within ${timeoutMs} ms (${url})`);
 }
 
 /** A controller process (not started yet). */
@@ -95,7 +85,16 @@ export function controllerProcess(options: ControllerProcOptions): ControllerPro
       forEachLine(c.stderr, (l) => onLine(l, log)),
     ]).then(() => log?.close(), () => log?.close());
     void c.status.then(() => (exited = true));
-    await waitReady(`http://${addr}/readyz`, () => exited);
+    try {
+      await waitHttpReady(`http://${addr}/readyz`, {
+        what: "wva controller",
+        exited: () => exited,
+        timeoutMs: 90_000,
+        intervalMs: 200,
+      });
+    } catch (err) {
+      throw new Error(`${(err as Error).message} (see ${options.logFile ?? "its log"})`);
+    }
   }
   async function stop(): Promise<void> {
     const c = child;

@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { forEachLine } from "../../../runtime/child.ts";
 
 /** The repository root of this checkout (the scripts live below it). */
 export function repoRoot(): string {
@@ -65,20 +66,6 @@ export async function runScript(
     );
   }
   return out;
-}
-
-/** Calls `fn` for each line of a byte stream. */
-export async function forEachLine(
-  stream: ReadableStream<Uint8Array>,
-  fn: (line: string) => void,
-): Promise<void> {
-  let rest = "";
-  for await (const chunk of stream.pipeThrough(new TextDecoderStream())) {
-    const parts = (rest + chunk).split("\n");
-    rest = parts.pop() ?? "";
-    for (const p of parts) fn(p);
-  }
-  if (rest !== "") fn(rest);
 }
 
 /** Builds what is missing of Kubernetes and KEDA (cached by version; progress to `onLine`). */

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { ClusterDemoError, forEachLine, repoRoot, requireRoot } from "./scripts.ts";
+import { ClusterDemoError, repoRoot, requireRoot } from "./scripts.ts";
 import { main } from "../main.ts";
 import { InputError } from "../../../core/util/validate.ts";
 
@@ -16,13 +16,6 @@ Deno.test("requireRoot: root passes; anyone else is told why and what to run ins
 
 Deno.test("repoRoot points at this checkout (the scripts the mode runs)", async () => {
   assert.ok((await Deno.stat(`${repoRoot()}/scripts/testcluster.sh`)).isFile);
-});
-
-Deno.test("forEachLine splits a stream into lines, the last one without a newline too", async () => {
-  const lines: string[] = [];
-  const body = new Response("a\nb\n\nc").body!;
-  await forEachLine(body, (l) => lines.push(l));
-  assert.deepEqual(lines, ["a", "b", "", "c"]);
 });
 
 Deno.test("wva demo --cluster refuses --prometheus before starting anything", async () => {

@@ -43,18 +43,19 @@ import {
 } from "./apply.ts";
 import { type ControllerProc, controllerProcess } from "./controller_proc.ts";
 import type { Obj } from "./manifests.ts";
-import { clusterBinDir, clusterDown, clusterUp, ensureBinaries, requireRoot } from "./scripts.ts";
+import {
+  clusterBinDir,
+  clusterDown,
+  clusterUp,
+  type ClusterUpOptions,
+  ensureBinaries,
+  requireRoot,
+} from "./scripts.ts";
 
 /** Options of {@linkcode startClusterStack}. */
-export interface ClusterStackOptions {
+export interface ClusterStackOptions extends Omit<ClusterUpOptions, "dir" | "ownerPid"> {
   /** State root: `cluster/` (the control plane), `prometheus/`, `pods/` (emulator logs), `controller.log`. */
   readonly dir: string;
-  readonly nodes: number;
-  readonly gpuType: string;
-  readonly gpusPerNode: number;
-  /** HPA sync period, e.g. `"2s"`. */
-  readonly hpaSyncPeriod: string;
-  readonly hpaDownscaleStabilization?: string | undefined;
   /** Namespace of the workloads (pod runner, endpoints). @default all namespaces */
   readonly namespace?: string | undefined;
   /** The flags `wva emulator` accepts, for the pod runner's translation of container args. */
